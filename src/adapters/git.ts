@@ -1,0 +1,47 @@
+/** Git edge: real git, argv only. Functions here are shared by the run engine and the artifacts. */
+import { execa } from 'execa';
+
+export async function git(cwd: string, args: string[], input?: string): Promise<string> {
+  const r = await execa('git', args, { cwd, ...(input === undefined ? {} : { input }), stripFinalNewline: false });
+  return r.stdout;
+}
+
+export async function tryGit(cwd: string, args: string[], input?: string): Promise<{ ok: boolean; stdout: string; stderr: string }> {
+  const r = await execa('git', args, { cwd, reject: false, ...(input === undefined ? {} : { input }) });
+  return { ok: r.exitCode === 0, stdout: String(r.stdout), stderr: String(r.stderr) };
+}
+
+export async function initRepo(dir: string): Promise<void> {
+  await git(dir, ['init', '-q', '-b', 'main']);
+  await git(dir, ['config', 'user.email', 'benchsweep@localhost']);
+  await git(dir, ['config', 'user.name', 'benchsweep']);
+  await git(dir, ['config', 'commit.gpgsign', 'false']);
+}
+
+export async function commitAll(dir: string, message: string): Promise<string> {
+  await git(dir, ['add', '-A']);
+  await git(dir, ['commit', '-q', '-m', message]);
+  return (await git(dir, ['rev-parse', 'HEAD'])).trim();
+}
+
+export async function resolveCommit(dir: string, rev: string): Promise<string> {
+  return (await git(dir, ['rev-parse', '--verify', `${rev}^{commit}`])).trim();
+}
+
+export type ChangeStatus = 'A' | 'M' | 'D';
+/** Files changed between two commits (renames split into a delete and an add). */
+export async function diffNameStatus(dir: string, from: string, to: string): Promise<Array<{ status: ChangeStatus; path: string }>> {
+  const out = await git(dir, ['diff', '--no-renames', '--name-status', '-z', from, to]);
+  const parts = out.split('\0').filter(Boolean);
+  const changes: Array<{ status: ChangeStatus; path: string }> = [];
+  for (let i = 0; i + 1 < parts.length; i += 2) {
+    const s = parts[i]!.charAt(0);
+    changes.push({ status: s === 'A' ? 'A' : s === 'D' ? 'D' : 'M', path: parts[i + 1]! });
+  }
+  return changes;
+}
+
+export async function showFile(dir: string, rev: string, path: string): Promise<string | null> {
+  const r = await tryGit(dir, ['show', `${rev}:${path}`]);
+  return r.ok ? r.stdout : null;
+}

@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 600_000,
+    // Container tests share one Docker engine; files run in parallel, tests in a file in order.
+    pool: 'forks',
+  },
+});
