@@ -1,0 +1,157 @@
+/**
+ * Dataset rows → tasks. Accepts JSONL, a JSON array, or CSV, with ISO-Bench field names; every bad
+ * row is an error naming file, line and field, and the other rows go on.
+ */
+import { parse as parseCsv } from 'csv-parse/sync';
+import { DatasetRow, type Task } from './task.js';
+
+export type DatasetFormat = 'jsonl' | 'json' | 'csv';
+
+export interface DatasetError {
+  file: string;
+  line: number;
+  field?: string;
+  message: string;
+}
+
+export interface Dataset {
+  tasks: Task[];
+  errors: DatasetError[];
+}
+
+export function detectFormat(file: string, text: string): DatasetFormat {
+  if (/\.csv$/i.test(file)) return 'csv';
+  if (/\.jsonl$|\.ndjson$/i.test(file)) return 'jsonl';
+  return text.trimStart().startsWith('[') ? 'json' : 'jsonl';
+}
+
+interface RawRow {
+  line: number;
+  value: unknown;
+  error?: string;
+}
+
+function rowsFromJsonl(text: string): RawRow[] {
+  const rows: RawRow[] = [];
+  text.split(/\r?\n/).forEach((content, i) => {
+    if (!content.trim()) return;
+    try {
+      rows.push({ line: i + 1, value: JSON.parse(content) });
+    } catch (e) {
+      rows.push({ line: i + 1, value: undefined, error: `not valid JSON (${(e as Error).message})` });
+    }
+  });
+  return rows;
+}
+
+function rowsFromJsonArray(text: string): RawRow[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    return [{ line: 1, value: undefined, error: `not valid JSON (${(e as Error).message})` }];
+  }
+  if (!Array.isArray(value)) return [{ line: 1, value: undefined, error: 'a JSON dataset must be an array of rows' }];
+  // Rows of a JSON array are numbered by position (row N), reported in the `line` slot.
+  return value.map((v, i) => ({ line: i + 1, value: v }));
+}
+
+/** CSV cells are strings: list fields may hold a JSON array or `;`-separated values. */
+const LIST_FIELDS = new Set(['models', 'files_changed']);
+const BOOL_FIELDS = new Set(['has_agent_patch']);
+
+function csvCell(field: string, cell: string): unknown {
+  if (cell === '') return null;
+  if (LIST_FIELDS.has(field)) {
+    const t = cell.trim();
+    if (t.startsWith('[')) {
+      try {
+        return JSON.parse(t);
+      } catch {
+        return t;
+      }
+    }
+    return t.split(';').map((s) => s.trim()).filter(Boolean);
+  }
+  if (BOOL_FIELDS.has(field)) return /^(true|1|yes)$/i.test(cell) ? true : /^(false|0|no)$/i.test(cell) ? false : cell;
+  return cell;
+}
+
+function rowsFromCsv(text: string): RawRow[] {
+  let records: Array<{ info: { lines: number }; record: Record<string, string> }>;
+  try {
+    records = parseCsv(text, { columns: true, skip_empty_lines: true, info: true, bom: true, relax_column_count: true }) as typeof records;
+  } catch (e) {
+    return [{ line: 1, value: undefined, error: `not valid CSV (${(e as Error).message})` }];
+  }
+  return records.map(({ info, record }) => ({
+    line: info.lines,
+    value: Object.fromEntries(Object.entries(record).map(([k, v]) => [k, csvCell(k, v)])),
+  }));
+}
+
+export function rowToTask(row: DatasetRow, origin: Task['origin']): Task {
+  const perf = row.perf_command?.trim();
+  return {
+    id: row.id ?? row.commit_hash.slice(0, 8),
+    commit: row.commit_hash.toLowerCase(),
+    ...(row.parent_commit ? { parent: row.parent_commit.toLowerCase() } : {}),
+    repo: row.repo ?? 'vllm-project/vllm',
+    ...(perf ? { perfCommand: perf } : {}),
+    models: (row.models ?? []).filter((m) => m && m !== 'unknown' && m !== 'N/A'),
+    ...(row.gpu_config ? { gpuConfig: row.gpu_config } : {}),
+    ...(row.files_changed ? { filesChanged: row.files_changed } : {}),
+    ...(row.commit_subject ? { subject: row.commit_subject } : {}),
+    ...(row.pr_url ? { prUrl: row.pr_url } : {}),
+    ...(row.benchmark_mode ? { benchmarkMode: row.benchmark_mode } : {}),
+    ...(row.has_agent_patch != null ? { hasAgentPatch: row.has_agent_patch } : {}),
+    ...(row.patch_path ? { patchPath: row.patch_path } : {}),
+    ...(row.vllm_release_approx ? { engineVersionApprox: row.vllm_release_approx } : {}),
+    ...(row.commit_date ? { commitDate: row.commit_date } : {}),
+    origin,
+  };
+}
+
+export function parseDataset(text: string, file: string, format: DatasetFormat = detectFormat(file, text)): Dataset {
+  const raw = format === 'csv' ? rowsFromCsv(text) : format === 'json' ? rowsFromJsonArray(text) : rowsFromJsonl(text);
+  const tasks: Task[] = [];
+  const errors: DatasetError[] = [];
+  const seen = new Map<string, number>();
+  for (const r of raw) {
+    if (r.error) {
+      errors.push({ file, line: r.line, message: r.error });
+      continue;
+    }
+    const parsed = DatasetRow.safeParse(r.value);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        errors.push({ file, line: r.line, field: issue.path.join('.') || undefined, message: issue.message } as DatasetError);
+      }
+      continue;
+    }
+    const task = rowToTask(parsed.data, { file, line: r.line });
+    const first = seen.get(task.id);
+    if (first !== undefined) {
+      errors.push({ file, line: r.line, field: parsed.data.id ? 'id' : 'commit_hash', message: `duplicate task id ${task.id} (first on line ${first})` });
+      continue;
+    }
+    seen.set(task.id, r.line);
+    tasks.push(task);
+  }
+  return { tasks, errors };
+}
+
+export function formatDatasetError(e: DatasetError): string {
+  return `${e.file}:${e.line}${e.field ? ` field ${e.field}` : ''}: ${e.message}`;
+}
+
+/** `--only a,b` matches a task by id or by any prefix of its full commit hash (at least 7 characters). */
+export function selectTasks(tasks: Task[], only: string[] | undefined): { tasks: Task[]; unknown: string[] } {
+  if (!only || only.length === 0) return { tasks, unknown: [] };
+  const wanted = only.map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const match = (t: Task, w: string) => t.id.toLowerCase() === w || (w.length >= 7 && t.commit.startsWith(w));
+  return {
+    tasks: tasks.filter((t) => wanted.some((w) => match(t, w))),
+    unknown: wanted.filter((w) => !tasks.some((t) => match(t, w))),
+  };
+}
