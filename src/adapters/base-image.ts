@@ -3,7 +3,7 @@
  * a Debian root filesystem made with debootstrap (python3, git, patch), imported into Docker.
  * Built once per machine; the image tag is the cache.
  */
-import { execa } from 'execa';
+import { execa, type Options } from 'execa';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,15 +22,23 @@ export async function ensureBaseImage(opts: { mirror?: string; log?: (line: stri
   const root = await mkdtemp(join(tmpdir(), 'benchsweep-rootfs-'));
   try {
     opts.log?.(`debootstrap bookworm into ${root} (once per machine)`);
-    await execa('debootstrap', ['--variant=minbase', `--include=${PACKAGES.join(',')}`, 'bookworm', root, mirror], {
+    await asRoot('debootstrap', ['--variant=minbase', `--include=${PACKAGES.join(',')}`, 'bookworm', root, mirror], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
-    const tar = execa('tar', ['-C', root, '-c', '.'], { buffer: false, stdout: 'pipe' });
+    const tar = asRoot('tar', ['-C', root, '-c', '.'], { buffer: false, stdout: 'pipe' });
     const imp = execa('docker', ['import', '--change', 'CMD ["/bin/bash"]', '-', BASE_IMAGE], { stdin: 'pipe' });
     tar.stdout!.pipe(imp.stdin!);
     await Promise.all([tar, imp]);
     return BASE_IMAGE;
   } finally {
-    await rm(root, { recursive: true, force: true });
+    if (isRoot()) await rm(root, { recursive: true, force: true });
+    else await execa('sudo', ['-n', 'rm', '-rf', '--', root], { reject: false });
   }
+}
+
+const isRoot = () => process.getuid?.() === 0;
+
+/** debootstrap needs root: on a hosted runner (passwordless sudo) it runs through `sudo -n`. */
+function asRoot<O extends Options>(file: string, args: string[], options: O) {
+  return isRoot() ? execa(file, args, options) : execa('sudo', ['-n', file, ...args], options);
 }

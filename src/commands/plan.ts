@@ -1,7 +1,82 @@
 import type { Command } from 'commander';
+import { emit, log, UserError } from '../cli-output.js';
+import { loadConfig } from '../adapters/config-file.js';
+import { loadDataset } from '../adapters/dataset-file.js';
+import { applyOverrides, formatDatasetError, selectTasks } from '../core/dataset.js';
+import { readText } from '../adapters/files.js';
+import { planSweep, type Plan } from '../core/plan.js';
+import { renderPlanMarkdown, renderPlanText } from '../core/plan-markdown.js';
+import { parsePool } from '../core/pool.js';
+import type { CommandResult } from './command-result.js';
+
+export interface PlanOptions {
+  dataset: string;
+  only?: string[];
+  maxGpus?: number;
+  /** Artifact index JSON: { images: { sha: ref }, wheels: { sha: url } }. */
+  artifacts?: string;
+  config?: string;
+  /** Runner pool for the what-if simulation, e.g. 8xH100:1,2xH100:4. */
+  pool?: string;
+  /** JSONL rows `{ id, perf_command?, models?, ... }` that replace fields of the dataset's tasks. */
+  overrides?: string;
+}
+
+export async function runPlan(options: PlanOptions): Promise<CommandResult<Plan>> {
+  const config = await loadConfig(options.config);
+  let dataset = await loadDataset(options.dataset);
+  if (options.overrides) {
+    const o = applyOverrides(dataset.tasks, await readText(options.overrides, 'overrides'), options.overrides);
+    dataset = { tasks: o.tasks, errors: [...dataset.errors, ...o.errors] };
+  }
+  const { tasks, unknown } = selectTasks(dataset.tasks, options.only);
+  let pool;
+  if (options.pool) {
+    try {
+      pool = parsePool(options.pool);
+    } catch (e) {
+      throw new UserError(`--pool: ${(e as Error).message}`);
+    }
+  }
+  if (options.maxGpus !== undefined && (!Number.isInteger(options.maxGpus) || options.maxGpus < 1)) {
+    throw new UserError(`--max-gpus: expected a positive integer, got ${options.maxGpus}`);
+  }
+  const plan = planSweep(tasks, config, {
+    ...(options.maxGpus !== undefined ? { maxGpus: options.maxGpus } : {}),
+    errors: dataset.errors,
+    unknownIds: unknown,
+    ...(pool ? { pool } : {}),
+  });
+  const outputs: Record<string, string> = {
+    matrix: JSON.stringify(plan.shards[0] ?? { include: [] }),
+    'shard-count': String(plan.shards.length),
+    'runnable-count': String(plan.counts.runnable),
+    'skipped-count': String(plan.counts.skipped),
+    'has-jobs': String(plan.counts.runnable > 0),
+  };
+  plan.shards.forEach((s, i) => (outputs[`matrix-${i}`] = JSON.stringify(s)));
+  return { value: plan, text: renderPlanText(plan), summary: renderPlanMarkdown(plan), outputs };
+}
+
+const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
 
 export function registerPlan(program: Command): void {
-  program.command('plan').description('(not implemented yet)').action(() => {
-    throw new Error('plan: not implemented yet');
-  });
+  program
+    .command('plan')
+    .description('static preflight of every task, the job matrix, artifact sources and the estimate')
+    .requiredOption('--dataset <file>', 'dataset: JSONL, JSON array or CSV with ISO-Bench fields')
+    .option('--only <ids>', 'comma-separated task ids or commit prefixes', list)
+    .option('--max-gpus <n>', 'GPUs of the largest runner', (v) => Number(v))
+    .option('--artifacts <index>', 'JSON index of existing images and wheels')
+    .option('--config <file>', 'sweep config (YAML or JSON)')
+    .option('--overrides <file>', 'JSONL rows { id, perf_command, ... } replacing dataset fields')
+    .option('--pool <spec>', 'what-if runner pool, e.g. 8xH100:1,2xH100:4,1xH100:8')
+    .option('--markdown', 'print the job-summary markdown')
+    .option('--json', 'print one JSON document')
+    .action(async (opts: PlanOptions & { json?: boolean; markdown?: boolean }) => {
+      const result = await runPlan(opts);
+      for (const e of result.value.errors) log(`warning: ${formatDatasetError(e)}`);
+      if (result.value.unknown_ids.length > 0) log(`warning: unknown task ids: ${result.value.unknown_ids.join(', ')}`);
+      emit({ json: !!opts.json, value: result.value, text: () => (opts.markdown ? result.summary! : result.text) });
+    });
 }

@@ -155,3 +155,45 @@ export function selectTasks(tasks: Task[], only: string[] | undefined): { tasks:
     unknown: wanted.filter((w) => !tasks.some((t) => match(t, w))),
   };
 }
+
+/**
+ * Override rows (e.g. `seed-quoted-commands.jsonl`): `{ "id": "2deb029d", "perf_command": "...", "source": "..." }`
+ * replace fields of the task with that id (or commit prefix), so a sweep can plan the command a run
+ * actually used. Each applied override is kept on the task with its source.
+ */
+const OVERRIDE_FIELDS = { perf_command: 'perfCommand', models: 'models', gpu_config: 'gpuConfig', patch_path: 'patchPath' } as const;
+
+export function applyOverrides(tasks: Task[], text: string, file: string): Dataset {
+  const errors: DatasetError[] = [];
+  const byId = new Map(tasks.map((t) => [t.id, { ...t }]));
+  for (const r of rowsFromJsonl(text)) {
+    if (r.error) {
+      errors.push({ file, line: r.line, message: r.error });
+      continue;
+    }
+    const row = r.value as Record<string, unknown>;
+    const id = typeof row.id === 'string' ? row.id.toLowerCase() : undefined;
+    if (!id) {
+      errors.push({ file, line: r.line, field: 'id', message: 'an override row needs the id of the task it changes' });
+      continue;
+    }
+    const task = [...byId.values()].find((t) => t.id === id || (id.length >= 7 && t.commit.startsWith(id)));
+    if (!task) {
+      errors.push({ file, line: r.line, field: 'id', message: `no task ${id} in the dataset` });
+      continue;
+    }
+    for (const [field, key] of Object.entries(OVERRIDE_FIELDS)) {
+      if (!(field in row)) continue;
+      const value = row[field];
+      const ok = field === 'models' ? Array.isArray(value) && value.every((v) => typeof v === 'string') : typeof value === 'string' || value === null;
+      if (!ok) {
+        errors.push({ file, line: r.line, field, message: field === 'models' ? 'expected a list of strings' : 'expected a string' });
+        continue;
+      }
+      (task as unknown as Record<string, unknown>)[key] = value ?? undefined;
+      task.overrides = [...(task.overrides ?? []), { field, file, line: r.line, ...(typeof row.source === 'string' ? { source: row.source } : {}) }];
+    }
+    byId.set(task.id, task);
+  }
+  return { tasks: tasks.map((t) => byId.get(t.id)!), errors };
+}

@@ -42,4 +42,6 @@ export interface Task {
   commitDate?: string;
   /** Where the row came from, for error messages: file and 1-based line (or row) number. */
   origin: { file: string; line: number };
+  /** Fields replaced by an override file (see applyOverrides), with where the value came from. */
+  overrides?: Array<{ field: string; file: string; line: number; source?: string }>;
 }

@@ -1,0 +1,2 @@
+# Replaced by the image build with the commit the package was built from.
+COMMIT = "unknown"

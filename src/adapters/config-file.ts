@@ -1,0 +1,22 @@
+/** Reads the sweep config (YAML or JSON); validation is the zod schema in src/core/config.ts. */
+import { parse as parseYaml } from 'yaml';
+import { SweepConfig, defaultConfig } from '../core/config.js';
+import { UserError } from '../cli-output.js';
+import { readText } from './files.js';
+
+export async function loadConfig(file: string | undefined): Promise<SweepConfig> {
+  if (!file) return defaultConfig();
+  const text = await readText(file, 'config');
+  let raw: unknown;
+  try {
+    raw = parseYaml(text) ?? {};
+  } catch (e) {
+    throw new UserError(`config ${file}: not valid YAML/JSON (${(e as Error).message})`);
+  }
+  const parsed = SweepConfig.safeParse(raw);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `field ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new UserError(`config ${file}: ${issues.join('; ')}`);
+  }
+  return parsed.data;
+}
