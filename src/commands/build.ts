@@ -1,7 +1,216 @@
+/**
+ * `benchsweep build`: the CPU job that runs before the GPU jobs (`needs:`). For every selected
+ * task it resolves the baseline, human and agent artifacts in the plan's order (cache, index,
+ * overlay, build), verifies them and leaves them in the cache, so GPU runners never compile.
+ */
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { emit, log, UserError } from '../cli-output.js';
+import { loadDataset } from '../adapters/dataset-file.js';
+import { readText } from '../adapters/files.js';
+import { ArtifactConfig, ArtifactIndex, artifactsJson, planArtifactsForTasks, summarizeArtifacts, type ArtifactSummary } from '../core/artifacts.js';
+import { formatDatasetError, selectTasks } from '../core/dataset.js';
+import { pathsInPatch } from '../core/patch-paths.js';
+import type { Variant } from '../core/schemas.js';
+import type { Task } from '../core/task.js';
+import { createArtifactResolver } from '../run/artifact-resolver.js';
+import type { CommandResult } from './command-result.js';
+
+export interface BuildOptions {
+  dataset: string;
+  only?: string[];
+  /** A checkout of the engine repository holding every commit. */
+  repo: string;
+  cacheDir: string;
+  /** Artifact index JSON: { images: { sha: ref }, wheels: { sha: url } }. */
+  artifacts?: string;
+  /** ArtifactConfig as YAML/JSON (toolchain, build limits, engine layout, cache format). */
+  artifactConfig?: string;
+  /** Engine preset: the demo engine's layout (default) or vLLM's. */
+  engine?: 'demo' | 'vllm';
+  /** Print the plan only; build nothing. */
+  dryRun?: boolean;
+}
+
+export interface BuiltVariant {
+  ok: boolean;
+  source?: string;
+  from?: string;
+  image?: string;
+  seconds?: number;
+  category?: string;
+  reason?: string;
+  evidence?: string;
+  log?: string;
+}
+
+export interface BuildReport {
+  tasks: Array<{ id: string; variants: Partial<Record<Variant, BuiltVariant>>; plan: ReturnType<typeof artifactsJson> }>;
+  plan_summary: ArtifactSummary;
+  builds: number;
+  overlays: number;
+  failed: number;
+  dry_run: boolean;
+}
+
+/** The preset a `--engine` name stands for (a config file overrides it field by field). */
+export function enginePreset(engine: 'demo' | 'vllm' | undefined): Record<string, unknown> {
+  if (engine === 'vllm') {
+    return {
+      engine: { packageDir: 'vllm', commitRecord: 'vllm-version-file', extraDirs: [] },
+      // vLLM's runtime image differs per commit range: keep self-contained tarballs.
+      cache: { format: 'image' },
+      build: { builderImage: 'nvidia/cuda:12.4.1-devel-ubuntu22.04' },
+    };
+  }
+  return { engine: { packageDir: 'demo_engine', installedPath: '/opt/engine/site/demo_engine', extraDirs: [{ repoDir: 'benchmarks', installedPath: '/opt/engine/benchmarks' }] } };
+}
+
+function merge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const prev = out[k];
+    out[k] = v && typeof v === 'object' && !Array.isArray(v) && prev && typeof prev === 'object' && !Array.isArray(prev) ? merge(prev as Record<string, unknown>, v as Record<string, unknown>) : v;
+  }
+  return out;
+}
+
+async function loadJsonOrYaml(file: string, what: string): Promise<unknown> {
+  const text = await readText(file, what);
+  try {
+    return parseYaml(text) ?? {};
+  } catch (e) {
+    throw new UserError(`${what} ${file}: not valid YAML/JSON (${(e as Error).message})`);
+  }
+}
+
+function issues(e: { issues: Array<{ path: PropertyKey[]; message: string }> }): string {
+  return e.issues.map((i) => `field ${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; ');
+}
+
+async function agentPatch(task: Task, datasetFile: string): Promise<string | undefined> {
+  if (task.hasAgentPatch === false || !task.patchPath) return undefined;
+  const path = isAbsolute(task.patchPath) ? task.patchPath : resolve(dirname(datasetFile), task.patchPath);
+  if (!existsSync(path)) {
+    log(`${task.id}: agent patch ${path} not found; the agent artifact is not built`);
+    return undefined;
+  }
+  return readText(path, 'agent patch');
+}
+
+export async function runBuild(options: BuildOptions): Promise<CommandResult<BuildReport>> {
+  const dataset = await loadDataset(options.dataset);
+  for (const e of dataset.errors) log(`warning: ${formatDatasetError(e)}`);
+  const { tasks, unknown } = selectTasks(dataset.tasks, options.only);
+  if (unknown.length) throw new UserError(`--only: no task matches ${unknown.join(', ')}`);
+  if (!options.dryRun && !existsSync(options.repo)) throw new UserError(`--repo ${options.repo}: not found`);
+
+  let index = ArtifactIndex.parse({});
+  if (options.artifacts) {
+    const parsed = ArtifactIndex.safeParse(await loadJsonOrYaml(options.artifacts, 'artifact index'));
+    if (!parsed.success) throw new UserError(`artifact index ${options.artifacts}: ${issues(parsed.error)}`);
+    index = parsed.data;
+  }
+  const rawConfig = merge(enginePreset(options.engine), options.artifactConfig ? ((await loadJsonOrYaml(options.artifactConfig, 'artifact config')) as Record<string, unknown>) : {});
+  const parsedConfig = ArtifactConfig.safeParse(rawConfig);
+  if (!parsedConfig.success) throw new UserError(`artifact config: ${issues(parsedConfig.error)}`);
+  const config = parsedConfig.data;
+
+  const patches = new Map<string, string>();
+  for (const t of tasks) {
+    const p = await agentPatch(t, options.dataset);
+    if (p) patches.set(t.id, p);
+  }
+  const plans = planArtifactsForTasks(tasks, {
+    index,
+    costs: config.costs,
+    agentPatchPathsByTask: new Map([...patches].map(([id, p]) => [id, pathsInPatch(p)])),
+  });
+
+  const report: BuildReport = { tasks: [], plan_summary: summarizeArtifacts(plans.values()), builds: 0, overlays: 0, failed: 0, dry_run: Boolean(options.dryRun) };
+  const resolver = options.dryRun ? undefined : createArtifactResolver({ repoDir: options.repo, cacheDir: options.cacheDir, index, config, log });
+  for (const task of tasks) {
+    const entry: BuildReport['tasks'][number] = { id: task.id, variants: {}, plan: artifactsJson(plans.get(task.id)!) };
+    report.tasks.push(entry);
+    if (!resolver) continue;
+    const wanted: Array<{ variant: Variant; commit: string | undefined; patch?: string }> = [
+      { variant: 'baseline', commit: task.parent },
+      { variant: 'human', commit: task.commit },
+      ...(patches.has(task.id) ? [{ variant: 'agent' as const, commit: task.parent, patch: patches.get(task.id)! }] : []),
+    ];
+    for (const w of wanted) {
+      if (!w.commit) {
+        entry.variants[w.variant] = { ok: false, category: 'MISSING_ARTIFACT', reason: 'no parent commit in the row' };
+        report.failed += 1;
+        continue;
+      }
+      log(`${task.id} ${w.variant}: resolving ${w.commit.slice(0, 12)}${w.patch ? ' + agent patch' : ''}`);
+      const r = await resolver.resolve({ task, variant: w.variant, commit: w.commit, repoDir: options.repo, ...(w.patch ? { patch: w.patch } : {}) });
+      if (r.ok) {
+        entry.variants[w.variant] = { ok: true, source: r.artifact.source, ...(r.artifact.from ? { from: r.artifact.from } : {}), image: r.image, seconds: Number(r.seconds.toFixed(2)) };
+      } else {
+        entry.variants[w.variant] = { ok: false, category: r.category, reason: r.reason, ...(r.evidence ? { evidence: r.evidence } : {}), ...(r.log ? { log: r.log } : {}) };
+        // An agent patch that does not apply is the agent's result, not a failed build job.
+        if (!(w.variant === 'agent' && r.category === 'PATCH_FAILED')) report.failed += 1;
+      }
+    }
+  }
+  report.builds = resolver?.builds ?? 0;
+  report.overlays = resolver?.overlays ?? 0;
+
+  const lines: string[] = [];
+  for (const t of report.tasks) {
+    const parts = (['baseline', 'human', 'agent'] as const).map((v) => {
+      const b = t.variants[v];
+      if (!b) return `${v}: ${t.plan[v].source}${t.plan[v].from ? ` from ${t.plan[v].from.slice(0, 8)}` : ''} (planned)`;
+      return b.ok ? `${v}: ${b.source}${b.from ? ` from ${b.from.slice(0, 8)}` : ''} ${b.seconds} s` : `${v}: FAILED ${b.category}: ${b.reason}`;
+    });
+    lines.push(`${t.id}  ${parts.join('  |  ')}`);
+  }
+  const s = report.plan_summary;
+  lines.push(
+    '',
+    `plan: baselines ${s.baseline.overlay} overlay, ${s.baseline.build} build, ${s.baseline.registry} registry, ${s.baseline.cache} cache`,
+    report.dry_run ? 'dry run: nothing built' : `done: ${report.builds} builds, ${report.overlays} overlays, ${report.failed} failed`,
+  );
+  const text = lines.join('\n');
+  return {
+    value: report,
+    text,
+    summary: `### benchsweep build\n\n\`\`\`\n${text}\n\`\`\`\n`,
+    outputs: { builds: String(report.builds), overlays: String(report.overlays), failed: String(report.failed) },
+    failed: report.failed > 0,
+  };
+}
 
 export function registerBuild(program: Command): void {
-  program.command('build').description('(not implemented yet)').action(() => {
-    throw new Error('build: not implemented yet');
-  });
+  program
+    .command('build')
+    .description('CPU job before the GPU jobs: resolve, derive (overlay) or build every artifact the plan needs, verify and cache it')
+    .requiredOption('--dataset <file>', 'dataset (JSONL, JSON or CSV with ISO-Bench field names)')
+    .option('--only <ids>', 'comma-separated task ids or commit prefixes', (v: string) => v.split(',').map((x) => x.trim()).filter(Boolean))
+    .requiredOption('--repo <dir>', 'checkout of the engine repository holding every commit')
+    .requiredOption('--cache-dir <dir>', 'runner-local artifact cache directory')
+    .option('--artifacts <index>', 'JSON index of existing images and wheels')
+    .option('--artifact-config <file>', 'artifact config (YAML/JSON): toolchain, build limits, engine layout')
+    .option('--engine <name>', 'engine preset: demo | vllm', 'demo')
+    .option('--dry-run', 'print the artifact plan, build nothing')
+    .option('--json', 'print one JSON document on stdout')
+    .action(async (o: { dataset: string; only?: string[]; repo: string; cacheDir: string; artifacts?: string; artifactConfig?: string; engine: string; dryRun?: boolean; json?: boolean }) => {
+      if (o.engine !== 'demo' && o.engine !== 'vllm') throw new UserError(`--engine: expected demo or vllm, got ${o.engine}`);
+      const result = await runBuild({
+        dataset: o.dataset,
+        repo: o.repo,
+        cacheDir: o.cacheDir,
+        engine: o.engine,
+        ...(o.only ? { only: o.only } : {}),
+        ...(o.artifacts ? { artifacts: o.artifacts } : {}),
+        ...(o.artifactConfig ? { artifactConfig: o.artifactConfig } : {}),
+        ...(o.dryRun ? { dryRun: true } : {}),
+      });
+      emit({ json: Boolean(o.json), value: result.value, text: () => result.text });
+      if (result.failed) process.exitCode = 1;
+    });
 }

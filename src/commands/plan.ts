@@ -8,6 +8,9 @@ import { planSweep, type Plan } from '../core/plan.js';
 import { renderPlanMarkdown, renderPlanText } from '../core/plan-markdown.js';
 import { parsePool } from '../core/pool.js';
 import type { CommandResult } from './command-result.js';
+import { ArtifactIndex } from '../core/artifacts.js';
+import { diffNameStatus } from '../adapters/git.js';
+import type { Task } from '../core/task.js';
 
 export interface PlanOptions {
   dataset: string;
@@ -20,6 +23,34 @@ export interface PlanOptions {
   pool?: string;
   /** JSONL rows `{ id, perf_command?, models?, ... }` that replace fields of the dataset's tasks. */
   overrides?: string;
+  /** A checkout of the engine repository: changed files come from `git diff parent..commit`. */
+  repo?: string;
+}
+
+async function loadArtifactsContext(file: string, tasks: Task[], repo: string | undefined) {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readText(file, 'artifact index'));
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    throw new UserError(`artifact index ${file}: not valid JSON (${(e as Error).message})`);
+  }
+  const parsed = ArtifactIndex.safeParse(raw);
+  if (!parsed.success) {
+    throw new UserError(`artifact index ${file}: ${parsed.error.issues.map((i) => `field ${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  }
+  const changedFilesByTask = new Map<string, string[]>();
+  if (repo) {
+    for (const t of tasks) {
+      if (!t.parent) continue;
+      try {
+        changedFilesByTask.set(t.id, (await diffNameStatus(repo, t.parent, t.commit)).map((c) => c.path));
+      } catch (e) {
+        log(`warning: ${t.id}: git diff ${t.parent.slice(0, 8)}..${t.commit.slice(0, 8)} in ${repo} failed (${(e as Error).message.split('\n')[0]}); using files_changed`);
+      }
+    }
+  }
+  return { index: parsed.data, changedFilesByTask };
 }
 
 export async function runPlan(options: PlanOptions): Promise<CommandResult<Plan>> {
@@ -41,7 +72,9 @@ export async function runPlan(options: PlanOptions): Promise<CommandResult<Plan>
   if (options.maxGpus !== undefined && (!Number.isInteger(options.maxGpus) || options.maxGpus < 1)) {
     throw new UserError(`--max-gpus: expected a positive integer, got ${options.maxGpus}`);
   }
+  const artifacts = options.artifacts ? await loadArtifactsContext(options.artifacts, tasks, options.repo) : undefined;
   const plan = planSweep(tasks, config, {
+    ...(artifacts ? { artifacts } : {}),
     ...(options.maxGpus !== undefined ? { maxGpus: options.maxGpus } : {}),
     errors: dataset.errors,
     unknownIds: unknown,
@@ -70,6 +103,7 @@ export function registerPlan(program: Command): void {
     .option('--artifacts <index>', 'JSON index of existing images and wheels')
     .option('--config <file>', 'sweep config (YAML or JSON)')
     .option('--overrides <file>', 'JSONL rows { id, perf_command, ... } replacing dataset fields')
+    .option('--repo <dir>', 'a checkout of the engine: changed files from git diff instead of files_changed')
     .option('--pool <spec>', 'what-if runner pool, e.g. 8xH100:1,2xH100:4,1xH100:8')
     .option('--markdown', 'print the job-summary markdown')
     .option('--json', 'print one JSON document')

@@ -1,7 +1,137 @@
 import type { Command } from 'commander';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { emit, log, UserError } from '../cli-output.js';
+import { loadDataset } from '../adapters/dataset-file.js';
+import { formatDatasetError, selectTasks } from '../core/dataset.js';
+import { DEMO_ENGINE, VLLM_ENGINE } from '../core/client-argv.js';
+import { VARIANTS, Variant, type ResultRecord } from '../core/schemas.js';
+import { createArtifactResolver } from '../run/artifact-resolver.js';
+import type { ExecutorKind } from '../run/executor-types.js';
+import { runSample } from '../run/run-sample.js';
+import { runSweep } from '../run/sweep.js';
+import type { CommandResult } from './command-result.js';
+
+export interface RunOptions {
+  dataset: string;
+  only?: string[];
+  results: string;
+  /** A checkout of the engine repository holding every task's commits (default: the current directory). */
+  repo?: string;
+  executor?: ExecutorKind;
+  repeats?: number;
+  warmup?: boolean;
+  variants?: string[];
+  /** GPU indices for the runs (docker --gpus device=..., host CUDA_VISIBLE_DEVICES). */
+  gpus?: number[];
+  /** Which server a serving task starts: vLLM's api_server, or the demo engine's (default: from the dataset's repo). */
+  engine?: 'vllm' | 'demo';
+  /** Image/artifact cache folder. */
+  cache?: string;
+  readyTimeoutS?: number;
+  benchmarkTimeoutS?: number;
+  maxAttempts?: number;
+  signal?: AbortSignal;
+}
+
+export interface RunValue {
+  results: string;
+  records: ResultRecord[];
+}
+
+const DEMO_REPO = 'benchsweep/demo-engine';
+
+function positiveInt(name: string, v: number | undefined): void {
+  if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new UserError(`${name}: expected a positive integer, got ${v}`);
+}
+
+export function renderRecordsText(records: readonly ResultRecord[], resultsDir: string): string {
+  const lines = records.map((r) => {
+    const metric = r.primary_metric && r.metrics[r.primary_metric] !== undefined ? `${r.primary_metric}=${r.metrics[r.primary_metric]} (median of ${r.samples.length})` : '';
+    const why = r.status === 'success' ? metric : `${r.category ?? r.status}${r.evidence ? `: ${r.evidence.split('\n')[0]!.slice(0, 160)}` : ''}`;
+    return `${r.task}  ${r.variant.padEnd(8)} attempt ${r.attempt}  ${r.status.padEnd(7)}  ${why}${r.log ? `\n    log: ${r.log}` : ''}`;
+  });
+  const ok = records.filter((r) => r.status === 'success').length;
+  return [...lines, '', `${records.length} records (${ok} success) in ${resultsDir}`].join('\n');
+}
+
+export async function runRun(options: RunOptions): Promise<CommandResult<RunValue>> {
+  positiveInt('--repeats', options.repeats);
+  positiveInt('--max-attempts', options.maxAttempts);
+  const variants = (options.variants ?? [...VARIANTS]).map((v) => {
+    const parsed = Variant.safeParse(v);
+    if (!parsed.success) throw new UserError(`--variants: unknown variant ${v} (baseline, human, agent)`);
+    return parsed.data;
+  });
+  const executor = options.executor ?? 'docker';
+  if (executor !== 'docker' && executor !== 'host') throw new UserError(`--executor: docker or host, got ${String(executor)}`);
+  const dataset = await loadDataset(options.dataset);
+  for (const e of dataset.errors) log(`warning: ${formatDatasetError(e)}`);
+  const { tasks, unknown } = selectTasks(dataset.tasks, options.only);
+  if (unknown.length > 0) log(`warning: unknown task ids: ${unknown.join(', ')}`);
+  const engine = options.engine ?? (tasks.length > 0 && tasks.every((t) => t.repo === DEMO_REPO) ? 'demo' : 'vllm');
+  const repoDir = resolve(options.repo ?? '.');
+  const resultsDir = resolve(options.results);
+  const images = createArtifactResolver({
+    repoDir,
+    cacheDir: resolve(options.cache ?? join(homedir(), '.cache', 'benchsweep', 'artifacts')),
+    log,
+    ...(engine === 'vllm' ? { config: { engine: { packageDir: 'vllm', commitRecord: 'vllm-version-file' } } } : {}),
+  });
+  const records = await runSweep(
+    tasks,
+    { images, runSample: (spec) => runSample(spec), log },
+    {
+      resultsDir,
+      repoDir,
+      repeats: options.repeats ?? 3,
+      warmup: options.warmup ?? false,
+      variants,
+      executor,
+      gpus: options.gpus ?? [],
+      engine: engine === 'demo' ? DEMO_ENGINE : VLLM_ENGINE,
+      ...(options.readyTimeoutS || options.benchmarkTimeoutS ? { timeouts: { readyS: options.readyTimeoutS ?? 900, benchmarkS: options.benchmarkTimeoutS ?? 1800 } } : {}),
+      ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    },
+  );
+  const successes = records.filter((r) => r.status === 'success').length;
+  return {
+    value: { results: resultsDir, records },
+    text: renderRecordsText(records, resultsDir),
+    outputs: { results: resultsDir, records: String(records.length), successes: String(successes) },
+  };
+}
+
+const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
+const int = (v: string) => Number(v);
 
 export function registerRun(program: Command): void {
-  program.command('run').description('(not implemented yet)').action(() => {
-    throw new Error('run: not implemented yet');
-  });
+  program
+    .command('run')
+    .description('run tasks: baseline, human and agent variants with interleaved repeats; one result record per variant and attempt')
+    .requiredOption('--dataset <file>', 'dataset: JSONL, JSON array or CSV with ISO-Bench fields')
+    .option('--only <ids>', 'comma-separated task ids or commit prefixes', list)
+    .requiredOption('--results <dir>', 'where records and whole logs are written')
+    .option('--repo <dir>', 'a checkout of the engine repository holding the commits', '.')
+    .option('--executor <kind>', 'docker or host', 'docker')
+    .option('--repeats <n>', 'samples per variant', int, 3)
+    .option('--warmup', 'one uncounted warm-up sample per variant')
+    .option('--variants <list>', 'comma-separated: baseline,human,agent', list)
+    .option('--gpus <list>', 'GPU indices, e.g. 0,1', (v) => list(v).map(Number))
+    .option('--engine <kind>', 'vllm or demo (default: from the dataset repo)')
+    .option('--cache <dir>', 'artifact cache folder')
+    .option('--ready-timeout <s>', 'seconds to wait for the server', int)
+    .option('--benchmark-timeout <s>', 'seconds the benchmark may run', int)
+    .option('--max-attempts <n>', 'attempts for retryable failures', int)
+    .option('--json', 'print one JSON document { results, records }')
+    .action(async (opts: RunOptions & { json?: boolean; readyTimeout?: number; benchmarkTimeout?: number }) => {
+      // SIGTERM / SIGINT (a cancelled job) are handled by the executors, which tear down what they started.
+      const result = await runRun({
+        ...opts,
+        ...(opts.readyTimeout ? { readyTimeoutS: opts.readyTimeout } : {}),
+        ...(opts.benchmarkTimeout ? { benchmarkTimeoutS: opts.benchmarkTimeout } : {}),
+      });
+      emit({ json: !!opts.json, value: result.value, text: () => result.text });
+    });
 }

@@ -15,6 +15,7 @@ export const INPUT_NAMES = [
   'dataset',
   'only',
   'max-gpus',
+  'gpu-sizes',
   'artifacts',
   'config',
   'pool',
@@ -74,6 +75,8 @@ export const ActionInputs = z.object({
   dataset: z.string().optional(),
   only: List.optional(),
   'max-gpus': PositiveInt.optional(),
+  /** GPU counts of the runners the pool has, e.g. 1,2,4,8: the largest bounds the plan. */
+  'gpu-sizes': List.pipe(z.array(z.string().regex(/^\d+$/, 'expected GPU counts like 1,2,4,8').transform(Number).pipe(z.number().int().positive()))).optional(),
   artifacts: z.string().optional(),
   config: z.string().optional(),
   pool: z.string().optional(),
@@ -83,10 +86,11 @@ export const ActionInputs = z.object({
   repo: z.string().optional(),
   executor: z.enum(['docker', 'host'], { message: 'expected docker or host' }).optional(),
   repeats: PositiveInt.optional(),
-  warmup: NonNegativeInt.optional(),
+  /** One uncounted warm-up sample per variant. */
+  warmup: Bool.optional(),
   variants: Variants.optional(),
   'cache-dir': z.string().optional(),
-  format: z.enum(['md', 'json'], { message: 'expected md or json' }).optional(),
+  format: z.enum(['md', 'json', 'html'], { message: 'expected md, json or html' }).optional(),
   out: z.string().optional(),
   'github-token': z.string().optional(),
   comment: Bool.default(false),
@@ -151,14 +155,14 @@ export interface RunInputOptions {
   repo?: string;
   executor: 'docker' | 'host';
   repeats?: number;
-  warmup?: number;
+  warmup?: boolean;
   variants?: Variant[];
-  cacheDir?: string;
-  config?: string;
+  cache: string;
 }
 export interface ReportInputOptions {
   results: string;
-  format?: 'md' | 'json';
+  format?: 'md' | 'json' | 'html';
+  /** A directory: the report writes report.json, report.md and report.html there. */
   out?: string;
 }
 
@@ -166,7 +170,7 @@ export function planOptions(inputs: ActionInputs): PlanInputOptions {
   return {
     dataset: required(inputs, 'dataset'),
     ...opt('only', inputs.only),
-    ...opt('maxGpus', inputs['max-gpus']),
+    ...opt('maxGpus', inputs['max-gpus'] ?? (inputs['gpu-sizes']?.length ? Math.max(...inputs['gpu-sizes']) : undefined)),
     ...opt('artifacts', inputs.artifacts),
     ...opt('config', inputs.config),
     ...opt('pool', inputs.pool),
@@ -200,8 +204,7 @@ export function runOptions(inputs: ActionInputs, env: Record<string, string | un
     ...opt('repeats', inputs.repeats),
     ...opt('warmup', inputs.warmup),
     ...opt('variants', inputs.variants),
-    cacheDir: inputs['cache-dir'] ?? defaultCacheDir(env),
-    ...opt('config', inputs.config),
+    cache: inputs['cache-dir'] ?? defaultCacheDir(env),
   };
 }
 

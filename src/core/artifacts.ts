@@ -76,6 +76,14 @@ export const ArtifactConfig = z.object({
       extraDirs: z.array(z.object({ repoDir: z.string(), installedPath: z.string() })).default([]),
     })
     .prefault({}),
+  cache: z
+    .object({
+      /** tree: the engine's paths restored onto the base image (seconds, small); image: docker save. */
+      format: z.enum(['tree', 'image']).default('tree'),
+      /** tree: the paths the engine occupies in the image (the demo layout; vLLM: its package directory). */
+      treePaths: z.array(z.string()).default(['/opt/engine', '/usr/local/bin/python']),
+    })
+    .prefault({}),
   /** Artifacts larger than this never go to the Actions cache (10 GB per repository). */
   actionsCacheMaxBytes: z.number().int().positive().default(2 * 1024 ** 3),
   costs: ArtifactCosts.prefault({}),

@@ -40,9 +40,11 @@ export function benchmarkInputs(perf: ParsedPerfCommand | undefined): string[] {
   if (!perf) return [];
   const files = new Set<string>();
   const looksLikeFile = (v: string) => /\.(py|json|jsonl|txt|csv|yaml|yml|parquet|arrow)$/i.test(v) && !/^[a-z]+:\/\//i.test(v);
+  // Where results are written is an output, not an input.
+  const outputFlags = new Set(['--result-filename', '--result-dir', '--output-json', '--output-len']);
   for (const command of perf.commands) {
     if (command.script) files.add(command.script);
-    for (const o of command.options) if (o.value && looksLikeFile(o.value)) files.add(o.value);
+    for (const o of command.options) if (o.value && !outputFlags.has(o.flag) && looksLikeFile(o.value)) files.add(o.value);
     for (const p of command.positionals) if (looksLikeFile(p)) files.add(p);
   }
   if (perf.datasetPath) files.add(perf.datasetPath);

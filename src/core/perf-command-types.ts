@@ -23,6 +23,12 @@ export interface BenchCommand {
   options: Array<{ flag: string; value?: string }>;
   /** Words that are not options (positional arguments after the script). */
   positionals: string[];
+  /** The program run (`python3`, `vllm`, `rm` ...), after the environment prefix. */
+  program?: string;
+  /** `python -m MODULE`: the module. */
+  module?: string;
+  /** Redirections (`> out.log`, `2>&1`): shell plumbing that the runner does not reproduce. */
+  redirects?: string[];
 }
 
 export interface ParsedPerfCommand {
@@ -45,6 +51,12 @@ export interface ParsedPerfCommand {
   dtype?: string;
   quantization?: string;
   loadFormat?: string;
+  /** Whether a tensor-parallel flag was written (otherwise `tensorParallel` is the default 1). */
+  tensorParallelExplicit?: boolean;
+  /** `--pipeline-parallel-size` / `-pp` (default 1); GPUs needed are tp × pp. */
+  pipelineParallel?: number;
+  batchSize?: number;
+  speculativeModel?: string;
   /** Problems found while splitting (unbalanced quotes, shell constructs that are not data). */
   errors: string[];
 }

@@ -88,17 +88,17 @@ export function renderPlanMarkdown(plan: Plan, opts: { maxReasonChars?: number }
     }
   }
 
-  const withArtifacts = plan.tasks.filter((t) => t.runnable && t.artifacts);
-  if (withArtifacts.length > 0) {
+  const a = plan.artifact_summary;
+  if (a) {
     out.push('### Artifact sources', '');
-    const tally = new Map<string, number>();
-    for (const t of withArtifacts) for (const [variant, a] of Object.entries(t.artifacts!)) tally.set(`${variant}:${a.source}`, (tally.get(`${variant}:${a.source}`) ?? 0) + 1);
-    const sources = ['cache', 'registry', 'overlay', 'build'];
+    const sources = ['cache', 'registry', 'overlay', 'build'] as const;
     out.push(
       markdownTable([
         ['variant', ...sources],
-        ...['baseline', 'human', 'agent'].map((v) => [v, ...sources.map((s) => String(tally.get(`${v}:${s}`) ?? 0))]),
+        ...(['baseline', 'human', 'agent'] as const).map((v) => [v, ...sources.map((s) => String(a[v][s]))]),
       ]),
+      '',
+      `${a.builds} builds on CPU runners and ${a.overlays} overlays (no compile) before the GPU jobs; about ${(a.totalCostS / 60).toFixed(0)} minutes of artifact work.`,
       '',
     );
   }

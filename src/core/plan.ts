@@ -3,6 +3,7 @@
  * carrying all three variants (one runner interleaves them), runner labels from the config,
  * longest estimate first, shards of at most `maxMatrixJobs` entries, and the sweep's estimate.
  */
+import { artifactsJson, planArtifactsForTasks, summarizeArtifacts, type ArtifactSummary } from './artifacts.js';
 import type { SweepConfig } from './config.js';
 import { runnerLabelsFor } from './config.js';
 import type { DatasetError } from './dataset.js';
@@ -13,13 +14,7 @@ import { VARIANTS, type BenchmarkKind, type Variant } from './schemas.js';
 import type { Category } from './taxonomy.js';
 import type { Task } from './task.js';
 
-export interface ArtifactChoice {
-  source: 'cache' | 'registry' | 'overlay' | 'build';
-  from?: string;
-  reason?: string;
-  costS?: number;
-}
-export type TaskArtifacts = Record<Variant, ArtifactChoice>;
+type ArtifactsContext = Parameters<typeof planArtifactsForTasks>[1];
 
 export interface PlannedTask {
   id: string;
@@ -35,7 +30,7 @@ export interface PlannedTask {
   estimate_s?: number;
   findings: PreflightResult['findings'];
   origin: Task['origin'];
-  artifacts?: TaskArtifacts;
+  artifacts?: ReturnType<typeof artifactsJson>;
 }
 
 export interface MatrixEntry {
@@ -62,6 +57,7 @@ export interface Plan {
   errors: DatasetError[];
   unknown_ids: string[];
   pool?: PoolSimulation & { spec: RunnerClass[] };
+  artifact_summary?: ArtifactSummary;
 }
 
 export interface PlanOptions {
@@ -69,7 +65,8 @@ export interface PlanOptions {
   maxGpus?: number;
   errors?: DatasetError[];
   unknownIds?: string[];
-  artifacts?: Map<string, TaskArtifacts>;
+  /** Plan where each runnable task's three artifacts come from (`--artifacts INDEX`). */
+  artifacts?: ArtifactsContext;
   pool?: RunnerClass[];
   /** When a checkout is given: does this script exist at the task's commit? */
   scriptExists?: (task: Task, path: string) => boolean;
@@ -101,8 +98,6 @@ export function planSweep(tasks: Task[], config: SweepConfig, opts: PlanOptions 
       findings: pre.findings,
       origin: task.origin,
     };
-    const artifacts = opts.artifacts?.get(task.id);
-    if (artifacts) entry.artifacts = artifacts;
     if (pre.runnable) {
       const estimate = estimateJob(
         { gpus: pre.gpus, ...(pre.kind ? { kind: pre.kind } : {}), ...(pre.weightsGiB ? { weightsGiB: pre.weightsGiB } : {}) },
@@ -113,6 +108,14 @@ export function planSweep(tasks: Task[], config: SweepConfig, opts: PlanOptions 
     }
     return entry;
   });
+
+  if (opts.artifacts) {
+    const byTask = planArtifactsForTasks(jobs.map((j) => j.task), opts.artifacts);
+    for (const t of planned) {
+      const a = byTask.get(t.id);
+      if (a) t.artifacts = artifactsJson(a);
+    }
+  }
 
   jobs.sort((a, b) => b.estimate.wallS - a.estimate.wallS || a.task.id.localeCompare(b.task.id));
   const include: MatrixEntry[] = jobs.map(({ task, pre, estimate }, i) => ({
@@ -143,6 +146,9 @@ export function planSweep(tasks: Task[], config: SweepConfig, opts: PlanOptions 
     errors: opts.errors ?? [],
     unknown_ids: opts.unknownIds ?? [],
   };
+  if (opts.artifacts) {
+    plan.artifact_summary = summarizeArtifacts(planArtifactsForTasks(jobs.map((j) => j.task), opts.artifacts).values());
+  }
   if (opts.pool) {
     const sim = simulatePool(include.map((e) => ({ id: e.task, gpus: e.gpus, durationS: e.estimate_s })), opts.pool);
     plan.pool = { ...sim, spec: opts.pool };

@@ -31,6 +31,8 @@ export interface SampleSpec {
   volumes?: Array<{ host: string; container: string; readOnly?: boolean }>;
   shmSize?: string;
   timeouts: { readyS: number; benchmarkS: number };
+  /** Serving: the port to use instead of a free one the runner picks (tests of a taken port). */
+  port?: number;
   /** Signal to abort (job cancellation); the runner tears everything down. */
   signal?: AbortSignal;
 }
@@ -49,4 +51,14 @@ export interface SampleOutcome {
   /** Seconds until the server answered /health and /v1/models. */
   readyAfterS?: number;
   durationS: number;
+  /** Serving: the port the server was given. */
+  port?: number;
+  /** Exit status of the process that failed (server or benchmark). */
+  exitCode?: number;
+  /** Cancelled through spec.signal (the category is then TRANSIENT_INFRA). */
+  aborted?: boolean;
+  /** The benchmark's JSON result file, copied next to the logs. */
+  resultFile?: string;
+  /** Where the metrics came from: the JSON result file or the printed block. */
+  metricsSource?: 'json' | 'log' | 'none';
 }

@@ -65,18 +65,32 @@ if spec['type'] == 'file-restore':
     shutil.copyfile('/tmp/benchsweep-fix/payload', path)
     print('benchsweep-fix: restored ' + path)
     sys.exit(0)
-if not os.path.exists(path):
+# The named file first, then its siblings: the same registration moves between files across
+# versions (aimv2: configs/ovis.py, later configs/ovis2.py).
+folder = os.path.dirname(path)
+siblings = sorted(os.path.join(folder, f) for f in os.listdir(folder) if f.endswith('.py')) if os.path.isdir(folder) else []
+candidates = [p for p in [path] + siblings if os.path.isfile(p)]
+candidates = list(dict.fromkeys(candidates))
+if not candidates:
     print('benchsweep-fix: ' + path + ' does not exist in this image', file=sys.stderr)
     sys.exit(3)
-text = open(path, encoding='utf-8').read()
-if spec['find'] not in text:
-    if spec['replace'] in text:
-        print('benchsweep-fix: ' + path + ' already has the fix')
-        sys.exit(0)
-    print('benchsweep-fix: the text to replace is not in ' + path, file=sys.stderr)
-    sys.exit(3)
-open(path, 'w', encoding='utf-8').write(text.replace(spec['find'], spec['replace']))
-print('benchsweep-fix: patched ' + path)
+patched = []
+already = False
+for p in candidates:
+    text = open(p, encoding='utf-8').read()
+    if spec['find'] in text and spec['replace'] not in text:
+        open(p, 'w', encoding='utf-8').write(text.replace(spec['find'], spec['replace']))
+        patched.append(p)
+    elif spec['replace'] in text:
+        already = True
+if patched:
+    print('benchsweep-fix: patched ' + ', '.join(patched))
+    sys.exit(0)
+if already:
+    print('benchsweep-fix: ' + path + ' already has the fix')
+    sys.exit(0)
+print('benchsweep-fix: the text to replace is not in ' + path + ' or its siblings', file=sys.stderr)
+sys.exit(3)
 `;
 
 export function derivedImageTag(image: string, recipeId: string): string {
@@ -85,7 +99,7 @@ export function derivedImageTag(image: string, recipeId: string): string {
 }
 
 async function dockerBuild(context: string, tag: string): Promise<{ ok: boolean; output: string }> {
-  const r = await execa('docker', ['build', '--network', 'none', '-q', '-t', tag, context], { reject: false, all: true });
+  const r = await execa('docker', ['build', '--network', 'none', '-q', '-t', tag, context], { reject: false, all: true, env: { DOCKER_BUILDKIT: '0' } });
   return { ok: r.exitCode === 0, output: String(r.all ?? '') };
 }
 
@@ -107,7 +121,7 @@ export async function applyFixRecipe(opts: ApplyFixOptions): Promise<FixApplicat
       dockerfile = `FROM ${image}\nCOPY constraint.txt /tmp/benchsweep-constraint.txt\nRUN python3 -m pip install -r /tmp/benchsweep-constraint.txt && rm /tmp/benchsweep-constraint.txt\n`;
       await writeFile(join(context, 'Dockerfile'), dockerfile);
       // The only build that may reach the network: pip needs the package index.
-      const r = await execa('docker', ['build', '-q', '-t', tag, context], { reject: false, all: true });
+      const r = await execa('docker', ['build', '-q', '-t', tag, context], { reject: false, all: true, env: { DOCKER_BUILDKIT: '0' } });
       return r.exitCode === 0
         ? { applied: true, image: tag, recipe: recipe.id, caveat: recipe.caveat }
         : { applied: false, recipe: recipe.id, reason: `pip install '${action.spec}' failed`, evidence: String(r.all ?? '').slice(-4000) };

@@ -18,9 +18,22 @@ const humanImages = ArtifactIndex.parse({ images: Object.fromEntries(facts.map((
 describe('planArtifacts with an image for every human commit', () => {
   const plans = facts.map((f) => ({ f, plan: planArtifacts(taskOf(f), { index: humanImages }) }));
 
-  it('makes every no-compile baseline an overlay from the human commit, and no other', () => {
+  it('makes every no-compile baseline an overlay from its own human image (one image in the index per task)', () => {
+    const own = facts.map((f) => ({ f, plan: planArtifacts(taskOf(f), { index: ArtifactIndex.parse({ images: { [f.commit]: `img:${f.id}` } }) }) }));
+    for (const { f, plan } of own) {
+      expect(plan.baseline.source, f.id).toBe(f.rebuild === 'no-compile' ? 'overlay' : 'build');
+      if (f.rebuild === 'no-compile') expect(plan.baseline.from).toBe(f.commit);
+    }
+    expect(summarizeArtifacts(own.map((p) => p.plan)).baseline).toEqual({ cache: 0, registry: 0, overlay: 85, build: 11 });
+  });
+
+  it('with every human image indexed: no-compile baselines are overlays or direct images, none that needs a build is', () => {
+    const humanCommits = new Set(facts.map((f) => f.commit));
     for (const { f, plan } of plans) {
-      if (f.rebuild === 'no-compile') {
+      if (humanCommits.has(f.parent)) {
+        // 98f47f2a and bfdb1ba5: the parent is the human commit of another task, so its image exists.
+        expect(plan.baseline, f.id).toMatchObject({ source: 'registry', ref: `ghcr.io/x/vllm:${f.parent}` });
+      } else if (f.rebuild === 'no-compile') {
         expect(plan.baseline, f.id).toMatchObject({ source: 'overlay', from: f.commit });
       } else {
         expect(plan.baseline.source, f.id).toBe('build');
@@ -29,7 +42,7 @@ describe('planArtifacts with an image for every human commit', () => {
       expect(plan.human).toMatchObject({ source: 'registry', ref: `ghcr.io/x/vllm:${f.commit}` });
     }
     const s = summarizeArtifacts(plans.map((p) => p.plan));
-    expect(s.baseline).toEqual({ cache: 0, registry: 0, overlay: 85, build: 11 });
+    expect(s.baseline).toEqual({ cache: 0, registry: 2, overlay: 83, build: 11 });
     expect(s.human.registry).toBe(96);
   });
 
@@ -39,7 +52,7 @@ describe('planArtifacts with an image for every human commit', () => {
     expect(ds.tasks).toHaveLength(96);
     const shortIndex = ArtifactIndex.parse({ images: humanImages.images });
     const map = planArtifactsForTasks(ds.tasks.map((t) => ({ ...t, commit: t.commit.slice(0, 8) })), { index: shortIndex });
-    expect(summarizeArtifacts(map.values()).baseline.overlay).toBe(85);
+    expect(summarizeArtifacts(map.values()).baseline).toEqual({ cache: 0, registry: 2, overlay: 83, build: 11 });
   });
 });
 
@@ -97,7 +110,7 @@ describe('planArtifacts order', () => {
 describe('sha matching and keys', () => {
   it('matches short against full shas and refuses ambiguity', () => {
     expect(sameSha('0ec82edd', '0ec82edda59aaf5cf3b07aadf4ecce1aa1131add')).toBe(true);
-    expect(sameSha('0ec82ed', '0ec82edf')).toBe(false);
+    expect(sameSha('0ec82ed', '0ec82ee1')).toBe(false);
     expect(sameSha('abc', 'abcdef0')).toBe(false);
     expect(lookupBySha({ aaaaaaa1111: 'x', aaaaaaa2222: 'y' }, 'aaaaaaa')).toBeUndefined();
     expect(lookupBySha({ aaaaaaa1111: 'x', aaaaaaa2222: 'y' }, 'aaaaaaa2')?.value).toBe('y');

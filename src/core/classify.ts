@@ -1,0 +1,216 @@
+/**
+ * The failure class of one log, with the lines that prove it. Every line is read without what logs
+ * add (ANSI codes, carriage returns, worker tags, timestamps, service names, quoting) and tested
+ * against the ordered signature table (src/core/rules/failure-signatures.ts). The decisive error is
+ * the last specific one, preferring exception lines: in a traceback the last exception is the one
+ * that ended the process, and a warning early in the log (a misleading first line) never outranks
+ * it. A hang prints no exception at all, so what the caller knows (exit code, timeout, phase) decides
+ * when the text does not.
+ */
+import { CATEGORIES, type Category, type Stage } from './taxonomy.js';
+import { stripPrefixes, visibleLine } from './metrics/log-line.js';
+import { FAILURE_SIGNATURES, type FailureSignature, type Phase } from './rules/failure-signatures.js';
+import { recipeById } from './rules/fix-recipes.js';
+
+export type { Phase } from './rules/failure-signatures.js';
+
+export interface ClassifyContext {
+  exitCode?: number | null;
+  timedOut?: boolean;
+  stage?: Stage;
+  phase?: Phase;
+  /** The engine version when the caller knows it; otherwise it is read from the log. */
+  engineVersion?: string;
+}
+
+export interface Classification {
+  category: Category;
+  stage: Stage;
+  retryable: boolean;
+  fix?: string;
+  action: string;
+  /** The matching lines, joined with \n. */
+  evidence: string;
+  /** 1-based line numbers of the evidence lines. */
+  evidenceLines: number[];
+  /** false when the text matched nothing and the context decided. */
+  matched: boolean;
+  /** The signature row that decided (absent when the context decided). */
+  signature?: string;
+}
+
+/** What the context decides when no signature matched: by phase, for a timeout, a failure, or neither. */
+const CONTEXT_OUTCOME: Record<Phase | 'unknown', { timeout: Category; failed: Category; clean: Category }> = {
+  'server-start': { timeout: 'SERVER_TIMEOUT', failed: 'SERVER_CRASH', clean: 'SERVER_CRASH' },
+  benchmark: { timeout: 'BENCHMARK_TIMEOUT', failed: 'BENCHMARK_FAILED', clean: 'NO_METRICS' },
+  build: { timeout: 'BUILD_TIMEOUT', failed: 'BUILD_FAILED', clean: 'BUILD_FAILED' },
+  patch: { timeout: 'PATCH_FAILED', failed: 'PATCH_FAILED', clean: 'PATCH_FAILED' },
+  unknown: { timeout: 'SERVER_TIMEOUT', failed: 'SERVER_CRASH', clean: 'NO_METRICS' },
+};
+
+const PHASE_OF_STAGE: Partial<Record<Stage, Phase>> = { server: 'server-start', benchmark: 'benchmark', artifact: 'build', patch: 'patch' };
+const STAGE_OF_PHASE: Record<Phase, Stage> = { 'server-start': 'server', benchmark: 'benchmark', build: 'artifact', patch: 'patch' };
+
+/** Where a log says which engine version runs. */
+const VERSION_PATTERNS = [
+  /vLLM API server version v?(\d+\.\d+\.\d+[\w.+-]*)/,
+  /Initializing (?:a V\d LLM engine|an LLM engine) \(v(\d+\.\d+\.\d+[\w.+-]*)\)/,
+  /\bvLLM version:? v?(\d+\.\d+\.\d+[\w.+-]*)/i,
+  /\bvllm==(\d+\.\d+\.\d+[\w.+-]*)/,
+];
+
+const EXCEPTION_LINE = /^(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:Error|Exception|Exit)(?::|$)/;
+
+/** Lines kept as evidence when only the context decided. */
+const TAIL_EVIDENCE_LINES = 5;
+const EVIDENCE_LINES = 3;
+const MAX_EVIDENCE_CHARS = 2000;
+
+interface Hit {
+  index: number;
+  row: FailureSignature;
+  exceptionLine: boolean;
+}
+
+export function classifyLog(text: string, context: ClassifyContext = {}): Classification {
+  return classifyLines(text.split('\n'), context);
+}
+
+/**
+ * As classifyLog, for a log already split into lines; `lineNumber` maps an index to the line's number
+ * in the file (for a head-and-tail excerpt of a long log).
+ */
+export function classifyLines(rawLines: readonly string[], context: ClassifyContext = {}, lineNumber: (index: number) => number = (i) => i + 1): Classification {
+  const lines = rawLines.map((raw) => stripPrefixes(visibleLine(raw)).trimEnd());
+  const phase: Phase | 'unknown' = context.phase ?? (context.stage ? PHASE_OF_STAGE[context.stage] : undefined) ?? 'unknown';
+
+  let versionIndex = -1;
+  let version = context.engineVersion;
+  if (!version) {
+    for (let i = 0; i < lines.length && !version; i++) {
+      for (const p of VERSION_PATTERNS) {
+        const m = p.exec(lines[i]!);
+        if (m) {
+          version = m[1];
+          versionIndex = i;
+          break;
+        }
+      }
+    }
+  }
+
+  const hits: Hit[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.length === 0) continue;
+    const row = FAILURE_SIGNATURES.find((r) => r.pattern.test(line) && versionFits(r.versionRange, version));
+    if (row) hits.push({ index: i, row, exceptionLine: EXCEPTION_LINE.test(line) });
+  }
+
+  const decisive = pickDecisive(hits);
+  if (!decisive) return fromContext(lines, context, phase, lineNumber);
+
+  const row = decisive.row;
+  const category = row.categoryByPhase?.[phase as Phase] ?? row.category;
+  const sameRow = hits.filter((h) => h.row === row && h.index <= decisive.index).slice(-EVIDENCE_LINES);
+  const indexes = new Set(sameRow.map((h) => h.index));
+  if (row.versionRange && versionIndex >= 0) indexes.add(versionIndex);
+  const ordered = [...indexes].sort((a, b) => a - b);
+  return build(category, phase, context, {
+    fix: row.fix,
+    evidence: ordered.map((i) => lines[i]!),
+    evidenceLines: ordered.map(lineNumber),
+    matched: true,
+    signature: row.id,
+  });
+}
+
+/** Specific on an exception line > specific anywhere > any exception > a wrapper; the last of each. */
+function pickDecisive(hits: Hit[]): Hit | undefined {
+  const tiers: Array<(h: Hit) => boolean> = [
+    (h) => strength(h.row) === 'specific' && h.exceptionLine,
+    (h) => strength(h.row) === 'specific',
+    (h) => strength(h.row) === 'exception',
+    (h) => strength(h.row) === 'wrapper',
+  ];
+  for (const inTier of tiers) {
+    for (let i = hits.length - 1; i >= 0; i--) if (inTier(hits[i]!)) return hits[i];
+  }
+  return undefined;
+}
+
+function strength(row: FailureSignature): 'specific' | 'exception' | 'wrapper' {
+  return row.strength ?? 'specific';
+}
+
+function fromContext(lines: string[], context: ClassifyContext, phase: Phase | 'unknown', lineNumber: (i: number) => number): Classification {
+  const outcome = CONTEXT_OUTCOME[phase];
+  const failed = context.exitCode !== undefined && context.exitCode !== null && context.exitCode !== 0;
+  const category = context.timedOut ? outcome.timeout : failed ? outcome.failed : outcome.clean;
+  const tail: number[] = [];
+  for (let i = lines.length - 1; i >= 0 && tail.length < TAIL_EVIDENCE_LINES; i--) if (lines[i]!.trim()) tail.unshift(i);
+  return build(category, phase, context, {
+    evidence: tail.map((i) => lines[i]!),
+    evidenceLines: tail.map(lineNumber),
+    matched: false,
+  });
+}
+
+function build(
+  category: Category,
+  phase: Phase | 'unknown',
+  context: ClassifyContext,
+  found: { fix?: string; evidence: string[]; evidenceLines: number[]; matched: boolean; signature?: string },
+): Classification {
+  const info = CATEGORIES[category];
+  // A transient fault can strike anywhere: report where it struck when the caller says so.
+  const stage: Stage = info.stage === 'any' ? (phase !== 'unknown' ? STAGE_OF_PHASE[phase] : (context.stage ?? 'any')) : info.stage;
+  const recipe = found.fix ? recipeById(found.fix) : undefined;
+  const action = recipe
+    ? `Apply fix recipe ${recipe.id} (${describeAction(recipe.action)}) to every variant and record its caveat.`
+    : info.action;
+  const evidence = found.evidence.map((l) => (l.length > MAX_EVIDENCE_CHARS ? l.slice(0, MAX_EVIDENCE_CHARS) + '…' : l)).join('\n');
+  const out: Classification = {
+    category,
+    stage,
+    retryable: info.retryable,
+    action,
+    evidence,
+    evidenceLines: found.evidenceLines,
+    matched: found.matched,
+  };
+  if (found.fix) out.fix = found.fix;
+  if (found.signature) out.signature = found.signature;
+  return out;
+}
+
+function describeAction(action: import('./rules/fix-recipes.js').FixAction): string {
+  switch (action.type) {
+    case 'pip-constraint':
+      return `pip constraint ${action.spec}`;
+    case 'file-patch':
+      return `patch ${action.path}`;
+    case 'file-restore':
+      return `restore ${action.path}${action.fromRef ? ` from ${action.fromRef}` : ''}`;
+  }
+}
+
+function versionTuple(v: string): [number, number, number] | undefined {
+  const m = /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(v);
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : undefined;
+}
+
+function compare(a: [number, number, number], b: [number, number, number]): number {
+  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return 0;
+}
+
+/** Inclusive on major.minor.patch: 0.6.4.post2.dev375 is inside max 0.6.4. A row with a range needs a version. */
+export function versionFits(range: { min?: string; max?: string } | undefined, version: string | undefined): boolean {
+  if (!range) return true;
+  const v = version ? versionTuple(version) : undefined;
+  if (!v) return false;
+  const min = range.min ? versionTuple(range.min) : undefined;
+  const max = range.max ? versionTuple(range.max) : undefined;
+  return (!min || compare(v, min) >= 0) && (!max || compare(v, max) <= 0);
+}

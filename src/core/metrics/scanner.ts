@@ -1,0 +1,362 @@
+/**
+ * A streaming scanner for benchmark results: feed it a log in chunks of any size, get every result
+ * block it holds. It keeps only the line being assembled and the block being read (the metrics so
+ * far, not the text), so a 1 GB log is scanned in flat memory. It works on bytes: only lines that
+ * hold a candidate word are decoded. A text whose first character is `{`
+ * or `[` is taken as a vLLM JSON result file and parsed whole (those are small).
+ */
+import type { BenchmarkKind, Metrics } from '../schemas.js';
+import { stripAnsi } from './log-line.js';
+import {
+  CANDIDATE_LITERALS,
+  CLOSING_RULE,
+  LATENCY_AVG,
+  LATENCY_PERCENTILE,
+  matchServingLine,
+  SERVING_2023_LATENCY,
+  SERVING_2023_THROUGHPUT,
+  SERVING_2023_TOTAL_TIME,
+  SERVING_HEADER,
+  THROUGHPUT_THREE,
+  THROUGHPUT_TOKENS_ONLY,
+  THROUGHPUT_TOTALS,
+  THROUGHPUT_TWO,
+} from './patterns.js';
+import { parseResultJson } from './result-json.js';
+
+export interface ResultBlock {
+  kind: BenchmarkKind;
+  /** 1-based line numbers of the first and last line that belong to the block. */
+  startLine: number;
+  endLine: number;
+  /** The block reached its natural end (closing rule, last line of its format). */
+  complete: boolean;
+  metrics: Metrics;
+}
+
+export interface ParseResult {
+  kind?: BenchmarkKind;
+  metrics: Metrics;
+  blocks: ResultBlock[];
+  /** Index into `blocks` of the block whose metrics are returned. */
+  used?: number;
+}
+
+export interface ScannerOptions {
+  kind?: BenchmarkKind | 'auto';
+  /** Unused by the scanner (every block is always listed); kept so parse options pass through. */
+  all?: boolean;
+}
+
+export interface MetricsScanner {
+  push(chunk: string): void;
+  /** Raw bytes of a file (UTF-8): lines are only decoded when they may hold a result. */
+  pushBytes(chunk: Uint8Array): void;
+  end(): ParseResult;
+}
+
+type Format =
+  | 'serving-table' // header + rule (v0.4+)
+  | 'serving-flat' // key: value lines without a header (v0.3.1), or a table whose header was lost
+  | 'serving-2023'
+  | 'throughput'
+  | 'latency';
+
+interface OpenBlock {
+  format: Format;
+  kind: BenchmarkKind;
+  startLine: number;
+  endLine: number;
+  metrics: Metrics;
+  closed: boolean; // saw its closing rule
+  percentiles: number;
+}
+
+/** A line longer than this cannot be a result line; only its tail is kept while it is assembled. */
+const MAX_LINE = 1 << 20;
+/** A block with no line of its own for this many lines is over (cut off by truncation). */
+const MAX_GAP_LINES = 500;
+/** Trailing lines (throughput totals, latency percentiles) attach within this distance. */
+const MAX_TRAILER_GAP = 50;
+/** JSON result files are parsed whole; past this size the text is scanned as a log instead. */
+const MAX_JSON_BYTES = 256 * 1024 * 1024;
+
+const NL = 0x0a;
+const WHITESPACE = new Set([0x20, 0x09, 0x0a, 0x0d, 0xef, 0xbb, 0xbf]); // and a UTF-8 BOM
+const LITERALS = CANDIDATE_LITERALS.map((l) => Buffer.from(l, 'latin1'));
+
+const LATENCY_PERCENTILE_COUNT = 6; // 10, 25, 50, 75, 90, 99 (#3889)
+
+export function createMetricsScanner(opts: ScannerOptions = {}): MetricsScanner {
+  const wanted = opts.kind && opts.kind !== 'auto' ? opts.kind : undefined;
+  const blocks: ResultBlock[] = [];
+  let open: OpenBlock | undefined;
+  let carry: Buffer = Buffer.alloc(0);
+  let lineNo = 1; // number of the line that `carry` starts
+  let mode: 'undecided' | 'text' | 'json' = 'undecided';
+  let jsonParts: Buffer[] = [];
+  let jsonBytes = 0;
+
+  function finish(): void {
+    if (!open) return;
+    const b = open;
+    open = undefined;
+    if (Object.keys(b.metrics).length === 0) return;
+    if (wanted && b.kind !== wanted) return;
+    blocks.push({ kind: b.kind, startLine: b.startLine, endLine: b.endLine, complete: isComplete(b), metrics: b.metrics });
+  }
+
+  function start(format: Format, kind: BenchmarkKind, line: number): OpenBlock {
+    finish();
+    open = { format, kind, startLine: line, endLine: line, metrics: {}, closed: false, percentiles: 0 };
+    return open;
+  }
+
+  function set(b: OpenBlock, metric: string, value: number, line: number): void {
+    if (!Number.isFinite(value)) return;
+    b.metrics[metric] = value;
+    b.endLine = line;
+  }
+
+  function segment(s: string, line: number): void {
+    if (open && line - open.endLine > MAX_GAP_LINES) finish();
+
+    if (SERVING_HEADER.test(s)) {
+      start('serving-table', 'serving', line);
+      return;
+    }
+    if (open && (open.format === 'serving-table' || open.format === 'serving-flat') && !open.closed && CLOSING_RULE.test(s)) {
+      open.closed = true;
+      open.endLine = line;
+      finish();
+      return;
+    }
+
+    const serving = matchServingLine(s);
+    if (serving) {
+      let b = open && (open.format === 'serving-table' || open.format === 'serving-flat') ? open : undefined;
+      if (serving.tableOnly && b?.format !== 'serving-table') return; // preamble copy
+      if (b && serving.metric in b.metrics) b = undefined; // a label again: a new block began
+      if (!b) b = start('serving-flat', 'serving', line);
+      set(b, serving.metric, serving.value, line);
+      return;
+    }
+
+    let m: RegExpExecArray | null;
+    if ((m = THROUGHPUT_THREE.exec(s))) {
+      const b = start('throughput', 'throughput', line);
+      set(b, 'requests_per_second', Number(m[1]), line);
+      set(b, 'tokens_per_second', Number(m[2]), line);
+      set(b, 'output_tokens_per_second', Number(m[3]), line);
+      return;
+    }
+    if ((m = THROUGHPUT_TWO.exec(s))) {
+      const b = start('throughput', 'throughput', line);
+      set(b, 'requests_per_second', Number(m[1]), line);
+      set(b, 'tokens_per_second', Number(m[2]), line);
+      return;
+    }
+    if ((m = THROUGHPUT_TOKENS_ONLY.exec(s))) {
+      const b = start('throughput', 'throughput', line);
+      set(b, 'tokens_per_second', Number(m[1]), line);
+      return;
+    }
+    if ((m = THROUGHPUT_TOTALS.exec(s))) {
+      if (open?.format === 'throughput' && line - open.endLine <= MAX_TRAILER_GAP) {
+        set(open, m[1] === 'prompt' ? 'total_prompt_tokens' : 'total_output_tokens', Number(m[2]), line);
+      }
+      return;
+    }
+
+    if ((m = SERVING_2023_TOTAL_TIME.exec(s))) {
+      const b = start('serving-2023', 'serving', line);
+      set(b, 'duration', Number(m[1]), line);
+      return;
+    }
+    if ((m = SERVING_2023_THROUGHPUT.exec(s))) {
+      let b = open?.format === 'serving-2023' && !('request_throughput' in open.metrics) ? open : undefined;
+      b ??= start('serving-2023', 'serving', line);
+      set(b, 'request_throughput', Number(m[1]), line);
+      return;
+    }
+    if ((m = SERVING_2023_LATENCY.exec(s))) {
+      const metric = m[1] === ' per token' ? 'avg_latency_per_token' : m[1] === ' per output token' ? 'avg_latency_per_output_token' : 'avg_latency';
+      let b = open?.format === 'serving-2023' && !(metric in open.metrics) ? open : undefined;
+      b ??= start('serving-2023', 'serving', line);
+      set(b, metric, Number(m[2]), line);
+      return;
+    }
+
+    if ((m = LATENCY_AVG.exec(s))) {
+      const b = start('latency', 'latency', line);
+      set(b, 'avg_latency', Number(m[1]), line);
+      return;
+    }
+    if ((m = LATENCY_PERCENTILE.exec(s))) {
+      const metric = `latency_p${m[1]}`;
+      if (open?.format === 'latency' && line - open.endLine <= MAX_TRAILER_GAP && !(metric in open.metrics)) {
+        set(open, metric, Number(m[2]), line);
+        open.percentiles += 1;
+      }
+      return;
+    }
+  }
+
+  function candidateLine(raw: string, line: number): void {
+    const clean = stripAnsi(raw);
+    if (clean.includes('\r')) {
+      for (const part of clean.split('\r')) if (part) segment(part, line);
+    } else {
+      segment(clean, line);
+    }
+  }
+
+  /**
+   * Scan complete lines: `region` ends with a '\n' (or is the final unterminated line). Only lines
+   * holding a candidate literal are decoded and matched; the rest are only counted.
+   */
+  function scanLines(region: Buffer, firstLine: number): number {
+    const starts: number[] = [];
+    for (const lit of LITERALS) {
+      for (let at = region.indexOf(lit); at !== -1; ) {
+        const lineStart = region.lastIndexOf(NL, at) + 1;
+        starts.push(lineStart);
+        const lineEnd = region.indexOf(NL, at);
+        if (lineEnd === -1) break;
+        at = region.indexOf(lit, lineEnd + 1);
+      }
+    }
+    starts.sort((a, b) => a - b);
+    let line = firstLine;
+    let pos = 0; // newlines before `pos` are counted in `line`
+    let previous = -1;
+    for (const lineStart of starts) {
+      if (lineStart === previous) continue;
+      previous = lineStart;
+      for (let nl = region.indexOf(NL, pos); nl !== -1 && nl < lineStart; nl = region.indexOf(NL, nl + 1)) line++;
+      pos = lineStart;
+      const nl = region.indexOf(NL, lineStart);
+      candidateLine(region.toString('utf8', lineStart, nl === -1 ? region.length : nl), line);
+    }
+    for (let nl = region.indexOf(NL, pos); nl !== -1; nl = region.indexOf(NL, nl + 1)) line++;
+    return line;
+  }
+
+  function pushBytes(chunk: Buffer): void {
+    const data = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
+    const lastNl = data.lastIndexOf(NL);
+    if (lastNl === -1) {
+      // A line this long is no result line (a progress bar redrawn with \r): keep its tail only.
+      carry = Buffer.from(data.length > MAX_LINE ? data.subarray(data.length - 4096) : data);
+      return;
+    }
+    lineNo = scanLines(data.subarray(0, lastNl + 1), lineNo);
+    const rest = data.subarray(lastNl + 1);
+    carry = Buffer.from(rest.length > MAX_LINE ? rest.subarray(rest.length - 4096) : rest);
+  }
+
+  function push(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    if (mode === 'undecided') {
+      let i = 0;
+      while (i < chunk.length && WHITESPACE.has(chunk[i]!)) i++;
+      if (i === chunk.length) {
+        jsonParts.push(chunk);
+        return;
+      }
+      mode = chunk[i] === 0x7b || chunk[i] === 0x5b ? 'json' : 'text'; // '{' or '['
+      if (mode === 'text') {
+        const pending = Buffer.concat([...jsonParts, chunk]);
+        jsonParts = [];
+        pushBytes(pending);
+        return;
+      }
+    }
+    if (mode === 'json') {
+      jsonParts.push(chunk);
+      jsonBytes += chunk.length;
+      if (jsonBytes > MAX_JSON_BYTES) {
+        mode = 'text';
+        const pending = Buffer.concat(jsonParts);
+        jsonParts = [];
+        pushBytes(pending);
+      }
+      return;
+    }
+    pushBytes(chunk);
+  }
+
+  return {
+    push(chunk: string): void {
+      push(Buffer.from(chunk, 'utf8'));
+    },
+
+    pushBytes(chunk: Uint8Array): void {
+      push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    },
+
+    end(): ParseResult {
+      if (mode === 'json' || mode === 'undecided') {
+        const bytes = Buffer.concat(jsonParts);
+        jsonParts = [];
+        const fromJson = jsonResult(bytes.toString('utf8'), wanted);
+        if (fromJson) return fromJson;
+        pushBytes(bytes);
+      }
+      if (carry.length > 0) {
+        scanLines(carry, lineNo);
+        carry = Buffer.alloc(0);
+      }
+      finish();
+      return select(blocks);
+    },
+  };
+}
+
+function isComplete(b: OpenBlock): boolean {
+  const m = b.metrics;
+  switch (b.format) {
+    case 'serving-table':
+      return b.closed;
+    case 'serving-flat':
+      // v0.3.1 ends with "P99 TPOT"; a table that lost its header still ends with its rule.
+      return b.closed || ('p99_tpot_ms' in m && 'completed' in m && 'request_throughput' in m);
+    case 'serving-2023':
+      return 'request_throughput' in m && 'avg_latency_per_output_token' in m;
+    case 'throughput':
+      return 'tokens_per_second' in m;
+    case 'latency':
+      return 'avg_latency' in m && (b.percentiles === 0 || b.percentiles >= LATENCY_PERCENTILE_COUNT);
+  }
+}
+
+/** The last complete block; when none is complete, the last block (its `complete` says so). */
+export function select(blocks: ResultBlock[]): ParseResult {
+  if (blocks.length === 0) return { metrics: {}, blocks };
+  let used = blocks.length - 1;
+  for (let i = blocks.length - 1; i >= 0; i--) {
+    if (blocks[i]!.complete) {
+      used = i;
+      break;
+    }
+  }
+  const b = blocks[used]!;
+  return { kind: b.kind, metrics: { ...b.metrics }, blocks, used };
+}
+
+function jsonResult(text: string, wanted: BenchmarkKind | undefined): ParseResult | undefined {
+  if (!/^\s*[[{]/.test(text)) return undefined;
+  let obj: unknown;
+  try {
+    obj = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const parsed = parseResultJson(obj);
+  if (!parsed.kind || (wanted && parsed.kind !== wanted) || Object.keys(parsed.metrics).length === 0) {
+    return { metrics: {}, blocks: [] };
+  }
+  const lines = text.split('\n').length;
+  const block: ResultBlock = { kind: parsed.kind, startLine: 1, endLine: lines, complete: true, metrics: parsed.metrics };
+  return { kind: parsed.kind, metrics: { ...parsed.metrics }, blocks: [block], used: 0 };
+}

@@ -1,0 +1,264 @@
+/**
+ * One benchmark sample: for serving, start the engine's server, wait until it answers, run the
+ * benchmark client against it and parse the result; for throughput/latency, run the one process.
+ * Every failure is classified from the whole log within seconds of the fault (the process exit or
+ * the readiness timeout), and everything started is torn down whatever happens.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { classifyLog } from '../core/classify.js';
+import { parseBenchmarkOutput, parseResultJson, primaryMetricFor } from '../core/metrics/parse.js';
+import { redact, secretValues } from '../core/redact.js';
+import { checkMetricsSanity } from '../core/samples.js';
+import type { BenchmarkKind, Metrics } from '../core/schemas.js';
+import { CATEGORIES, type Category } from '../core/taxonomy.js';
+import { createDockerExecutor } from '../adapters/executor-docker.js';
+import { createHostExecutor } from '../adapters/executor-host.js';
+import type { Executor, ProcessExit, ServerProcess } from '../adapters/executor.js';
+import { freePort } from '../adapters/ports.js';
+import { readLog } from '../adapters/process-logs.js';
+import { waitReady } from '../adapters/readiness.js';
+import type { SampleOutcome, SampleSpec } from './executor-types.js';
+
+export const LOOPBACK = '127.0.0.1';
+
+/** Flags the runner owns: whatever the dataset put there would point at the wrong server. */
+const ENDPOINT_FLAGS = new Set(['--host', '--port', '--base-url']);
+
+/** argv without `--host/--port/--base-url` (both `--flag value` and `--flag=value`), then `--host H --port P`. */
+export function withEndpoint(argv: readonly string[], host: string, port: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i]!;
+    const eq = word.indexOf('=');
+    const name = eq > 0 ? word.slice(0, eq) : word;
+    if (ENDPOINT_FLAGS.has(name)) {
+      if (eq < 0 && i + 1 < argv.length && !argv[i + 1]!.startsWith('--')) i++;
+      continue;
+    }
+    out.push(word);
+  }
+  return [...out, '--host', host, '--port', String(port)];
+}
+
+function flagValue(argv: readonly string[], flag: string): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const w = argv[i]!;
+    if (w === flag) return argv[i + 1];
+    if (w.startsWith(`${flag}=`)) return w.slice(flag.length + 1);
+  }
+  return undefined;
+}
+
+/** The JSON result file the benchmark argv asks for (serving: --save-result --result-filename; offline: --output-json). */
+export function resultFileOf(argv: readonly string[]): string | undefined {
+  const outputJson = flagValue(argv, '--output-json');
+  if (outputJson) return outputJson;
+  if (!argv.includes('--save-result')) return undefined;
+  const name = flagValue(argv, '--result-filename');
+  if (!name) return undefined; // vLLM then names it after the date: not predictable, the printed block is used.
+  const dir = flagValue(argv, '--result-dir');
+  return dir ? `${dir.replace(/\/+$/, '')}/${name}` : name;
+}
+
+export function createExecutor(spec: SampleSpec): Executor {
+  const settings = {
+    ...(spec.workdir ? { workdir: spec.workdir } : {}),
+    ...(spec.gpus ? { gpus: spec.gpus } : {}),
+    ...(spec.env ? { env: spec.env } : {}),
+    ...(spec.volumes ? { volumes: spec.volumes } : {}),
+    ...(spec.shmSize ? { shmSize: spec.shmSize } : {}),
+  };
+  if (spec.executor === 'docker') {
+    if (!spec.image) throw new Error('the docker executor needs spec.image');
+    return createDockerExecutor({ ...settings, image: spec.image });
+  }
+  return createHostExecutor(settings);
+}
+
+type Phase = 'server-start' | 'benchmark'; // what the server or the benchmark was doing when it failed
+
+interface Verdict {
+  category: Category;
+  evidence?: string;
+  fix?: string;
+}
+
+/** The classifier's answer, held to the stage the fault happened in. */
+function classifyFault(text: string, ctx: { exitCode: number | null; timedOut: boolean; phase: Phase; fallback: Category; allowed: (c: Category) => boolean }): Verdict {
+  const c = classifyLog(text, { exitCode: ctx.exitCode, timedOut: ctx.timedOut, phase: ctx.phase });
+  const category = c.matched && ctx.allowed(c.category) ? c.category : ctx.fallback;
+  return {
+    category,
+    ...(c.evidence ? { evidence: c.evidence } : {}),
+    ...(c.fix && category === c.category ? { fix: c.fix } : {}),
+  };
+}
+
+/** A server that failed is a server fault or a cause it names (OOM, gated model, dependency ...), never a benchmark one. */
+const notBenchmarkStage = (c: Category) => CATEGORIES[c].stage !== 'benchmark' && CATEGORIES[c].stage !== 'patch';
+
+function secretsOf(spec: SampleSpec): string[] {
+  return secretValues({ ...process.env, ...spec.env, ...spec.server?.env, ...spec.client.env });
+}
+
+async function redactFile(path: string, secrets: string[]): Promise<void> {
+  if (secrets.length === 0) return;
+  const text = await readLog(path);
+  const clean = redact(text, secrets);
+  if (clean !== text) await writeFile(path, clean);
+}
+
+function parseOutputs(clientText: string, resultJson: string | undefined, kind: BenchmarkKind | undefined): { kind?: BenchmarkKind; metrics: Metrics; source: 'json' | 'log' | 'none' } {
+  if (resultJson !== undefined) {
+    try {
+      const parsed = parseResultJson(JSON.parse(resultJson));
+      if (Object.keys(parsed.metrics).length > 0) return { ...parsed, source: 'json' };
+    } catch {
+      // A half-written or foreign file: the printed block decides.
+    }
+  }
+  const parsed = parseBenchmarkOutput(clientText, kind ? { kind } : {});
+  if (Object.keys(parsed.metrics).length > 0) return { ...(parsed.kind ? { kind: parsed.kind } : {}), metrics: parsed.metrics, source: 'log' };
+  return { metrics: {}, source: 'none' };
+}
+
+export async function runSample(spec: SampleSpec, executor?: Executor): Promise<SampleOutcome> {
+  const started = Date.now();
+  const ownExecutor = !executor;
+  const ex = executor ?? createExecutor(spec);
+  const serverLog = join(spec.logDir, 'server.log');
+  const clientLog = join(spec.logDir, 'client.log');
+  const secrets = secretsOf(spec);
+  const serving = !!spec.server;
+  const logs = serving ? { server: serverLog, client: clientLog } : { client: clientLog };
+  const seconds = () => (Date.now() - started) / 1000;
+  const base = { ...(spec.kind ? { kind: spec.kind } : {}), logs };
+  let server: ServerProcess | undefined;
+
+  const fail = (v: Verdict, extra: Partial<SampleOutcome> = {}): SampleOutcome => ({
+    ok: false,
+    ...base,
+    category: v.category,
+    ...(v.evidence ? { evidence: redact(v.evidence, secrets) } : {}),
+    ...(v.fix ? { fix: v.fix } : {}),
+    ...extra,
+    durationS: seconds(),
+  });
+
+  try {
+    let port: number | undefined;
+    let readyAfterS: number | undefined;
+    if (spec.server) {
+      port = spec.port ?? (await freePort());
+      server = await ex.startServer({
+        argv: withEndpoint(spec.server.argv, LOOPBACK, port),
+        ...(spec.server.env ? { env: spec.server.env } : {}),
+        logFile: serverLog,
+        ...(spec.signal ? { signal: spec.signal } : {}),
+      });
+      const ready = await waitReady({
+        baseUrl: `http://${LOOPBACK}:${port}`,
+        timeoutS: spec.timeouts.readyS,
+        exited: server.exited,
+        ...(spec.signal ? { signal: spec.signal } : {}),
+      });
+      // Cancellation stops the server too: its exit is then ours, not a fault.
+      if (!ready.ready && (ready.reason === 'aborted' || spec.signal?.aborted)) {
+        return fail({ category: 'TRANSIENT_INFRA', evidence: 'cancelled while waiting for the server' }, { port, aborted: true });
+      }
+      if (!ready.ready) {
+        const faultAt = ready.reason === 'exited' ? ready.exit.at : ready.reason === 'timeout' ? ready.at : Date.now();
+        const exitCode = ready.reason === 'exited' ? ready.exit.exitCode : null;
+        if (ready.reason === 'exited') await server.flushLogs(1000);
+        const text = redact(await readLog(serverLog), secrets);
+        const v = classifyFault(text, {
+          exitCode,
+          timedOut: ready.reason === 'timeout',
+          phase: 'server-start',
+          fallback: ready.reason === 'timeout' ? 'SERVER_TIMEOUT' : 'SERVER_CRASH',
+          allowed: notBenchmarkStage,
+        });
+        const classifiedAfterS = (Date.now() - faultAt) / 1000;
+        return fail(v, {
+          classifiedAfterS,
+          port,
+          ...(exitCode !== null ? { exitCode } : {}),
+          ...(ready.reason === 'timeout' && ready.lastError ? { evidence: redact(v.evidence ?? `not ready after ${spec.timeouts.readyS} s: ${ready.lastError}`, secrets) } : {}),
+        });
+      }
+      readyAfterS = ready.afterS;
+    }
+
+    // The benchmark (or the one offline process), stopped at once if the server dies under it.
+    const clientArgv = serving && port !== undefined ? withEndpoint(spec.client.argv, LOOPBACK, port) : [...spec.client.argv];
+    const resultFile = resultFileOf(spec.client.argv);
+    let serverDied: { exit: ProcessExit; verdict: Verdict; classifiedAfterS: number } | undefined;
+    let clientDone = false;
+    const serverDeath = server
+      ? server.exited.then(async (exit) => {
+          if (clientDone) return;
+          await server!.flushLogs(1000);
+          const text = redact(await readLog(serverLog), secrets);
+          const verdict = classifyFault(text, { exitCode: exit.exitCode, timedOut: false, phase: 'server-start', fallback: 'SERVER_CRASH', allowed: notBenchmarkStage });
+          serverDied = { exit, verdict, classifiedAfterS: (Date.now() - exit.at) / 1000 };
+        })
+      : undefined;
+    const run = await ex.runOnce({
+      argv: clientArgv,
+      env: spec.client.env ?? {},
+      logFile: clientLog,
+      timeoutS: spec.timeouts.benchmarkS,
+      ...(spec.signal ? { signal: spec.signal } : {}),
+      ...(server ? { stopWhen: server.exited } : {}),
+      ...(resultFile ? { collect: [resultFile], collectDir: spec.logDir } : {}),
+    });
+    clientDone = true;
+    if (serverDied === undefined && server?.exitedAlready()) await serverDeath;
+    const common = { ...(readyAfterS !== undefined ? { readyAfterS } : {}), ...(port !== undefined ? { port } : {}) };
+
+    if (run.aborted || spec.signal?.aborted) return fail({ category: 'TRANSIENT_INFRA', evidence: 'cancelled during the benchmark' }, { ...common, aborted: true });
+    if (serverDied) {
+      return fail(serverDied.verdict, { ...common, classifiedAfterS: serverDied.classifiedAfterS, ...(serverDied.exit.exitCode !== null ? { exitCode: serverDied.exit.exitCode } : {}) });
+    }
+    const clientText = redact(await readLog(clientLog), secrets);
+    const collected = resultFile ? run.files[resultFile] : undefined;
+    const resultJson = collected ? await readFile(collected, 'utf8').catch(() => undefined) : undefined;
+    const parsed = parseOutputs(clientText, resultJson, spec.kind);
+    const kind = spec.kind ?? parsed.kind;
+    const withKind = { ...common, ...(kind ? { kind } : {}), ...(collected ? { resultFile: collected } : {}) };
+
+    if (run.timedOut) {
+      const at = Date.now();
+      return fail({ category: 'BENCHMARK_TIMEOUT', evidence: `the benchmark ran past ${spec.timeouts.benchmarkS} s` }, { ...withKind, classifiedAfterS: (Date.now() - at) / 1000 });
+    }
+    if (run.exitCode !== 0) {
+      const v = classifyFault(clientText, {
+        exitCode: run.exitCode,
+        timedOut: false,
+        phase: 'benchmark',
+        fallback: 'BENCHMARK_FAILED',
+        // A client that cannot import the engine or hits a dependency clash says so; a server-side category here would be a guess.
+        allowed: (c) => CATEGORIES[c].stage !== 'server' && CATEGORIES[c].stage !== 'patch' && c !== 'NO_METRICS',
+      });
+      return fail(v, { ...withKind, classifiedAfterS: (Date.now() - run.endedAt) / 1000, ...(run.exitCode !== null ? { exitCode: run.exitCode } : {}) });
+    }
+    const primary = kind ? primaryMetricFor(kind, parsed.metrics).name : undefined;
+    const sanity = checkMetricsSanity(parsed.metrics, primary);
+    if (!sanity.ok) {
+      const evidence = parsed.source === 'none' ? 'the benchmark exited 0 and printed no result block' : sanity.problems.join('; ');
+      return fail({ category: 'NO_METRICS', evidence }, { ...withKind, classifiedAfterS: (Date.now() - run.endedAt) / 1000, exitCode: 0 });
+    }
+    return { ok: true, ...base, ...withKind, metrics: parsed.metrics, metricsSource: parsed.source, durationS: seconds() };
+  } finally {
+    await server?.stop().catch(() => {});
+    if (ownExecutor) await ex.close().catch(() => {});
+    await Promise.all([redactFile(clientLog, secrets), serving ? redactFile(serverLog, secrets) : Promise.resolve()]);
+  }
+}
+
+/** Where a sample's logs go under a results folder (COMMON.md layout). */
+export function sampleLogDir(resultsDir: string, task: string, variant: string, attempt: number, sample: number): string {
+  return join(resultsDir, task, 'logs', variant, `attempt-${attempt}`, `sample-${sample}`);
+}
+

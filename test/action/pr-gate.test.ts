@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import { affectedTasks, decidePrGate, parseChangedFiles } from '../../src/core/pr-gate.js';
+import { parseDataset } from '../../src/core/dataset.js';
+
+const BASE = 'octo/bench';
+const HEAD_SHA = 'a'.repeat(40);
+
+function prEvent(opts: { action: string; headRepo?: string | null; labels?: string[]; label?: string }) {
+  return {
+    action: opts.action,
+    number: 7,
+    ...(opts.label ? { label: { name: opts.label } } : {}),
+    pull_request: {
+      number: 7,
+      head: { sha: HEAD_SHA, ref: 'feature', repo: opts.headRepo === null ? null : { full_name: opts.headRepo ?? BASE } },
+      base: { sha: 'b'.repeat(40), ref: 'main', repo: { full_name: BASE } },
+      labels: (opts.labels ?? []).map((name) => ({ name })),
+    },
+    repository: { full_name: BASE },
+  };
+}
+
+describe('decidePrGate: fork pull requests', () => {
+  it('refuses a fork PR without the label', () => {
+    const d = decidePrGate('pull_request', prEvent({ action: 'opened', headRepo: 'mallory/bench' }));
+    expect(d.allowed).toBe(false);
+    expect(d.fork).toBe(true);
+    expect(d.reason).toMatch(/maintainer.*safe-to-bench/);
+  });
+
+  it('allows a fork PR on the event of the label being applied, pinned to that head commit', () => {
+    const d = decidePrGate('pull_request', prEvent({ action: 'labeled', headRepo: 'mallory/bench', label: 'safe-to-bench', labels: ['safe-to-bench'] }));
+    expect(d.allowed).toBe(true);
+    expect(d.headSha).toBe(HEAD_SHA);
+    expect(d.headRepo).toBe('mallory/bench');
+    expect(d.prNumber).toBe(7);
+  });
+
+  it('refuses a new push after the label, and asks for the label to be removed', () => {
+    const d = decidePrGate('pull_request', prEvent({ action: 'synchronize', headRepo: 'mallory/bench', labels: ['safe-to-bench'] }));
+    expect(d.allowed).toBe(false);
+    expect(d.removeLabel).toBe(true);
+    expect(d.reason).toMatch(/pushed after the "safe-to-bench" label/);
+  });
+
+  it('refuses a fork PR whose label is present but was not applied by this event (reopened)', () => {
+    const d = decidePrGate('pull_request', prEvent({ action: 'reopened', headRepo: 'mallory/bench', labels: ['safe-to-bench'] }));
+    expect(d.allowed).toBe(false);
+    expect(d.reason).toMatch(/re-apply/);
+  });
+
+  it('refuses when another label is added to a fork PR that still carries a stale gate label', () => {
+    const d = decidePrGate('pull_request', prEvent({ action: 'labeled', headRepo: 'mallory/bench', label: 'docs', labels: ['safe-to-bench', 'docs'] }));
+    expect(d.allowed).toBe(false);
+  });
+
+  it('refuses a labeled event whose label was removed again before the run (not in the PR labels)', () => {
+    const d = decidePrGate('pull_request', prEvent({ action: 'labeled', headRepo: 'mallory/bench', label: 'safe-to-bench', labels: [] }));
+    expect(d.allowed).toBe(false);
+  });
+
+  it('honours a custom gate label and ignores the default one then', () => {
+    const custom = prEvent({ action: 'labeled', headRepo: 'mallory/bench', label: 'run-gpu', labels: ['run-gpu'] });
+    expect(decidePrGate('pull_request', custom, { label: 'run-gpu' }).allowed).toBe(true);
+    const def = prEvent({ action: 'labeled', headRepo: 'mallory/bench', label: 'safe-to-bench', labels: ['safe-to-bench'] });
+    expect(decidePrGate('pull_request', def, { label: 'run-gpu' }).allowed).toBe(false);
+  });
+
+  it('treats a PR from a deleted fork as a fork', () => {
+    const d = decidePrGate('pull_request', prEvent({ action: 'opened', headRepo: null }));
+    expect(d.fork).toBe(true);
+    expect(d.allowed).toBe(false);
+  });
+
+  it('refuses the same way under pull_request_target', () => {
+    expect(decidePrGate('pull_request_target', prEvent({ action: 'opened', headRepo: 'mallory/bench' })).allowed).toBe(false);
+  });
+
+  it('refuses a pull_request event without a readable payload', () => {
+    expect(decidePrGate('pull_request', {}).allowed).toBe(false);
+    expect(decidePrGate('pull_request', { pull_request: { number: 'x' } }).allowed).toBe(false);
+  });
+});
+
+describe('decidePrGate: same-repository pull requests and other events', () => {
+  it('allows a same-repository PR on open and on every push', () => {
+    for (const action of ['opened', 'synchronize', 'reopened']) {
+      const d = decidePrGate('pull_request', prEvent({ action }));
+      expect(d.allowed, action).toBe(true);
+      expect(d.fork).toBe(false);
+    }
+  });
+
+  it('compares repository names case-insensitively', () => {
+    expect(decidePrGate('pull_request', prEvent({ action: 'opened', headRepo: 'Octo/Bench' })).fork).toBe(false);
+  });
+
+  it('does not rerun a same-repository PR for an unrelated label', () => {
+    const d = decidePrGate('pull_request', prEvent({ action: 'labeled', label: 'docs', labels: ['docs'] }));
+    expect(d.allowed).toBe(false);
+    expect(d.reason).toMatch(/not a reason to rerun/);
+  });
+
+  it('trusts dispatch and schedule events (the repository’s own code)', () => {
+    expect(decidePrGate('workflow_dispatch', {}).allowed).toBe(true);
+    expect(decidePrGate('schedule', {}).allowed).toBe(true);
+  });
+});
+
+const ROWS = [
+  { commit_hash: '1111111111aaaaaaaaaa1111111111aaaaaaaaaa', perf_command: 'python benchmarks/benchmark_latency.py --model m' },
+  { commit_hash: '2222222222bbbbbbbbbb2222222222bbbbbbbbbb', perf_command: 'python benchmarks/benchmark_latency.py --model m', patch_path: 'patches/22222222.diff' },
+  { commit_hash: '3333333333cccccccccc3333333333cccccccccc', perf_command: 'python benchmarks/benchmark_latency.py --model m' },
+];
+const jsonl = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join('\n');
+const tasks = (rows: object[]) => parseDataset(jsonl(rows), 'datasets/tasks.jsonl').tasks;
+
+describe('affectedTasks', () => {
+  it('plans rows the PR adds or changes, not rows that only moved', () => {
+    const base = tasks(ROWS.slice(0, 2));
+    const headRows = [{ ...ROWS[1]! }, { ...ROWS[0]!, perf_command: 'python benchmarks/benchmark_latency.py --model m2' }, ROWS[2]!];
+    const a = affectedTasks({ changedFiles: ['datasets/tasks.jsonl'], datasetPath: './datasets/tasks.jsonl', headTasks: tasks(headRows), baseTasks: base });
+    expect(a.ids).toEqual(['11111111', '33333333']);
+    expect(a.reasons['11111111']).toEqual(['row changed']);
+    expect(a.reasons['33333333']).toEqual(['row added']);
+    expect(a.reasons['22222222']).toBeUndefined();
+  });
+
+  it('plans every row of a dataset the base does not have', () => {
+    const a = affectedTasks({ changedFiles: ['datasets/tasks.jsonl'], datasetPath: 'datasets/tasks.jsonl', headTasks: tasks(ROWS), baseTasks: null });
+    expect(a.ids).toHaveLength(3);
+  });
+
+  it('plans tasks whose agent patch changed, by patch_path or by a <task id>.diff name', () => {
+    const head = tasks(ROWS);
+    const a = affectedTasks({ changedFiles: ['patches/22222222.diff', 'agents/x/33333333.patch', 'README.md'], datasetPath: 'datasets/tasks.jsonl', headTasks: head, baseTasks: head });
+    expect(a.ids).toEqual(['22222222', '33333333']);
+    expect(a.reasons['22222222']![0]).toMatch(/agent patch patches\/22222222.diff changed/);
+  });
+
+  it('plans nothing when the PR touches neither the dataset nor a patch', () => {
+    const head = tasks(ROWS);
+    expect(affectedTasks({ changedFiles: ['README.md'], datasetPath: 'datasets/tasks.jsonl', headTasks: head, baseTasks: head }).ids).toEqual([]);
+  });
+
+  it('reads git diff --name-only output', () => {
+    expect(parseChangedFiles('a/b.jsonl\r\n\n./patches/x.diff\n')).toEqual(['a/b.jsonl', 'patches/x.diff']);
+  });
+});

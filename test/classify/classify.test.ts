@@ -1,0 +1,254 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { classifyLog, versionFits } from '../../src/core/classify.js';
+import { FAILURE_SIGNATURES } from '../../src/core/rules/failure-signatures.js';
+import { FIX_RECIPES, recipeById, recipeForClassification, recipesForText } from '../../src/core/rules/fix-recipes.js';
+import { CATEGORIES } from '../../src/core/taxonomy.js';
+
+const FIX = join(import.meta.dirname, '..', 'fixtures', 'classify');
+const fixture = (name: string) => readFileSync(join(FIX, name), 'utf8');
+
+describe('the seeds’ failures, from realistic logs', () => {
+  it('missing fa_utils.py in a V1 engine (seed 003): the root cause wins over "Engine core initialization failed"', () => {
+    const c = classifyLog(fixture('fa-utils-v1-engine.log'), { exitCode: 1, phase: 'server-start' });
+    expect(c).toMatchObject({ category: 'BROKEN_BUILD', stage: 'environment', retryable: false, fix: 'restore-fa-utils', matched: true });
+    expect(c.evidence).toBe("ModuleNotFoundError: No module named 'vllm.vllm_flash_attn.fa_utils'");
+    expect(c.evidenceLines).toEqual([11]);
+    expect(c.action).toContain('restore-fa-utils');
+  });
+
+  it('CUDA OOM behind worker tags; a harmless vllm._C warning and a broken-pipe warning first do not win', () => {
+    const c = classifyLog(fixture('cuda-oom-misleading-first-line.log'), { exitCode: 1, phase: 'server-start' });
+    expect(c).toMatchObject({ category: 'OOM', stage: 'server', retryable: false, matched: true });
+    expect(c.evidence).toContain('CUDA out of memory');
+    expect(c.evidenceLines).toEqual([12, 16]);
+    expect(c.fix).toBeUndefined();
+  });
+
+  it('port binding on vLLM 0.6.4 is the known version bug #8791, not a retryable PORT_BIND', () => {
+    const c = classifyLog(fixture('port-bind-8791.log'), { exitCode: 1, phase: 'server-start' });
+    expect(c).toMatchObject({ category: 'KNOWN_VERSION_BUG', retryable: false, matched: true, signature: 'port-bind-8791' });
+    expect(c.evidence.split('\n')).toEqual([
+      'vLLM API server version 0.6.4.post2.dev375+g25ebed2f',
+      'OSError: [Errno 98] Address already in use',
+    ]);
+    expect(c.evidenceLines).toEqual([1, 7]);
+  });
+
+  it('the same port error on another version (or none) is PORT_BIND, retryable', () => {
+    expect(classifyLog(fixture('port-bind-transient.log'), { exitCode: 1 })).toMatchObject({ category: 'PORT_BIND', retryable: true, stage: 'server' });
+    expect(classifyLog('OSError: [Errno 98] Address already in use\n')).toMatchObject({ category: 'PORT_BIND', retryable: true });
+    expect(classifyLog('OSError: [Errno 98] Address already in use\n', { engineVersion: '0.6.3.post1' }).category).toBe('KNOWN_VERSION_BUG');
+  });
+
+  it('aimv2 behind compose prefixes, CI timestamps, ANSI colour and CRLF', () => {
+    const c = classifyLog(fixture('aimv2-compose-crlf.log'), { exitCode: 1 });
+    expect(c).toMatchObject({ category: 'DEPENDENCY_CONFLICT', fix: 'aimv2-exist-ok', stage: 'environment' });
+    expect(c.evidence).toBe("ValueError: 'aimv2' is already used by a Transformers config, pick another name.");
+    expect(c.evidenceLines).toEqual([6]);
+  });
+
+  it('numpy.lib.function_base under outlines (2f192835, 30172b49)', () => {
+    expect(classifyLog(fixture('numpy-function-base.log'))).toMatchObject({ category: 'DEPENDENCY_CONFLICT', fix: 'numpy-lt-2' });
+  });
+
+  it('the last exception of a chained traceback decides', () => {
+    const c = classifyLog(fixture('chained-traceback.log'), { exitCode: 1 });
+    expect(c).toMatchObject({ category: 'PORT_BIND', evidence: 'OSError: [Errno 98] Address already in use' });
+  });
+
+  it('an agent patch that crashes the server: the AttributeError, not the wrapper, not the vllm._C warning', () => {
+    const c = classifyLog(fixture('agent-crash.log'), { exitCode: 1, phase: 'server-start' });
+    expect(c).toMatchObject({ category: 'SERVER_CRASH', matched: true, signature: 'python-exception' });
+    expect(c.evidence).toBe("AttributeError: 'Sampler' object has no attribute '_fast_topk'");
+  });
+
+  it('gated model: 401 / GatedRepoError', () => {
+    const c = classifyLog(fixture('gated-401.log'), { exitCode: 1 });
+    expect(c).toMatchObject({ category: 'MODEL_ACCESS', stage: 'server', retryable: false });
+    expect(c.evidence).toContain('GatedRepoError');
+  });
+});
+
+describe('hangs and unknown failures: the context decides', () => {
+  it('a server that never became ready (no exception, timed out) is SERVER_TIMEOUT', () => {
+    const c = classifyLog(fixture('server-hang.log'), { timedOut: true, phase: 'server-start' });
+    expect(c).toMatchObject({ category: 'SERVER_TIMEOUT', stage: 'server', matched: false });
+    expect(c.evidence.split('\n')).toHaveLength(4);
+    expect(c.evidence).toContain('CUDA graphs can take');
+    expect(c.evidenceLines).toEqual([1, 2, 3, 4]);
+  });
+
+  it('a benchmark stuck in its progress bar is BENCHMARK_TIMEOUT', () => {
+    expect(classifyLog(fixture('benchmark-hang.log'), { timedOut: true, phase: 'benchmark' })).toMatchObject({
+      category: 'BENCHMARK_TIMEOUT',
+      stage: 'benchmark',
+      matched: false,
+    });
+  });
+
+  it('a build that ran out of time is BUILD_TIMEOUT', () => {
+    expect(classifyLog('[412/980] Building CUDA object csrc/attention.cu.o\n', { timedOut: true, phase: 'build' }).category).toBe('BUILD_TIMEOUT');
+  });
+
+  it('non-zero exit, nothing recognisable: SERVER_CRASH in the server phase, BENCHMARK_FAILED in the benchmark phase', () => {
+    const text = 'starting\nloading weights\n\nsomething went wrong\n\n';
+    const server = classifyLog(text, { exitCode: 1, phase: 'server-start' });
+    expect(server).toMatchObject({ category: 'SERVER_CRASH', matched: false, evidence: 'starting\nloading weights\nsomething went wrong' });
+    expect(server.evidenceLines).toEqual([1, 2, 4]);
+    expect(classifyLog(text, { exitCode: 2, phase: 'benchmark' })).toMatchObject({ category: 'BENCHMARK_FAILED', matched: false });
+    expect(classifyLog(text, { exitCode: 2, stage: 'benchmark' }).category).toBe('BENCHMARK_FAILED');
+  });
+
+  it('an exception beats a timeout (the server crashed, then the wait ran out)', () => {
+    expect(classifyLog(fixture('cuda-oom-misleading-first-line.log'), { timedOut: true, phase: 'server-start' }).category).toBe('OOM');
+  });
+
+  it('a generic exception in the benchmark phase is BENCHMARK_FAILED', () => {
+    const c = classifyLog('Traceback (most recent call last):\n  File "bench.py", line 3\nKeyError: \'choices\'\n', { exitCode: 1, phase: 'benchmark' });
+    expect(c).toMatchObject({ category: 'BENCHMARK_FAILED', matched: true, evidence: "KeyError: 'choices'" });
+  });
+
+  it('exit 0 in the benchmark phase with nothing recognisable is NO_METRICS', () => {
+    expect(classifyLog('done\n', { exitCode: 0, phase: 'benchmark' }).category).toBe('NO_METRICS');
+  });
+});
+
+describe('every signature the seeds list, one line each', () => {
+  const cases: Array<[string, string, { category: string; fix?: string; retryable?: boolean }, Parameters<typeof classifyLog>[1]?]> = [
+    ['numpy 2 (function_base)', "ModuleNotFoundError: No module named 'numpy.lib.function_base'", { category: 'DEPENDENCY_CONFLICT', fix: 'numpy-lt-2' }],
+    ['numpy not available', 'RuntimeError: Numpy is not available', { category: 'DEPENDENCY_CONFLICT', fix: 'numpy-lt-2' }],
+    ['numpy ABI', 'A module that was compiled using NumPy 1.x cannot be run in', { category: 'DEPENDENCY_CONFLICT', fix: 'numpy-lt-2' }],
+    ['aimv2', "ValueError: 'aimv2' is already used by a Transformers config, pick another name.", { category: 'DEPENDENCY_CONFLICT', fix: 'aimv2-exist-ok' }],
+    ['fa_utils', "ModuleNotFoundError: No module named 'vllm.vllm_flash_attn.fa_utils'", { category: 'BROKEN_BUILD', fix: 'restore-fa-utils' }],
+    ['LogitsWarper', "ImportError: cannot import name 'LogitsWarper' from 'transformers.generation.logits_process'", { category: 'DEPENDENCY_CONFLICT', fix: 'transformers-lt-4.46' }],
+    ['pyairports', "ModuleNotFoundError: No module named 'pyairports'", { category: 'DEPENDENCY_CONFLICT', fix: 'outlines-no-pyairports' }],
+    ['mllama (transformers too old)', "ModuleNotFoundError: No module named 'transformers.models.mllama'", { category: 'DEPENDENCY_CONFLICT' }],
+    ['vllm itself missing', "ModuleNotFoundError: No module named 'vllm'", { category: 'BROKEN_BUILD' }],
+    ['vllm._C not compiled', "ModuleNotFoundError: No module named 'vllm._C'", { category: 'BROKEN_BUILD' }],
+    ['wrong CUDA arch', 'RuntimeError: CUDA error: no kernel image is available for execution on the device', { category: 'BROKEN_BUILD' }],
+    ['CUDA OOM', 'torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 20.00 MiB', { category: 'OOM' }],
+    ['old torch OOM', 'torch.cuda.OutOfMemoryError: CUDA out of memory.', { category: 'OOM' }],
+    [
+      'KV cache too small',
+      "ValueError: The model's max seq len (131072) is larger than the maximum number of tokens that can be stored in KV cache (50000).",
+      { category: 'OOM' },
+    ],
+    ['gated 401', 'requests.exceptions.HTTPError: 401 Client Error: Unauthorized for url: https://huggingface.co/x/y', { category: 'MODEL_ACCESS' }],
+    ['gated repo', 'Cannot access gated repo for url https://huggingface.co/meta-llama/Llama-3.1-8B/resolve/main/config.json.', { category: 'MODEL_ACCESS' }],
+    ['repo not found', 'huggingface_hub.errors.RepositoryNotFoundError: 404 Client Error.', { category: 'MODEL_ACCESS' }],
+    ['port in use', "ERROR:    [Errno 98] error while attempting to bind on address ('0.0.0.0', 8000): address already in use", { category: 'PORT_BIND', retryable: true }],
+    ['broken pipe (Modal)', 'BrokenPipeError: [Errno 32] Broken pipe', { category: 'TRANSIENT_INFRA', retryable: true }],
+    ['connection reset', 'ConnectionResetError: [Errno 104] Connection reset by peer', { category: 'TRANSIENT_INFRA', retryable: true }],
+    ['runner lost', 'The self-hosted runner: gpu-1 lost communication with the server.', { category: 'TRANSIENT_INFRA', retryable: true }],
+    ['git timeout (eefbf4a6)', "fatal: unable to access 'https://github.com/vllm-project/vllm.git/': Operation timed out", { category: 'TRANSIENT_INFRA' }],
+    ['disk full', 'OSError: [Errno 28] No space left on device', { category: 'TRANSIENT_INFRA' }],
+    ['no GPU visible', 'RuntimeError: No CUDA GPUs are available', { category: 'TRANSIENT_INFRA' }],
+    ['too few GPUs', 'ValueError: The number of required GPUs exceeds the total number of available GPUs in the placement group.', { category: 'INSUFFICIENT_GPUS' }],
+    ['Qwen3 on old vLLM', "ValueError: Model architectures ['Qwen3ForCausalLM'] are not supported for now.", { category: 'UNSUPPORTED_MODEL' }],
+    ['gemma3 on old transformers', 'ValueError: The checkpoint you are trying to load has model type `gemma3` but Transformers does not recognize this architecture.', { category: 'UNSUPPORTED_MODEL' }],
+    ['rope_scaling on v0.4', 'ValueError: `rope_scaling` must be a dictionary with with two fields, `type` and `factor`, got {...}', { category: 'UNSUPPORTED_MODEL' }],
+    ['deprecated script stub', 'DEPRECATED: This script has been moved to the vLLM CLI.', { category: 'INVALID_COMMAND' }],
+    ['missing script (moe_mem.py)', "python3: can't open file '/workspace/benchmarks/kernels/moe_mem.py': [Errno 2] No such file or directory", { category: 'INVALID_COMMAND' }],
+    [
+      'missing ShareGPT (9badee53)',
+      "FileNotFoundError: [Errno 2] No such file or directory: 'ShareGPT_V3_unfiltered_cleaned_split.json'",
+      { category: 'INVALID_COMMAND' },
+    ],
+    ['bad --model argument (19d98e0c)', 'benchmark_serving.py: error: argument --model: expected one argument', { category: 'INVALID_COMMAND' }],
+    ['unrecognized argument', 'benchmark_latency.py: error: unrecognized arguments: --use-v2-block-manager', { category: 'INVALID_COMMAND' }],
+    ['patch does not apply', 'error: patch failed: vllm/worker/model_runner.py:120', { category: 'PATCH_FAILED' }],
+    ['build failed (nvcc)', "error: command '/usr/local/cuda/bin/nvcc' failed with exit code 1", { category: 'BUILD_FAILED' }],
+    ['build failed (wheel)', 'ERROR: Failed building wheel for vllm', { category: 'BUILD_FAILED' }],
+    ['wheel 404', 'ERROR: HTTP error 404 while getting https://wheels.vllm.ai/8936316d/vllm-1.0.0.dev-cp38-abi3-manylinux1_x86_64.whl', { category: 'ARTIFACT_DOWNLOAD_FAILED' }],
+    ['image missing', 'Error response from daemon: manifest for anonymous/vllm-baseline:baseline-a6d795d59304 not found: manifest unknown', { category: 'MISSING_ARTIFACT' }],
+    ['server died under the client', 'aiohttp.client_exceptions.ClientConnectorError: Cannot connect to host localhost:8000 ssl:default [Connection refused]', { category: 'SERVER_CRASH' }],
+    ['V1 wrapper alone', 'RuntimeError: Engine core initialization failed. See root cause above.', { category: 'SERVER_CRASH' }],
+  ];
+
+  it.each(cases)('%s', (_name, line, expected, context) => {
+    const c = classifyLog(`INFO 01-01 00:00:00 [x.py:1] starting\n${line}\n`, context ?? { exitCode: 1 });
+    expect(c.category).toBe(expected.category);
+    expect(c.fix).toBe(expected.fix);
+    expect(c.matched).toBe(true);
+    expect(c.evidence).toBe(line);
+    expect(c.evidenceLines).toEqual([2]);
+    expect(c.retryable).toBe(expected.retryable ?? CATEGORIES[c.category].retryable);
+  });
+
+  it.each([
+    ['(VllmWorker rank=0 pid=123) ', 'worker tag'],
+    ['2025-12-26T10:00:00.123456Z ', 'CI timestamp'],
+    ['[2025-12-26 10:00:00] ', 'bracketed timestamp'],
+    ['server-1  | ', 'compose service'],
+    ['> ', 'quoting'],
+    ['\x1b[31m', 'ANSI colour'],
+    ['ERROR 01-07 21:59:25 [core.py:123] ', 'vLLM logger'],
+  ])('tolerates a %s prefix (%s)', (prefix) => {
+    const c = classifyLog(`${prefix}ModuleNotFoundError: No module named 'pyairports'\r\n`);
+    expect(c).toMatchObject({ category: 'DEPENDENCY_CONFLICT', fix: 'outlines-no-pyairports', evidence: "ModuleNotFoundError: No module named 'pyairports'" });
+  });
+
+  it('vLLM’s harmless vllm._C import warning alone is not a broken build', () => {
+    const c = classifyLog(`WARNING 01-01 00:00:00 [_custom_ops.py:20] Failed to import from vllm._C with ModuleNotFoundError("No module named 'vllm._C'")\n`, {
+      exitCode: 1,
+      phase: 'server-start',
+    });
+    expect(c).toMatchObject({ category: 'SERVER_CRASH', matched: false });
+  });
+
+  it('a transient fault reports the stage it struck in', () => {
+    expect(classifyLog('BrokenPipeError: [Errno 32] Broken pipe\n', { phase: 'benchmark' }).stage).toBe('benchmark');
+    expect(classifyLog('BrokenPipeError: [Errno 32] Broken pipe\n').stage).toBe('any');
+  });
+
+  it('evidence keeps at most three lines of the deciding signature, ending with the decisive one', () => {
+    const text = Array.from({ length: 6 }, (_, i) => `ConnectionResetError: [Errno 104] Connection reset by peer (${i})`).join('\n');
+    const c = classifyLog(text);
+    expect(c.evidenceLines).toEqual([4, 5, 6]);
+  });
+});
+
+describe('rule tables', () => {
+  it('every signature row has an id, a source and a known category; ids are unique', () => {
+    const ids = new Set<string>();
+    for (const row of FAILURE_SIGNATURES) {
+      expect(row.source).toMatch(/^(seeds\/\d{3}_[0-9a-f]{16}\.txt|vllm#\d+|DESIGN\.md)$/);
+      expect(Object.keys(CATEGORIES)).toContain(row.category);
+      expect(ids.has(row.id)).toBe(false);
+      ids.add(row.id);
+      if (row.fix) expect(recipeById(row.fix)).toBeDefined();
+    }
+  });
+
+  it('the five recipes of the seeds, each triggered by its signatures', () => {
+    expect(FIX_RECIPES.map((r) => r.id)).toEqual(['numpy-lt-2', 'aimv2-exist-ok', 'restore-fa-utils', 'transformers-lt-4.46', 'outlines-no-pyairports']);
+    for (const r of FIX_RECIPES) {
+      expect(r.trigger.signatures.length).toBeGreaterThan(0);
+      expect(r.caveat).not.toBe('');
+      expect(r.source).toMatch(/^seeds\//);
+    }
+    expect(recipeById('numpy-lt-2')!.action).toEqual({ type: 'pip-constraint', spec: 'numpy<2' });
+    expect(recipeById('aimv2-exist-ok')!.action).toMatchObject({ type: 'file-patch', replace: 'AutoConfig.register("aimv2", AIMv2Config, exist_ok=True)' });
+    expect(recipeById('restore-fa-utils')!.action).toEqual({ type: 'file-restore', path: 'vllm/vllm_flash_attn/fa_utils.py' });
+    expect(recipeById('transformers-lt-4.46')!.action).toEqual({ type: 'pip-constraint', spec: 'transformers<4.46' });
+  });
+
+  it('recipeForClassification and recipesForText', () => {
+    expect(recipeForClassification(classifyLog(fixture('numpy-function-base.log')))!.id).toBe('numpy-lt-2');
+    expect(recipeForClassification(classifyLog(fixture('gated-401.log')))).toBeUndefined();
+    const build = "No module named 'pyairports'\nRuntimeError: Numpy is not available\n";
+    expect(recipesForText(build).map((r) => r.id)).toEqual(['numpy-lt-2', 'outlines-no-pyairports']);
+  });
+
+  it('version ranges are inclusive on major.minor.patch and need a version', () => {
+    const range = { min: '0.6.3', max: '0.6.4' };
+    expect(versionFits(range, '0.6.4.post2.dev375+g25ebed2f')).toBe(true);
+    expect(versionFits(range, '0.6.3')).toBe(true);
+    expect(versionFits(range, '0.6.2')).toBe(false);
+    expect(versionFits(range, '0.6.5')).toBe(false);
+    expect(versionFits(range, undefined)).toBe(false);
+    expect(versionFits(undefined, undefined)).toBe(true);
+  });
+});

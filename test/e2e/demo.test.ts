@@ -1,0 +1,110 @@
+/**
+ * The whole flow through the CLI with Docker: `benchsweep demo` (plan → images → three variants with
+ * interleaved repeats → report) and `benchsweep run` on a task whose agent patch edits benchmarks/.
+ * BENCHSWEEP_E2E_CLI=dist/cli.js runs the bundled CLI instead of the sources.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execa } from 'execa';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { createDemoRepo } from '../../src/adapters/demo-repo.js';
+import { git } from '../../src/adapters/git.js';
+import { ResultRecord } from '../../src/core/schemas.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const REPEATS = 3;
+let work: string;
+
+function cli(args: string[]) {
+  const bundled = process.env.BENCHSWEEP_E2E_CLI;
+  const [file, argv] = bundled ? [process.execPath, [resolve(ROOT, bundled), ...args]] : [join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'src/cli.ts'), ...args]];
+  // tsx runs on the `node` of PATH: put the node running the tests first.
+  return execa(file, argv, { cwd: ROOT, reject: false, env: { PATH: `${dirname(process.execPath)}:${process.env.PATH}` }, timeout: 240_000 });
+}
+
+async function recordsIn(dir: string): Promise<ResultRecord[]> {
+  const out: ResultRecord[] = [];
+  for (const task of await readdir(dir)) {
+    if (!existsSync(join(dir, task)) || task.startsWith('.')) continue;
+    for (const f of await readdir(join(dir, task))) {
+      if (f.endsWith('.json')) out.push(ResultRecord.parse(JSON.parse(await readFile(join(dir, task, f), 'utf8'))));
+    }
+  }
+  return out;
+}
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'e2e-demo-'));
+});
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('benchsweep demo (Docker, CPU)', () => {
+  it('runs three variants with repeats and reports the human commit faster than its parent', async () => {
+    const results = join(work, 'demo-results');
+    const r = await cli(['demo', '--json', '--results', results, '--repeats', String(REPEATS)]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.counts).toMatchObject({ tasks: 1, evaluable: 1, not_evaluable: 0 });
+    const t = report.tasks[0];
+    expect(t.primary_metric).toBe('output_throughput');
+    for (const v of ['baseline', 'human', 'agent']) expect(t.variants[v].status).toBe('success');
+    // The human commit halves the per-token delay: measurably faster than its parent. The agent
+    // patch lowers it by a quarter, which the demo's short workload does not always separate from
+    // the baseline on a loaded 2-core runner, so only its order against the human is asserted.
+    expect(t.human_vs_baseline.ratio).toBeGreaterThan(1.2);
+    expect(t.agent_vs_human.ratio).toBeLessThan(1);
+    expect(['human_wins', 'tie']).toContain(t.outcome);
+
+    const records = await recordsIn(results);
+    expect(records.map((x) => `${x.variant}:${x.attempt}:${x.status}`).sort()).toEqual(['agent:1:success', 'baseline:1:success', 'human:1:success']);
+    for (const rec of records) {
+      expect(rec.samples).toHaveLength(REPEATS);
+      expect(rec.metrics.output_throughput).toBeGreaterThan(0);
+      expect(rec.argv).toBe(records[0]!.argv);
+      expect(rec.artifact?.source).toMatch(/build|overlay|cache/);
+      const log = await readFile(join(results, rec.log!), 'utf8');
+      expect(log.length).toBeGreaterThan(0);
+      for (let k = 1; k <= REPEATS; k++) expect(existsSync(join(results, rec.task, 'logs', rec.variant, 'attempt-1', `sample-${k}`, 'server.log'))).toBe(true);
+    }
+    expect(r.stderr).toContain(`results and logs: ${results}`);
+  }, 240_000);
+
+  it('the human-readable demo prints the three-way table', async () => {
+    const results = join(work, 'demo-text');
+    const r = await cli(['demo', '--results', results, '--repeats', '1']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/\| Task .*\| Baseline .*\| Human .*\| Agent/);
+    expect(r.stdout).toContain(`Records: 3 (3 success) in ${results}`);
+  }, 240_000);
+});
+
+describe('benchsweep run (Docker, CPU)', () => {
+  it('an agent patch that edits benchmarks/ is PATCH_REJECTED; baseline and human still run', async () => {
+    const demo = await createDemoRepo(join(work, 'run'));
+    const script = join(demo.dir, 'benchmarks', 'benchmark_serving.py');
+    const original = await readFile(script, 'utf8');
+    await writeFile(script, original + '\n# the agent lowers the bar\n');
+    const evil = (await git(demo.dir, ['diff', 'HEAD~1', '--', 'benchmarks/benchmark_serving.py'])) + demo.agentPatch;
+    await git(demo.dir, ['checkout', '-q', '--', '.']);
+    const patchFile = join(work, 'run', 'evil.patch');
+    await writeFile(patchFile, evil);
+    const row = JSON.parse((await readFile(demo.datasetFile, 'utf8')).trim());
+    const dataset = join(work, 'run', 'evil.jsonl');
+    await writeFile(dataset, JSON.stringify({ ...row, patch_path: patchFile }) + '\n');
+
+    const results = join(work, 'run-results');
+    const r = await cli(['run', '--dataset', dataset, '--repo', demo.dir, '--results', results, '--repeats', '1', '--cache', join(work, 'run-cache'), '--json']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { records: ResultRecord[] };
+    const by = Object.fromEntries(out.records.map((x) => [x.variant, x]));
+    expect(by.agent).toMatchObject({ status: 'failed', category: 'PATCH_REJECTED' });
+    expect(by.agent!.evidence).toContain('benchmarks/benchmark_serving.py');
+    expect(by.baseline!.status).toBe('success');
+    expect(by.human!.status).toBe('success');
+    expect((await recordsIn(results)).length).toBe(3);
+  }, 240_000);
+});

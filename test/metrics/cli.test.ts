@@ -1,0 +1,130 @@
+/**
+ * `benchsweep parse` and `benchsweep classify`: a few runs as a user runs them (a process, argv,
+ * stdout), the rest through runParse / runClassify in-process (each CLI process costs seconds).
+ */
+import { execa } from 'execa';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UserError } from '../../src/cli-output.js';
+import { runClassify } from '../../src/commands/classify.js';
+import { runParse } from '../../src/commands/parse.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const METRICS = join(ROOT, 'test/fixtures/metrics');
+const CLASSIFY = join(ROOT, 'test/fixtures/classify');
+
+function cli(args: string[]) {
+  return execa(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'src/cli.ts'), ...args], {
+    reject: false,
+    cwd: ROOT,
+    // tsx runs on the node that runs the tests (Node 24), whatever else is on PATH.
+    env: { PATH: `${dirname(process.execPath)}:${process.env['PATH'] ?? ''}` },
+    extendEnv: false,
+    timeout: 60_000,
+  });
+}
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'benchsweep-parse-cli-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('benchsweep parse (process)', () => {
+  it('--json prints exactly one document: kind, metrics and the block used', async () => {
+    const r = await cli(['parse', join(METRICS, 'truncated-after-complete.txt'), '--json']);
+    expect(r.exitCode).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(Object.keys(doc)).toEqual(['kind', 'metrics', 'block']);
+    expect(doc.kind).toBe('serving');
+    expect(doc.metrics.output_throughput).toBe(3220);
+    expect(doc.metrics['p99_itl_ms']).toBe(210.66);
+    expect(doc.block).toEqual({ startLine: 2, endLine: 22, complete: true });
+  });
+
+  it('a missing file is a usage error naming the file (exit 2, nothing on stdout)', async () => {
+    const missing = join(dir, 'nope.log');
+    const r = await cli(['parse', missing, '--json']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(missing);
+  });
+});
+
+describe('benchsweep classify (process)', () => {
+  it('--json prints exactly the DESIGN.md shape', async () => {
+    const r = await cli(['classify', join(CLASSIFY, 'fa-utils-v1-engine.log'), '--exit-code', '1', '--phase', 'server-start', '--json']);
+    expect(r.exitCode).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(Object.keys(doc).sort()).toEqual(['action', 'category', 'evidence', 'fix', 'retryable', 'stage']);
+    expect(doc).toMatchObject({ category: 'BROKEN_BUILD', stage: 'environment', retryable: false, fix: 'restore-fa-utils' });
+    expect(doc.evidence).toContain('fa_utils');
+  });
+});
+
+describe('runParse', () => {
+  it('--all adds every block', async () => {
+    const r = await runParse({ file: join(METRICS, 'three-runs.txt'), all: true });
+    expect(r.value.blocks).toHaveLength(3);
+    expect(r.value.metrics.output_throughput).toBe(3200.03);
+    expect(r.failed).toBeFalsy();
+    expect(r.text).toContain('3. serving lines 38-54 complete, 13 metrics (used)');
+  });
+
+  it('no block of the asked kind: kind null, empty metrics, failed', async () => {
+    const r = await runParse({ file: join(METRICS, 'serving-table-v0.4.txt'), kind: 'latency' });
+    expect(r.value).toEqual({ kind: null, metrics: {} });
+    expect(r.failed).toBe(true);
+  });
+
+  it('reads JSON result files', async () => {
+    const r = await runParse({ file: join(METRICS, 'throughput-result.json') });
+    expect(r.value).toMatchObject({ kind: 'throughput', metrics: { tokens_per_second: 24521.13 } });
+  });
+
+  it('human text marks the primary metric and an incomplete block', async () => {
+    const r = await runParse({ file: join(METRICS, 'latency-percentiles.txt') });
+    expect(r.text).toMatch(/latency result, lines 4-10/);
+    expect(r.text).toMatch(/avg_latency\s+0\.243057258923848\d+\s+<- primary \(lower is better\)/);
+    const cut = join(dir, 'cut.txt');
+    await writeFile(cut, '============ Serving Benchmark Result ============\nOutput token throughput (tok/s):         12.50     \n');
+    expect((await runParse({ file: cut })).text).toContain('INCOMPLETE');
+  });
+
+  it('rejects an unknown --kind and a missing file with UserError', async () => {
+    await expect(runParse({ file: join(METRICS, 'serving-2023.txt'), kind: 'bogus' as never })).rejects.toThrow(UserError);
+    await expect(runParse({ file: join(dir, 'absent.txt') })).rejects.toThrow(/absent\.txt/);
+  });
+});
+
+describe('runClassify', () => {
+  it('a hang with --timed-out and no exception', async () => {
+    const log = join(dir, 'hang.log');
+    await writeFile(log, 'INFO loading\nINFO capturing graphs\n');
+    const r = await runClassify({ file: log, timedOut: true, phase: 'server-start' });
+    expect(r.value).toEqual({
+      category: 'SERVER_TIMEOUT',
+      stage: 'server',
+      retryable: false,
+      action: expect.any(String),
+      evidence: 'INFO loading\nINFO capturing graphs',
+    });
+  });
+
+  it('human text names the signature and the evidence line numbers', async () => {
+    const r = await runClassify({ file: join(CLASSIFY, 'port-bind-8791.log') });
+    expect(r.text).toContain('KNOWN_VERSION_BUG');
+    expect(r.text).toContain('port-bind-8791');
+    expect(r.text).toMatch(/\s7 \| OSError: \[Errno 98\] Address already in use/);
+  });
+
+  it('rejects a missing file and an unknown phase', async () => {
+    await expect(runClassify({ file: join(dir, 'missing.log') })).rejects.toThrow(/missing\.log/);
+    await expect(runClassify({ file: join(CLASSIFY, 'gated-401.log'), phase: 'lunch' as never })).rejects.toThrow(UserError);
+  });
+});
