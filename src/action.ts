@@ -10,6 +10,7 @@ import { cp, mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   buildOptions,
+  engineForRepos,
   INPUT_NAMES,
   parseActionInputs,
   planOptions,
@@ -21,12 +22,13 @@ import {
 import { affectedTasks, decidePrGate, parseChangedFiles, type GateDecision } from './core/pr-gate.js';
 import { lastResultsFromRecords, lastResultsFromReport, ReportLike, selectReruns, tasksToCarryForward, type RecordLike } from './core/rerun-select.js';
 import { redact, secretValues } from './core/redact.js';
-import { parseDataset } from './core/dataset.js';
+import { parseDataset, selectTasks } from './core/dataset.js';
 import { loadDataset } from './adapters/dataset-file.js';
 import { createCheckRun, emitAnnotations, upsertStickyComment } from './adapters/github.js';
-import { annotationsFor, checkRunFor, fitSummary, stickyMarker } from './core/github-surfaces.js';
+import { annotationsFor, checkRunFor, fitSummary } from './core/github-surfaces.js';
 import type { Report } from './core/report.js';
 import type { CommandResult } from './commands/command-result.js';
+import { runBuild } from './commands/build.js';
 import { runPlan } from './commands/plan.js';
 import { runRun } from './commands/run.js';
 import { runReport } from './commands/report.js';
@@ -42,13 +44,6 @@ const EMPTY_PLAN_OUTPUTS = {
   tasks: '',
 };
 
-/** build lands separately: loaded by name so that the other commands do not depend on it. */
-async function runBuildCommand(options: object): Promise<CommandResult> {
-  const mod = (await import('./commands/build.js')) as Record<string, unknown>;
-  if (typeof mod.runBuild !== 'function') throw new Error('command build: runBuild is not available in this build of benchsweep');
-  return (mod.runBuild as (o: object) => Promise<CommandResult>)(options);
-}
-
 async function readEventPayload(env: Env): Promise<unknown> {
   if (!env.GITHUB_EVENT_PATH) return {};
   try {
@@ -56,6 +51,11 @@ async function readEventPayload(env: Env): Promise<unknown> {
   } catch {
     return {};
   }
+}
+
+async function selectedRepos(dataset: string, only: string[] | undefined): Promise<string[]> {
+  const { tasks } = selectTasks((await loadDataset(dataset)).tasks, only);
+  return tasks.map((t) => t.repo);
 }
 
 function gateOutputs(d: GateDecision): Record<string, string> {
@@ -176,15 +176,15 @@ async function publishToPullRequest(inputs: ActionInputs, env: Env, report: Repo
   const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/');
   const ref = { token, owner, repo, ...(env.GITHUB_API_URL ? { baseUrl: env.GITHUB_API_URL } : {}) };
   const runUrl = `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID ?? ''}`;
-  const prNumber = payload.pull_request?.number;
+  const prNumber = inputs['pr-number'] ?? payload.pull_request?.number;
   if (inputs.comment) {
-    if (prNumber === undefined) core.info('comment: not a pull_request event, no comment to upsert');
+    if (prNumber === undefined) core.info('comment: no pull request (not a pull_request event and no pr-number input)');
     else {
-      const r = await upsertStickyComment({ ...ref, issueNumber: prNumber, body: markdown, marker: stickyMarker(env.GITHUB_WORKFLOW), runUrl });
+      const r = await upsertStickyComment({ ...ref, issueNumber: prNumber, body: markdown, runUrl });
       core.info(`sticky comment ${r.action}: ${r.url ?? r.id}`);
     }
   }
-  const headSha = payload.pull_request?.head?.sha ?? env.GITHUB_SHA;
+  const headSha = inputs['head-sha'] ?? payload.pull_request?.head?.sha ?? env.GITHUB_SHA;
   if (inputs.check && headSha) {
     const r = await createCheckRun({ ...ref, headSha, check: checkRunFor(report, { text: markdown, runUrl }), detailsUrl: runUrl });
     core.info(`check run: ${r.url ?? r.id}`);
@@ -209,9 +209,13 @@ export async function runAction(env: Env = process.env): Promise<void> {
       case 'plan':
         result = await runPlanCommand(inputs, env);
         break;
-      case 'build':
-        result = await runBuildCommand(buildOptions(inputs, env));
+      case 'build': {
+        const options = buildOptions(inputs, env);
+        // Like run, build picks the engine preset from the dataset's repo unless told.
+        options.engine ??= engineForRepos(await selectedRepos(options.dataset, options.only));
+        result = await runBuild(options);
         break;
+      }
       case 'run':
         result = await runRun(runOptions(inputs, env));
         break;

@@ -230,12 +230,15 @@ export async function saveImageEntry(cache: ArtifactCache, key: string, image: s
     const rel = o.treePaths.map((p) => p.replace(/^\/+/, ''));
     await execa('docker', ['run', '--rm', '--network', 'none', '--entrypoint', 'tar', image, '-C', '/', '-cf', '-', ...rel], { stdout: { file: tar } });
     const baseId = (await execa('docker', ['image', 'inspect', '--format', '{{.Id}}', o.base])).stdout.trim();
+    // Paths the base already holds must be removed before the tree is added (deleted files stay deleted).
+    const present = await execa('docker', ['run', '--rm', '--network', 'none', '--entrypoint', 'ls', o.base, '-d', ...o.treePaths], { reject: false });
+    const baseHas = String(present.stdout).split('\n').map((l) => l.trim()).filter((l) => o.treePaths!.includes(l));
     const inspect = await execa('docker', ['image', 'inspect', '--format', '{{json .Config}}', image]);
     const config = JSON.parse(inspect.stdout) as { Env?: string[]; WorkingDir?: string; Labels?: Record<string, string> | null };
     const settings = { env: config.Env ?? [], workdir: config.WorkingDir ?? '', labels: config.Labels ?? {} };
     return await cache.save(key, [tar], {
       move: true,
-      meta: { ...o.meta, image, format: 'tree', base: o.base, baseId, paths: JSON.stringify(o.treePaths), settings: JSON.stringify(settings) },
+      meta: { ...o.meta, image, format: 'tree', base: o.base, baseId, baseHas: JSON.stringify(baseHas), paths: JSON.stringify(o.treePaths), settings: JSON.stringify(settings) },
     });
   } finally {
     await rm(tmp, { recursive: true, force: true });
@@ -266,16 +269,17 @@ export async function loadImageEntry(cache: ArtifactCache, key: string): Promise
   try {
     await copyFile(r.files[0]!.path, join(ctx, 'engine.tar'));
     const q = (s: string) => JSON.stringify(s);
+    const baseHas = JSON.parse(r.meta.baseHas ?? JSON.stringify(paths)) as string[];
+    const env = (settings.env ?? []).map((kv) => `${kv.slice(0, kv.indexOf('='))}=${q(kv.slice(kv.indexOf('=') + 1))}`);
+    const labels = Object.entries(settings.labels ?? {}).map(([k, v]) => `${q(k)}=${q(v)}`);
+    // Few instructions: each one is a layer commit of the legacy builder.
     const lines = [
       `FROM ${base}`,
-      `RUN ${JSON.stringify(['rm', '-rf', '--', ...paths])}`,
+      ...(baseHas.length ? [`RUN ${JSON.stringify(['rm', '-rf', '--', ...baseHas])}`] : []),
       'ADD engine.tar /',
-      ...(settings.env ?? []).map((kv) => {
-        const i = kv.indexOf('=');
-        return `ENV ${kv.slice(0, i)}=${q(kv.slice(i + 1))}`;
-      }),
+      ...(env.length ? [`ENV ${env.join(' ')}`] : []),
       ...(settings.workdir ? [`WORKDIR ${settings.workdir}`] : []),
-      ...Object.entries(settings.labels ?? {}).map(([k, v]) => `LABEL ${q(k)}=${q(v)}`),
+      ...(labels.length ? [`LABEL ${labels.join(' ')}`] : []),
     ];
     await writeFile(join(ctx, 'Dockerfile'), lines.join('\n') + '\n');
     const built = await execa('docker', ['build', '-q', '--network', 'none', '-t', image, ctx], { reject: false, all: true, env: { DOCKER_BUILDKIT: '0' } });

@@ -45,6 +45,8 @@ export function parseDockerTime(text: string): number | undefined {
 export class DockerExecutor implements Executor {
   readonly kind = 'docker' as const;
   private readonly containers = new Set<string>();
+  /** `docker run` commands still in flight: a container they create after a removal would outlive us. */
+  private readonly starting = new Set<Promise<unknown>>();
   private unregister: (() => void) | undefined;
   private closed = false;
   private workdirCache: string | undefined;
@@ -101,12 +103,16 @@ export class DockerExecutor implements Executor {
     await mkdir(posix.dirname(spec.logFile), { recursive: true });
     this.track(name);
     this.say(`docker run -d ${name} ${this.settings.image} ${spec.argv.join(' ')}`, env);
-    const run = await execa('docker', ['run', '-d', ...this.runFlags(name, env), this.settings.image, ...spec.argv], {
+    const starting = execa('docker', ['run', '-d', ...this.runFlags(name, env), this.settings.image, ...spec.argv], {
       env,
       extendEnv: true,
       reject: false,
       stdin: 'ignore',
+      // Our own teardown removes the container; the CLI must not be killed half-way through creating it.
+      cleanup: false,
     });
+    this.starting.add(starting);
+    const run = await starting.finally(() => this.starting.delete(starting));
     let exit: ProcessExit | undefined;
     let stopping: Promise<void> | undefined;
     const stop = () => (stopping ??= this.remove(name));
@@ -165,9 +171,25 @@ export class DockerExecutor implements Executor {
     const log = await openLogFd(spec.logFile);
     this.track(name);
     this.say(`docker run ${name} ${this.settings.image} ${spec.argv.join(' ')}`, env);
-    const child = execa('docker', ['run', ...this.runFlags(name, env), this.settings.image, ...spec.argv], {
+    // Create, then start attached: a teardown during the creation waits for it (see close()), and
+    // once created the container is always found by name and removed.
+    const creating = execa('docker', ['create', ...this.runFlags(name, env), this.settings.image, ...spec.argv], {
       env,
       extendEnv: true,
+      stdin: 'ignore',
+      reject: false,
+      cleanup: false,
+    });
+    this.starting.add(creating);
+    const created = await creating.finally(() => this.starting.delete(creating));
+    if (created.exitCode !== 0) {
+      log.close();
+      await appendFile(spec.logFile, redact(`${created.stderr}\n`, secretValues({ ...process.env, ...env })));
+      await this.remove(name);
+      const endedAt = Date.now();
+      return { exitCode: created.exitCode ?? 125, timedOut: false, aborted: !!spec.signal?.aborted, stopped: false, durationS: (endedAt - started) / 1000, endedAt, files: {} };
+    }
+    const child = execa('docker', ['start', '-a', name], {
       stdin: 'ignore',
       stdout: fdStdio(log.fd),
       stderr: fdStdio(log.fd),
@@ -228,6 +250,7 @@ export class DockerExecutor implements Executor {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await Promise.race([Promise.allSettled([...this.starting]), sleep(30_000)]);
     await Promise.all([...this.containers].map((n) => this.remove(n)));
     this.unregister?.();
     if (this.settings.gpus?.length) {

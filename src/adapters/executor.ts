@@ -88,12 +88,17 @@ export interface ExecutorSettings {
 
 const cleanups = new Set<() => Promise<void>>();
 let handlersInstalled = false;
+let terminating = false;
 
 async function runCleanupsAndExit(signal: NodeJS.Signals): Promise<void> {
+  const code = signal === 'SIGINT' ? 130 : 143;
+  // A second signal while tearing down: stop waiting.
+  if (terminating) process.exit(code);
+  terminating = true;
   const all = [...cleanups];
   cleanups.clear();
   await Promise.allSettled(all.map((c) => c()));
-  process.exit(signal === 'SIGINT' ? 130 : 143);
+  process.exit(code);
 }
 
 /**
@@ -103,8 +108,10 @@ async function runCleanupsAndExit(signal: NodeJS.Signals): Promise<void> {
 export function onTermination(cleanup: () => Promise<void>): () => void {
   if (!handlersInstalled) {
     handlersInstalled = true;
+    // `on`, not `once`: a listener that stays registered keeps execa's signal-exit from re-raising the
+    // signal (and killing this process) while the teardown is still running.
     for (const sig of ['SIGTERM', 'SIGINT'] as const) {
-      process.once(sig, () => void runCleanupsAndExit(sig));
+      process.on(sig, () => void runCleanupsAndExit(sig));
     }
   }
   cleanups.add(cleanup);

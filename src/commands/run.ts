@@ -65,6 +65,7 @@ export async function runRun(options: RunOptions): Promise<CommandResult<RunValu
   });
   const executor = options.executor ?? 'docker';
   if (executor !== 'docker' && executor !== 'host') throw new UserError(`--executor: docker or host, got ${String(executor)}`);
+  if (options.engine !== undefined && options.engine !== 'vllm' && options.engine !== 'demo') throw new UserError(`--engine: vllm or demo, got ${String(options.engine)}`);
   const dataset = await loadDataset(options.dataset);
   for (const e of dataset.errors) log(`warning: ${formatDatasetError(e)}`);
   const { tasks, unknown } = selectTasks(dataset.tasks, options.only);

@@ -18,6 +18,8 @@ export const INPUT_NAMES = [
   'gpu-sizes',
   'artifacts',
   'config',
+  'artifact-config',
+  'engine',
   'pool',
   'shard',
   'results',
@@ -32,6 +34,8 @@ export const INPUT_NAMES = [
   'github-token',
   'comment',
   'check',
+  'pr-number',
+  'head-sha',
   'pr-gate',
   'gate-label',
   'changed-files',
@@ -79,6 +83,10 @@ export const ActionInputs = z.object({
   'gpu-sizes': List.pipe(z.array(z.string().regex(/^\d+$/, 'expected GPU counts like 1,2,4,8').transform(Number).pipe(z.number().int().positive()))).optional(),
   artifacts: z.string().optional(),
   config: z.string().optional(),
+  /** The artifact config (toolchain, build limits, engine layout) of the build command. */
+  'artifact-config': z.string().optional(),
+  /** Engine preset: vLLM's layout or the demo engine's (default: from the dataset's repo). */
+  engine: z.enum(['vllm', 'demo'], { message: 'expected vllm or demo' }).optional(),
   pool: z.string().optional(),
   /** Which shard of a plan larger than one matrix (256 jobs) the `matrix` output carries. */
   shard: NonNegativeInt.optional(),
@@ -95,6 +103,9 @@ export const ActionInputs = z.object({
   'github-token': z.string().optional(),
   comment: Bool.default(false),
   check: Bool.default(false),
+  /** The PR to comment on and the commit to check, when the event is not that PR's (workflow_run). */
+  'pr-number': PositiveInt.optional(),
+  'head-sha': z.string().regex(/^[0-9a-f]{40}$/i, 'expected a full commit sha').optional(),
   'pr-gate': Bool.default(false),
   'gate-label': z.string().default('safe-to-bench'),
   'changed-files': z.string().optional(),
@@ -146,7 +157,8 @@ export interface BuildInputOptions {
   repo: string;
   cacheDir: string;
   artifacts?: string;
-  config?: string;
+  artifactConfig?: string;
+  engine?: 'vllm' | 'demo';
 }
 export interface RunInputOptions {
   dataset: string;
@@ -158,6 +170,7 @@ export interface RunInputOptions {
   warmup?: boolean;
   variants?: Variant[];
   cache: string;
+  engine?: 'vllm' | 'demo';
 }
 export interface ReportInputOptions {
   results: string;
@@ -190,7 +203,8 @@ export function buildOptions(inputs: ActionInputs, env: Record<string, string | 
     repo: required(inputs, 'repo'),
     cacheDir: inputs['cache-dir'] ?? defaultCacheDir(env),
     ...opt('artifacts', inputs.artifacts),
-    ...opt('config', inputs.config),
+    ...opt('artifactConfig', inputs['artifact-config']),
+    ...opt('engine', inputs.engine),
   };
 }
 
@@ -205,6 +219,7 @@ export function runOptions(inputs: ActionInputs, env: Record<string, string | un
     ...opt('warmup', inputs.warmup),
     ...opt('variants', inputs.variants),
     cache: inputs['cache-dir'] ?? defaultCacheDir(env),
+    ...opt('engine', inputs.engine),
   };
 }
 
@@ -214,4 +229,12 @@ export function reportOptions(inputs: ActionInputs): ReportInputOptions {
     ...opt('format', inputs.format),
     ...opt('out', inputs.out),
   };
+}
+
+/** The repository name of the bundled demo engine's dataset rows. */
+export const DEMO_ENGINE_REPO = 'benchsweep/demo-engine';
+
+/** The engine preset when the `engine` input is not given: demo only when every task is the demo's. */
+export function engineForRepos(repos: string[]): 'vllm' | 'demo' {
+  return repos.length > 0 && repos.every((r) => r === DEMO_ENGINE_REPO) ? 'demo' : 'vllm';
 }

@@ -59,11 +59,49 @@ const VERSION_PATTERNS = [
   /\bvllm==(\d+\.\d+\.\d+[\w.+-]*)/,
 ];
 
+/**
+ * Informational lines of vLLM's logger and of uvicorn (`INFO 01-07 21:59:25 [x.py:1] ...`,
+ * `INFO:     127.0.0.1 - "POST ..."`) report no failure; skipping them keeps a 100 MB server log fast.
+ */
+const INFO_LINE = /(?:^|[\s|)\]>])(?:INFO|DEBUG)(?: +\d\d-\d\d \d\d:\d\d:\d\d|:\s)/;
+
+/**
+ * The union of the specific signatures, unanchored and case-insensitive (so a superset of each): a
+ * cheap pre-filter for the line-by-line test of pass 2.
+ */
+const ANY_SPECIFIC = new RegExp(
+  FAILURE_SIGNATURES.filter((r) => (r.strength ?? 'specific') === 'specific')
+    .map((r) => `(?:${r.pattern.source.replace(/^\^/, '')})`)
+    .join('|'),
+  'gi',
+);
+
+/** Indexes of the lines in which `re` (global) matches, ascending. */
+function linesMatching(rawLines: readonly string[], re: RegExp): number[] {
+  const text = rawLines.join('\n');
+  const out: number[] = [];
+  let line = 0;
+  let lineStart = 0;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    while (line < rawLines.length - 1 && lineStart + rawLines[line]!.length < m.index) {
+      lineStart += rawLines[line]!.length + 1;
+      line++;
+    }
+    out.push(line);
+    const end = text.indexOf('\n', m.index);
+    if (end === -1) break;
+    re.lastIndex = end + 1;
+  }
+  return out;
+}
+
 const EXCEPTION_LINE = /^(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:Error|Exception|Exit)(?::|$)/;
 
 /** Lines kept as evidence when only the context decided. */
 const TAIL_EVIDENCE_LINES = 5;
 const EVIDENCE_LINES = 3;
+const EVIDENCE_LOOKBACK = 200;
 const MAX_EVIDENCE_CHARS = 2000;
 
 interface Hit {
@@ -81,76 +119,100 @@ export function classifyLog(text: string, context: ClassifyContext = {}): Classi
  * in the file (for a head-and-tail excerpt of a long log).
  */
 export function classifyLines(rawLines: readonly string[], context: ClassifyContext = {}, lineNumber: (index: number) => number = (i) => i + 1): Classification {
-  const lines = rawLines.map((raw) => stripPrefixes(visibleLine(raw)).trimEnd());
   const phase: Phase | 'unknown' = context.phase ?? (context.stage ? PHASE_OF_STAGE[context.stage] : undefined) ?? 'unknown';
+  const n = rawLines.length;
+  const cache: Array<string | undefined> = new Array(n);
+  const clean = (i: number): string => (cache[i] ??= stripPrefixes(visibleLine(rawLines[i]!)).trimEnd());
+  const skip = (i: number): boolean => rawLines[i]!.length === 0 || INFO_LINE.test(rawLines[i]!);
 
-  let versionIndex = -1;
-  let version = context.engineVersion;
-  if (!version) {
-    for (let i = 0; i < lines.length && !version; i++) {
-      for (const p of VERSION_PATTERNS) {
-        const m = p.exec(lines[i]!);
-        if (m) {
-          version = m[1];
-          versionIndex = i;
-          break;
+  // The engine version is read only when a version-bound signature matched (it is printed early).
+  let version: { value?: string; index: number } | undefined = context.engineVersion ? { value: context.engineVersion, index: -1 } : undefined;
+  const engineVersion = (): string | undefined => {
+    if (!version) {
+      version = { index: -1 };
+      outer: for (let i = 0; i < n; i++) {
+        for (const p of VERSION_PATTERNS) {
+          const m = p.exec(rawLines[i]!);
+          if (m) {
+            version = { value: m[1]!, index: i };
+            break outer;
+          }
         }
       }
     }
-  }
+    return version.value;
+  };
+  const rowAt = (i: number): FailureSignature | undefined => {
+    const line = clean(i);
+    if (line.length === 0) return undefined;
+    return FAILURE_SIGNATURES.find((r) => r.pattern.test(line) && (!r.versionRange || versionFits(r.versionRange, engineVersion())));
+  };
 
-  const hits: Hit[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line.length === 0) continue;
-    const row = FAILURE_SIGNATURES.find((r) => r.pattern.test(line) && versionFits(r.versionRange, version));
-    if (row) hits.push({ index: i, row, exceptionLine: EXCEPTION_LINE.test(line) });
+  // Pass 1, from the end: exception lines only (cheap to find). The last specific one decides.
+  let decisive: Hit | undefined;
+  let lastException: Hit | undefined;
+  let lastWrapper: Hit | undefined;
+  for (let i = n - 1; i >= 0 && !decisive; i--) {
+    const raw = rawLines[i]!;
+    if (!(raw.includes('Error') || raw.includes('Exception') || raw.includes('Exit')) || skip(i)) continue;
+    if (!EXCEPTION_LINE.test(clean(i))) continue;
+    const row = rowAt(i);
+    if (!row) continue;
+    const hit = { index: i, row, exceptionLine: true };
+    if (strength(row) === 'specific') decisive = hit;
+    else if (strength(row) === 'exception') lastException ??= hit;
+    else lastWrapper ??= hit;
   }
-
-  const decisive = pickDecisive(hits);
-  if (!decisive) return fromContext(lines, context, phase, lineNumber);
+  // Pass 2: any line (uvicorn's "ERROR: ... address already in use" is no exception). One pass of
+  // the union of the specific patterns finds the few lines worth testing row by row; the last wins.
+  if (!decisive) {
+    const candidates = linesMatching(rawLines, ANY_SPECIFIC);
+    for (let k = candidates.length - 1; k >= 0 && !decisive; k--) {
+      const i = candidates[k]!;
+      if (skip(i)) continue;
+      const row = rowAt(i);
+      if (row && strength(row) === 'specific') decisive = { index: i, row, exceptionLine: false };
+    }
+  }
+  decisive ??= lastException ?? lastWrapper;
+  if (!decisive) return fromContext(rawLines, clean, context, phase, lineNumber);
 
   const row = decisive.row;
   const category = row.categoryByPhase?.[phase as Phase] ?? row.category;
-  const sameRow = hits.filter((h) => h.row === row && h.index <= decisive.index).slice(-EVIDENCE_LINES);
-  const indexes = new Set(sameRow.map((h) => h.index));
-  if (row.versionRange && versionIndex >= 0) indexes.add(versionIndex);
-  const ordered = [...indexes].sort((a, b) => a - b);
+  // Evidence: the decisive line and up to two earlier lines of the same signature close before it.
+  const indexes = [decisive.index];
+  for (let i = decisive.index - 1; i >= Math.max(0, decisive.index - EVIDENCE_LOOKBACK) && indexes.length < EVIDENCE_LINES; i--) {
+    if (!skip(i) && row.pattern.test(clean(i))) indexes.push(i);
+  }
+  if (row.versionRange && version && version.index >= 0) indexes.push(version.index);
+  const ordered = [...new Set(indexes)].sort((a, b) => a - b);
   return build(category, phase, context, {
     fix: row.fix,
-    evidence: ordered.map((i) => lines[i]!),
+    evidence: ordered.map((i) => clean(i)),
     evidenceLines: ordered.map(lineNumber),
     matched: true,
     signature: row.id,
   });
 }
 
-/** Specific on an exception line > specific anywhere > any exception > a wrapper; the last of each. */
-function pickDecisive(hits: Hit[]): Hit | undefined {
-  const tiers: Array<(h: Hit) => boolean> = [
-    (h) => strength(h.row) === 'specific' && h.exceptionLine,
-    (h) => strength(h.row) === 'specific',
-    (h) => strength(h.row) === 'exception',
-    (h) => strength(h.row) === 'wrapper',
-  ];
-  for (const inTier of tiers) {
-    for (let i = hits.length - 1; i >= 0; i--) if (inTier(hits[i]!)) return hits[i];
-  }
-  return undefined;
-}
-
 function strength(row: FailureSignature): 'specific' | 'exception' | 'wrapper' {
   return row.strength ?? 'specific';
 }
 
-function fromContext(lines: string[], context: ClassifyContext, phase: Phase | 'unknown', lineNumber: (i: number) => number): Classification {
+function fromContext(
+  rawLines: readonly string[],
+  clean: (i: number) => string,
+  context: ClassifyContext,
+  phase: Phase | 'unknown',
+  lineNumber: (i: number) => number,
+): Classification {
   const outcome = CONTEXT_OUTCOME[phase];
   const failed = context.exitCode !== undefined && context.exitCode !== null && context.exitCode !== 0;
   const category = context.timedOut ? outcome.timeout : failed ? outcome.failed : outcome.clean;
   const tail: number[] = [];
-  for (let i = lines.length - 1; i >= 0 && tail.length < TAIL_EVIDENCE_LINES; i--) if (lines[i]!.trim()) tail.unshift(i);
+  for (let i = rawLines.length - 1; i >= 0 && tail.length < TAIL_EVIDENCE_LINES; i--) if (clean(i).trim()) tail.unshift(i);
   return build(category, phase, context, {
-    evidence: tail.map((i) => lines[i]!),
+    evidence: tail.map((i) => clean(i)),
     evidenceLines: tail.map(lineNumber),
     matched: false,
   });

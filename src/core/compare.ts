@@ -65,6 +65,9 @@ export const AGENT_FAULT_CATEGORIES: ReadonlySet<string> = new Set<Category>([
   'NO_METRICS',
 ]);
 
+/** Agent failures decided on the patch alone, before anything runs. */
+const PATCH_CATEGORIES: ReadonlySet<string> = new Set<Category>(['PATCH_FAILED', 'PATCH_REJECTED']);
+
 export interface PrimaryMetricRule {
   metric: string;
   higherIsBetter: boolean;
@@ -127,7 +130,7 @@ export interface TaskComparison {
   reason?: string;
   evaluability: Evaluability;
   caveats: string[];
-  /** Share of the human's improvement over baseline that the agent reached (1 = all of it); null when the human did not improve. */
+  /** Share of the human's improvement over baseline that the agent reached (1 = all of it); null unless the human clearly improved. */
   captured_share: number | null;
   /** agent vs human: the smallest relative change these samples could have detected. */
   min_detectable_change: number | null;
@@ -247,17 +250,18 @@ function describeVariant(variant: Variant, result: VariantResult): string {
   return `${variant} ${result.status}${result.category ? ` (${result.category})` : ''}`;
 }
 
-function workloadOf(record: ResultRecord | undefined): { kind?: string; model?: string; argv?: string } {
+/** The workload fields the run engine records (src/run/sweep.ts): model, client argv, server argv. */
+function workloadOf(record: ResultRecord | undefined): { kind?: string; model?: string; argv?: string; server_argv?: string } {
   if (!record) return {};
   const r = record as Record<string, unknown>;
-  return { kind: record.kind, model: str(r['model']), argv: str(r['argv']) ?? str(r['command']) };
+  return { kind: record.kind, model: str(r['model']), argv: str(r['argv']) ?? str(r['command']), server_argv: str(r['server_argv']) };
 }
 
 function workloadDifferences(x: ResultRecord | undefined, y: ResultRecord | undefined): string[] {
   const wx = workloadOf(x);
   const wy = workloadOf(y);
   const out: string[] = [];
-  for (const field of ['kind', 'model', 'argv'] as const) {
+  for (const field of ['kind', 'model', 'argv', 'server_argv'] as const) {
     const vx = wx[field];
     const vy = wy[field];
     if (vx !== undefined && vy !== undefined && vx !== vy) out.push(`${field} ${JSON.stringify(vx)} vs ${JSON.stringify(vy)}`);
@@ -379,6 +383,11 @@ export function compareTask(records: ResultRecord[], opts: CompareOptions = {}):
     outcome = 'not_evaluable';
     evaluability = 'no_results';
     reason = 'no result records';
+  } else if (agent.status === 'failed' && PATCH_CATEGORIES.has(agent.category ?? '') && !ok('human')) {
+    // A patch that does not apply, or that moves the goalposts, fails whatever the human's run did.
+    outcome = 'agent_failed';
+    evaluability = 'agent_failed';
+    reason = `the agent's patch was refused before any run (${agent.category}); ${describeVariant('human', variants.human)}`;
   } else if (ok('human') && ok('agent')) {
     if (humanAgentDiff.length > 0) {
       outcome = 'not_evaluable';
@@ -424,9 +433,10 @@ export function compareTask(records: ResultRecord[], opts: CompareOptions = {}):
     reason = `${status}${ok('agent') && ok('baseline') ? ' (agent vs baseline shown for information only)' : ''}`;
   }
 
-  // Share of the human's improvement the agent reached, direction-aware.
+  // Share of the human's improvement the agent reached, direction-aware; only when the human's
+  // improvement is real (beyond the threshold, and significant when tested): a share of noise is noise.
   let capturedShare: number | null = null;
-  if (humanVsBaseline.ratio !== null && agentVsBaseline.ratio !== null) {
+  if (humanVsBaseline.ratio !== null && agentVsBaseline.ratio !== null && humanVsBaseline.verdict === 'better') {
     const gain = (r: number) => (rule.higherIsBetter ? r - 1 : 1 - r);
     const humanGain = gain(humanVsBaseline.ratio);
     if (humanGain > 0) capturedShare = gain(agentVsBaseline.ratio) / humanGain;

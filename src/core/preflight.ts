@@ -9,7 +9,7 @@ import { engineAtLeast, parseEngineVersion, type EngineVersion } from './engine-
 import { parsePerfCommand } from './perf-command.js';
 import type { ParsedPerfCommand } from './perf-command-types.js';
 import { PREFLIGHT_RULES } from './rules/preflight-rules.js';
-import { DATA_FILE_EXT, DATASET_FILES, defaultDatasetName, REPO_DATA_FILES } from './rules/data-files.js';
+import { DATA_FILE_EXT, DATASET_FILES, defaultDatasetName, isInputFileFlag, REPO_DATA_FILES } from './rules/data-files.js';
 import { dtypeBytes, MEMORY_HEADROOM, modelSize, quantizationBytes, type ModelSize } from './rules/model-sizes.js';
 import type { BenchmarkKind } from './schemas.js';
 import type { Category } from './taxonomy.js';
@@ -146,14 +146,14 @@ function basename(p: string): string {
   return p.split('/').pop() ?? p;
 }
 
-function findDataNeeds(parsed: ParsedPerfCommand | undefined, opts: PreflightOptions, engine: EngineVersion | undefined): DataFileNeed[] {
+function findDataNeeds(task: Task, parsed: ParsedPerfCommand | undefined, opts: PreflightOptions, engine: EngineVersion | undefined): DataFileNeed[] {
   const bench = parsed?.benchmark;
   if (!parsed || !bench) return [];
   const provided = opts.dataFiles ?? [];
   const needs: DataFileNeed[] = [];
   const explicitFiles = new Set<string>();
   for (const o of bench.options) {
-    if (o.value === undefined || !DATA_FILE_EXT.test(o.value)) continue;
+    if (o.value === undefined || !isInputFileFlag(o.flag) || !DATA_FILE_EXT.test(o.value)) continue;
     if (REPO_DATA_FILES.test(o.value)) continue;
     explicitFiles.add(o.value);
     const providedBy = provided.find((p) => basename(p) === basename(o.value!));
@@ -162,7 +162,9 @@ function findDataNeeds(parsed: ParsedPerfCommand | undefined, opts: PreflightOpt
     needs.push({ file: o.value, flag: o.flag, implicit: false, ...(providedBy ? { providedBy } : {}) });
   }
   const viaCli = bench.program !== undefined && basename(bench.program) === 'vllm';
-  const name = parsed.datasetName ?? (parsed.datasetPath === undefined ? defaultDatasetName(bench.kind, viaCli) : undefined);
+  // The default dataset is a fact about vLLM's scripts; another engine's (the demo's) may differ.
+  const isVllm = /(^|\/)vllm$/i.test(task.repo);
+  const name = parsed.datasetName ?? (parsed.datasetPath === undefined && isVllm ? defaultDatasetName(bench.kind, viaCli) : undefined);
   if (name && parsed.datasetPath === undefined && explicitFiles.size === 0) {
     const row = DATASET_FILES.find((r) => r.datasetName === name.toLowerCase());
     if (row) {
@@ -188,7 +190,7 @@ export function buildContext(task: Task, opts: PreflightOptions): PreflightConte
     opts,
     modelIsDefault,
     sizing: sizeGpus(parsed, model, task.gpuConfig, opts.gpuMemoryGiB),
-    dataNeeds: findDataNeeds(parsed, opts, engine),
+    dataNeeds: findDataNeeds(task, parsed, opts, engine),
   };
   if (parsed) ctx.parsed = parsed;
   if (engine) ctx.engine = engine;

@@ -179,13 +179,12 @@ export async function runSample(spec: SampleSpec, executor?: Executor): Promise<
           fallback: ready.reason === 'timeout' ? 'SERVER_TIMEOUT' : 'SERVER_CRASH',
           allowed: notBenchmarkStage,
         });
+        if (ready.reason === 'timeout' && v.category === 'SERVER_TIMEOUT') {
+          const why = `not ready after ${spec.timeouts.readyS} s${ready.lastError ? ` (last answer: ${ready.lastError})` : ''}`;
+          v.evidence = v.evidence ? `${why}\n${v.evidence}` : why;
+        }
         const classifiedAfterS = (Date.now() - faultAt) / 1000;
-        return fail(v, {
-          classifiedAfterS,
-          port,
-          ...(exitCode !== null ? { exitCode } : {}),
-          ...(ready.reason === 'timeout' && ready.lastError ? { evidence: redact(v.evidence ?? `not ready after ${spec.timeouts.readyS} s: ${ready.lastError}`, secrets) } : {}),
-        });
+        return fail(v, { classifiedAfterS, port, ...(exitCode !== null ? { exitCode } : {}) });
       }
       readyAfterS = ready.afterS;
     }
@@ -204,6 +203,7 @@ export async function runSample(spec: SampleSpec, executor?: Executor): Promise<
           serverDied = { exit, verdict, classifiedAfterS: (Date.now() - exit.at) / 1000 };
         })
       : undefined;
+    const clientStarted = Date.now();
     const run = await ex.runOnce({
       argv: clientArgv,
       env: spec.client.env ?? {},
@@ -229,8 +229,8 @@ export async function runSample(spec: SampleSpec, executor?: Executor): Promise<
     const withKind = { ...common, ...(kind ? { kind } : {}), ...(collected ? { resultFile: collected } : {}) };
 
     if (run.timedOut) {
-      const at = Date.now();
-      return fail({ category: 'BENCHMARK_TIMEOUT', evidence: `the benchmark ran past ${spec.timeouts.benchmarkS} s` }, { ...withKind, classifiedAfterS: (Date.now() - at) / 1000 });
+      const faultAt = clientStarted + spec.timeouts.benchmarkS * 1000;
+      return fail({ category: 'BENCHMARK_TIMEOUT', evidence: `the benchmark ran past ${spec.timeouts.benchmarkS} s` }, { ...withKind, classifiedAfterS: (Date.now() - faultAt) / 1000 });
     }
     if (run.exitCode !== 0) {
       const v = classifyFault(clientText, {

@@ -6,7 +6,7 @@
  * Collaborators come in as parameters (images, runSample, clock, sleep) so the orchestration is
  * tested with small fakes and run with the real executors.
  */
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { buildWorkload, VLLM_ENGINE, type EngineFlavor, type Workload } from '../core/client-argv.js';
 import { benchmarkInputs } from '../core/patch-policy.js';
@@ -296,7 +296,12 @@ export async function runTask(task: Task, deps: TaskDeps, opts: SweepOptions): P
       return await deps.runSample(spec(s, logDir));
     } catch (e) {
       // The runner itself failed (docker daemon gone, runner lost): infrastructure, not the engine.
-      return { ok: false, category: 'TRANSIENT_INFRA', evidence: `the sample runner failed: ${(e as Error).message}`, logs: { client: join(logDir, 'client.log') }, durationS: 0 };
+      // Its message goes into the sample's log, so the record's log holds the cause too.
+      const client = join(logDir, 'client.log');
+      const message = clean(`the sample runner failed: ${(e as Error).stack ?? (e as Error).message}`)!;
+      await mkdir(logDir, { recursive: true });
+      await appendFile(client, `\n[benchsweep] ${message}\n`).catch(() => {});
+      return { ok: false, category: 'TRANSIENT_INFRA', evidence: message.split('\n')[0]!, logs: { client }, durationS: 0 };
     }
   }
 

@@ -1,6 +1,7 @@
 /**
  * The workflows' chain through the action entry, locally, with the demo engine in Docker (no GPU):
- * plan (hosted job) → run for each matrix entry, as the bench job's `with:` passes it → report
+ * plan (hosted job) → build and run for each matrix entry, as the build and bench jobs' `with:`
+ * pass them (sharing the runner-local cache, as on one machine or a shared disk) → report
  * over the merged results (the report job), each step a fresh process reading INPUT_* and
  * writing GITHUB_OUTPUT / GITHUB_STEP_SUMMARY.
  */
@@ -9,8 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDemoRepo, type DemoRepo } from '../../src/adapters/demo-repo.js';
-import { buildEntryBundle, matrixOf, runEntry, type EntryRun } from './entry-helpers.js';
+import { parse as parseYaml } from 'yaml';
+import { buildEntryBundle, matrixOf, ROOT, runEntry, type EntryRun } from './entry-helpers.js';
 
+const DECLARED = Object.keys((parseYaml(await readFile(join(ROOT, 'action.yml'), 'utf8')) as { outputs: object }).outputs);
 let bundle = '';
 let demo: DemoRepo;
 let root = '';
@@ -27,7 +30,7 @@ beforeAll(async () => {
   await writeFile(dataset, JSON.stringify(row) + '\n');
 }, 300_000);
 
-describe('plan → run → report through the action entry (demo engine, docker executor)', () => {
+describe('plan → build → run → report through the action entry (demo engine, docker executor)', () => {
   it('measures the demo task and reports it', async () => {
     const step = (inputs: Record<string, string>) => runEntry(inputs, { entry: [bundle], env: { RUNNER_TOOL_CACHE: join(root, 'tool-cache') } });
 
@@ -36,6 +39,15 @@ describe('plan → run → report through the action entry (demo engine, docker 
     expect(plan.outputs['has-jobs']).toBe('true');
     const matrix = matrixOf(plan);
     expect(matrix.include.map((e) => e.task)).toEqual([demo.taskId]);
+
+    // One build job per matrix entry, on the CPU runner.
+    for (const entry of matrix.include) {
+      const build = await step({ command: 'build', dataset, only: entry.task, repo: demo.dir });
+      expect(build.code, build.stdout + build.stderr).toBe(0);
+      expect(build.outputs.failed).toBe('0');
+      expect(build.summary).toContain('benchsweep build');
+      expect(Object.keys(build.outputs).filter((k) => !DECLARED.includes(k))).toEqual([]);
+    }
 
     // One bench job per matrix entry, each with its own results folder (its own artifact).
     const runs: EntryRun[] = [];
@@ -52,7 +64,13 @@ describe('plan → run → report through the action entry (demo engine, docker 
       });
       expect(run.code, run.stdout + run.stderr).toBe(0);
       expect(run.outputs).toMatchObject({ records: '3', successes: '3' });
+      expect(Object.keys(run.outputs).filter((k) => !DECLARED.includes(k))).toEqual([]);
       runs.push(run);
+      // The bench job took the artifacts the build job left in the cache: no compile on the GPU runner.
+      for (const variant of ['baseline', 'human', 'agent']) {
+        const record = JSON.parse(await readFile(join(run.outputs.results!, entry.task, `${variant}.attempt-1.json`), 'utf8')) as { artifact?: { source: string } };
+        expect(record.artifact?.source, variant).toBe('cache');
+      }
     }
 
     // download-artifact with merge-multiple: every job's folder merged into one.

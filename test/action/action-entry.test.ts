@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeGitHub, type FakeGitHub } from '../helpers/github-server.js';
+import { parse as parseYaml } from 'yaml';
 import { buildEntryBundle, matrixOf, parseOutputFile, ROOT, runEntry as runSources, type EntryOptions } from './entry-helpers.js';
 
 /** Most cases run the bundle (as the runner does, and fast); one per command also runs the sources through tsx. */
@@ -36,6 +37,12 @@ function forkEvent(action: string, opts: { label?: string; labels?: string[]; he
     },
     repository: { full_name: 'octo/bench' },
   };
+}
+
+const DECLARED_OUTPUTS = Object.keys((parseYaml(await readFile(join(ROOT, 'action.yml'), 'utf8')) as { outputs: object }).outputs);
+/** Every output a step sets is declared in action.yml (the shards matrix-<n> are numbered, so not listed). */
+function expectDeclared(outputs: Record<string, string>) {
+  expect(Object.keys(outputs).filter((k) => !/^matrix-\d+$/.test(k) && !DECLARED_OUTPUTS.includes(k))).toEqual([]);
 }
 
 /** Only ::add-mask:: lines may carry a secret: the runner reads them to mask it everywhere else. */
@@ -67,6 +74,7 @@ describe('plan through the entry', () => {
     expect(r.outputs).toMatchObject({ 'runnable-count': '2', 'skipped-count': '1', 'has-jobs': 'true', 'shard-count': '1' });
     expect(r.outputs.tasks!.split(',').sort()).toEqual(['a1a1a1a1', 'c2c2c2c2']);
     expect(r.summary).toContain('NO_PERF_COMMAND');
+    expectDeclared(r.outputs);
     expect(r.stdout).toContain(`::add-mask::${HF_TOKEN}`);
     expectNoSecret(r.stdout + r.stderr + r.summary + JSON.stringify(r.outputs), HF_TOKEN);
   });
@@ -138,6 +146,7 @@ describe('plan with the PR gate', () => {
     // The base has a1a1a1a1 and e3e3e3e3 unchanged; c2c2c2c2 is new.
     expect(matrixOf(r).include.map((e) => e.task)).toEqual(['c2c2c2c2']);
     expect(r.summary).toMatch(/Affected tasks:\*\* `c2c2c2c2` \(row added\)/);
+    expectDeclared(r.outputs);
   });
 
   it('plans the task whose agent patch a same-repository PR changes', async () => {
@@ -168,6 +177,7 @@ describe('plan with rerun-from (the nightly)', () => {
     const r = await runEntry({ command: 'plan', dataset: DATASET, 'rerun-from': file });
     expect(r.code, r.stdout).toBe(0);
     expect(r.outputs['rerun-count']).toBe('2');
+    expectDeclared(r.outputs);
     // e3e3e3e3 was never reported: it is planned again (and preflight skips it again).
     expect(matrixOf(r).include.map((e) => e.task)).toEqual(['a1a1a1a1']);
     expect(r.summary).toMatch(/rerun `a1a1a1a1`: human failed with TRANSIENT_INFRA/);
@@ -253,6 +263,7 @@ describe('report through the entry', () => {
     const report = JSON.parse(await readFile(first.outputs['report-path']!, 'utf8')) as { counts: { tasks: number } };
     expect(report.counts.tasks).toBe(2);
     expect(JSON.parse(first.outputs['outcome-counts']!)).toMatchObject({ tasks: 2 });
+    expectDeclared(first.outputs);
     expect(first.summary).toContain('t0000001');
     expect(first.summary).toContain('TRANSIENT_INFRA');
     // One annotation for the failed task.
@@ -288,6 +299,21 @@ describe('report through the entry', () => {
     expect(r.code, r.stdout).toBe(0);
     expect(r.stdout).toMatch(/::warning::could not publish the report to the pull request/);
     expect(r.summary).toContain('t0000001');
+  });
+
+  it('publishes on the PR and commit given as inputs when the event is not the PR (workflow_run)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'bs-report-'));
+    await writeResults(join(dir, 'results'));
+    const before = { comments: fake.comments.length, checks: fake.checkRuns.length };
+    const r = await runEntry(
+      { command: 'report', results: join(dir, 'results'), comment: 'true', check: 'true', 'github-token': TOKEN, 'pr-number': '31', 'head-sha': '7'.repeat(40) },
+      { env: { ...prEnv(), GITHUB_WORKFLOW: 'verify-pr-publish' }, event: { name: 'workflow_run', payload: { workflow_run: { id: 1 } } } },
+    );
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(fake.comments.length).toBe(before.comments + 1);
+    expect(fake.comments.at(-1)!.issue).toBe(31);
+    expect(fake.checkRuns.length).toBe(before.checks + 1);
+    expect(fake.checkRuns.at(-1)).toMatchObject({ head_sha: '7'.repeat(40) });
   });
 
   it('carries the previous tasks forward and reports an empty results directory honestly', async () => {

@@ -3,6 +3,7 @@ import {
   ActionInputError,
   buildOptions,
   defaultCacheDir,
+  engineForRepos,
   inputEnvName,
   parseActionInputs,
   planOptions,
@@ -52,6 +53,8 @@ describe('parseActionInputs', () => {
   it('maps build and report inputs', () => {
     const b = parse({ INPUT_COMMAND: 'build', INPUT_DATASET: 'd', INPUT_REPO: 'engine', 'INPUT_CACHE-DIR': '/cache' });
     expect(buildOptions(b, {})).toEqual({ dataset: 'd', repo: 'engine', cacheDir: '/cache' });
+    const v = parse({ INPUT_COMMAND: 'build', INPUT_DATASET: 'd', INPUT_REPO: 'e', INPUT_ENGINE: 'vllm', 'INPUT_ARTIFACT-CONFIG': 'a.yml' });
+    expect(buildOptions(v, { HOME: '/h' })).toEqual({ dataset: 'd', repo: 'e', cacheDir: '/h/.cache/benchsweep', engine: 'vllm', artifactConfig: 'a.yml' });
     const r = parse({ INPUT_COMMAND: 'report', INPUT_RESULTS: 'res', INPUT_FORMAT: 'json', INPUT_OUT: 'r.json' });
     expect(reportOptions(r)).toEqual({ results: 'res', format: 'json', out: 'r.json' });
   });
@@ -79,6 +82,12 @@ describe('parseActionInputs', () => {
   it('requires the inputs each command needs, by name', () => {
     expect(() => planOptions(parse({ INPUT_COMMAND: 'plan' }))).toThrow(/input dataset is required for command plan/);
     expect(() => buildOptions(parse({ INPUT_COMMAND: 'build', INPUT_DATASET: 'd' }), {})).toThrow(/input repo is required/);
+  });
+
+  it('picks the demo engine preset only when every task is the demo engine’s', () => {
+    expect(engineForRepos(['benchsweep/demo-engine'])).toBe('demo');
+    expect(engineForRepos(['benchsweep/demo-engine', 'vllm-project/vllm'])).toBe('vllm');
+    expect(engineForRepos([])).toBe('vllm');
   });
 
   it('falls back to ~/.cache/benchsweep off a runner', () => {

@@ -11,11 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArtifactCache, loadImageEntry, saveImageEntry } from '../../src/adapters/artifact-cache.js';
 import { BASE_IMAGE, ensureBaseImage } from '../../src/adapters/base-image.js';
 import { buildArtifact } from '../../src/adapters/builder.js';
-import { createDemoRepo, type DemoRepo } from '../../src/adapters/demo-repo.js';
+import { createDemoRepo, DEMO_DELAYS, type DemoRepo } from '../../src/adapters/demo-repo.js';
 import { commitAll, git } from '../../src/adapters/git.js';
 import { deriveOverlayImage } from '../../src/adapters/overlay-image.js';
 import { probeRegistry } from '../../src/adapters/registry-probe.js';
 import { createArtifactResolver } from '../../src/run/artifact-resolver.js';
+import { runBuild } from '../../src/commands/build.js';
 import type { Task } from '../../src/core/task.js';
 
 const RUN = `t${process.pid}${Date.now().toString(36)}`;
@@ -107,6 +108,8 @@ describe('buildArtifact', () => {
     const d = await buildArtifact({ repoDir: demo.dir, commit: demo.parent, builderImage: BASE_IMAGE, env: ENV, timeoutS: 120, logFile: join(root, 'logs/conflict.log'), tag: `${REPO}:conflict`, buildScript: conflictScript });
     expect(d).toMatchObject({ ok: false, category: 'DEPENDENCY_CONFLICT' });
     expect(!d.ok && d.evidence).toMatch(/ResolutionImpossible/);
+    const p = await buildArtifact({ repoDir: demo.dir, commit: demo.parent, builderImage: BASE_IMAGE, env: ENV, timeoutS: 120, logFile: join(root, 'logs/pyairports.log'), tag: `${REPO}:pyairports`, buildScript: 'echo "ModuleNotFoundError: No module named \'pyairports\'"; exit 1' });
+    expect(p).toMatchObject({ ok: false, category: 'DEPENDENCY_CONFLICT', fix: 'outlines-no-pyairports' });
     expect(await readFile(join(root, 'logs/conflict.log'), 'utf8')).toMatch(/conflicting dependencies/);
   }, 120_000);
 });
@@ -165,9 +168,9 @@ describe('artifact resolver', () => {
     expect(first.builds).toBe(1);
     expect(first.overlays).toBe(2);
     const images = r1.map((r) => (r.ok ? r.image : ''));
-    expect(await inImage(images[0]!, readDelay)).toBe(`${demo.parent} 0.004`);
-    expect(await inImage(images[1]!, readDelay)).toBe(`${demo.human} 0.002`);
-    expect(await inImage(images[2]!, readDelay)).toBe(`${demo.parent} 0.003`);
+    expect(await inImage(images[0]!, readDelay)).toBe(`${demo.parent} ${DEMO_DELAYS.parent}`);
+    expect(await inImage(images[1]!, readDelay)).toBe(`${demo.human} ${DEMO_DELAYS.human}`);
+    expect(await inImage(images[2]!, readDelay)).toBe(`${demo.parent} ${DEMO_DELAYS.agent}`);
 
     await removeImages(RREPO + ':');
     const second = createArtifactResolver({ repoDir: demo.dir, cacheDir, config: CONFIG, imageRepository: RREPO });
@@ -176,8 +179,19 @@ describe('artifact resolver', () => {
     expect(r2.map((r) => (r.ok ? r.artifact.source : r.reason))).toEqual(['cache', 'cache', 'cache']);
     expect(second.builds).toBe(0);
     expect(second.overlays).toBe(0);
-    expect(await inImage(images[1]!, readDelay)).toBe(`${demo.human} 0.002`);
+    expect(await inImage(images[1]!, readDelay)).toBe(`${demo.human} ${DEMO_DELAYS.human}`);
   }, 300_000);
+
+  it('benchsweep build over the warm cache resolves every variant from the cache, with 0 builds', async () => {
+    const r = await runBuild({ dataset: demo.datasetFile, repo: demo.dir, cacheDir: join(root, 'cache') });
+    expect(r.failed).toBeFalsy();
+    expect(r.value.builds).toBe(0);
+    expect(r.value.overlays).toBe(0);
+    const v = r.value.tasks[0]!.variants;
+    expect([v.baseline?.source, v.human?.source, v.agent?.source]).toEqual(['cache', 'cache', 'cache']);
+    expect(r.value.tasks[0]!.plan.human).toMatchObject({ source: 'overlay', from: demo.parent });
+    expect(r.text).toMatch(/0 builds, 0 overlays, 0 failed/);
+  }, 120_000);
 
   it('discards a corrupt cache entry and rebuilds it, never using it', async () => {
     const cacheDir = join(root, 'cache');
@@ -198,7 +212,7 @@ describe('artifact resolver', () => {
     const r = await resolver.resolve(requests()[0]!);
     expect(r.ok && r.artifact.source).toBe('build');
     expect(resolver.builds).toBe(1);
-    expect(await inImage(r.ok ? r.image : '', readDelay)).toBe(`${demo.parent} 0.004`);
+    expect(await inImage(r.ok ? r.image : '', readDelay)).toBe(`${demo.parent} ${DEMO_DELAYS.parent}`);
     // The rebuilt entry replaced the corrupt one.
     expect(await cache.restore(baseKey)).toMatchObject({ hit: true });
   }, 300_000);

@@ -55,9 +55,11 @@ describe('seeds/000: complete 3-way table (baseline / human / agent, two decimal
     expect(t.agent_vs_human.significant).toBeNull();
     expect(t.evaluability).toBe('valid_three_way');
     expect(t.reason).toMatch(/single sample/);
-    // The agent reached 118% of the human's +4.26% (5.04 / 4.26); 67da5720's agent captured none of it.
+    // The agent reached 118% of the human's +4.26% (5.04 / 4.26) and 93% of 9badee53's +2.26%;
+    // 67da5720's human gain (+1.63%) is within the threshold: no share of noise.
     expect(t.captured_share!).toBeCloseTo(0.050358 / 0.042593, 2);
-    expect(byTask.get('67da5720')!.captured_share!).toBeLessThan(0);
+    expect(byTask.get('9badee53')!.captured_share!).toBeCloseTo(0.021012 / 0.022606, 2);
+    expect(byTask.get('67da5720')!.captured_share).toBeNull();
     expect(byTask.get('2a052011')!.captured_share).toBeNull();
   });
 

@@ -146,6 +146,14 @@ describe('evaluability', () => {
     expect([t.outcome, t.evaluability]).toEqual(['agent_failed', 'agent_failed']);
   });
 
+  it('a patch that does not apply is an agent failure even where the human failed too', () => {
+    const t = compareTask([ok('baseline', 100), failed('human', 'OOM'), failed('agent', 'PATCH_FAILED')]);
+    expect([t.outcome, t.evaluability]).toEqual(['agent_failed', 'agent_failed']);
+    expect(t.reason).toMatch(/refused before any run \(PATCH_FAILED\); human failed \(OOM\)/);
+    // A crash, by contrast, is only the agent's when the human's variant ran.
+    expect(compareTask([ok('baseline', 100), failed('human', 'OOM'), failed('agent', 'SERVER_CRASH')]).outcome).toBe('not_evaluable');
+  });
+
   it('agent infrastructure failure: not evaluable, not blamed on the agent', () => {
     const t = compareTask([ok('baseline', 100), ok('human', 110), failed('agent', 'TRANSIENT_INFRA')]);
     expect([t.outcome, t.evaluability]).toEqual(['not_evaluable', 'agent_infra_failed']);

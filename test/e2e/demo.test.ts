@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createDemoRepo } from '../../src/adapters/demo-repo.js';
@@ -52,11 +52,10 @@ describe('benchsweep demo (Docker, CPU)', () => {
     const t = report.tasks[0];
     expect(t.primary_metric).toBe('output_throughput');
     for (const v of ['baseline', 'human', 'agent']) expect(t.variants[v].status).toBe('success');
-    // The human commit halves the per-token delay: measurably faster than its parent. The agent
-    // patch lowers it by a quarter, which the demo's short workload does not always separate from
-    // the baseline on a loaded 2-core runner, so only its order against the human is asserted.
-    expect(t.human_vs_baseline.ratio).toBeGreaterThan(1.2);
-    expect(t.agent_vs_human.ratio).toBeLessThan(1);
+    // The human commit halves the per-token delay: faster than its parent. The demo's workload is
+    // short (~0.2 s a sample), so on a loaded 2-core runner throughput is noisy and the verdict may
+    // be a tie; the per-token time below is the robust check of the three images.
+    expect(t.human_vs_baseline.ratio).toBeGreaterThan(1);
     expect(['human_wins', 'tie']).toContain(t.outcome);
 
     const records = await recordsIn(results);
@@ -70,6 +69,19 @@ describe('benchsweep demo (Docker, CPU)', () => {
       expect(log.length).toBeGreaterThan(0);
       for (let k = 1; k <= REPEATS; k++) expect(existsSync(join(results, rec.task, 'logs', rec.variant, 'attempt-1', `sample-${k}`, 'server.log'))).toBe(true);
     }
+    const tpot = Object.fromEntries(records.map((x) => [x.variant, x.metrics.median_tpot_ms!]));
+    expect(tpot.human).toBeLessThan(tpot.baseline!);
+    expect(tpot.agent).toBeLessThan(tpot.baseline!);
+    // Interleaved: the samples ended in the order B1 H1 A1 B2 H2 A2 …
+    const ended: Array<{ at: number; label: string }> = [];
+    for (const rec of records) {
+      for (let k = 1; k <= REPEATS; k++) {
+        const at = (await stat(join(results, rec.task, 'logs', rec.variant, 'attempt-1', `sample-${k}`, 'client.log'))).mtimeMs;
+        ended.push({ at, label: `${rec.variant[0]}${k}` });
+      }
+    }
+    const order = ended.sort((a, b) => a.at - b.at).map((e) => e.label);
+    expect(order).toEqual(Array.from({ length: REPEATS }, (_, i) => [`b${i + 1}`, `h${i + 1}`, `a${i + 1}`]).flat());
     expect(r.stderr).toContain(`results and logs: ${results}`);
   }, 240_000);
 

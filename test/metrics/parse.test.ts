@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createMetricsScanner, parseBenchmarkOutput, parseResultJson, primaryMetricFor } from '../../src/core/metrics/parse.js';
+import { countNewlines } from '../../src/core/metrics/scanner.js';
 
 const FIX = join(import.meta.dirname, '..', 'fixtures', 'metrics');
 const fixture = (name: string) => readFileSync(join(FIX, name), 'utf8');
@@ -308,6 +309,8 @@ describe('lines that look like results but are not', () => {
     ['word glued to a label', 'XRequest throughput (req/s): 12.5'],
     ['label without a number', 'Request throughput (req/s): N/A'],
     ['failed-request dump header', 'Failed requests during benchmark run detected (capping to 10):'],
+    ['a label written by the engine logger', 'INFO 01-07 21:59:25 [serving.py:10] Request throughput (req/s): 12.5'],
+    ['a label written by the old engine logger', 'INFO 01-07 21:59:25 api_server.py:585] Throughput: 5.99 requests/s, 10.0 tokens/s'],
   ])('%s', (_name, line) => {
     expect(parseBenchmarkOutput(`${line}\n`).blocks).toEqual([]);
   });
@@ -345,6 +348,20 @@ describe('streaming scanner', () => {
     const scanner = createMetricsScanner();
     for (let i = 0; i < text.length; i += 333) scanner.push(text.slice(i, i + 333));
     expect(scanner.end().blocks[0]).toMatchObject({ startLine: 1002, endLine: 1002 });
+  });
+});
+
+describe('countNewlines', () => {
+  it('counts exactly on any alignment, next to bytes that differ from \\n in one bit', () => {
+    const text = Buffer.from('a\nb\x0b\n\x0e\n\n\x8a\x0a\x0a\x01\x0a█\n'.repeat(37));
+    for (let from = 0; from < 9; from++) {
+      for (const to of [text.length, text.length - 3, from + 5]) {
+        const sub = text.subarray(from, to);
+        const expected = [...sub].filter((b) => b === 10).length;
+        expect(countNewlines(sub, 0, sub.length)).toBe(expected);
+        expect(countNewlines(text, from, to)).toBe(expected);
+      }
+    }
   });
 });
 

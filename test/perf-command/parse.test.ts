@@ -46,6 +46,10 @@ describe('parsePerfCommand: benchmark scripts', () => {
     expect(m.benchmark?.module).toBe('benchmarks.benchmark_latency');
     expect(parsePerfCommand('python vllm/benchmarks/benchmark_serving.py --model x/y').kind).toBe('serving');
     expect(parsePerfCommand('python /home/ray/vllm/benchmarks/benchmark_latency.py --model x/y').benchmark?.script).toBe('/home/ray/vllm/benchmarks/benchmark_latency.py');
+    // After the script, -m is just an option: the benchmarks have no -m model alias.
+    const afterScript = parsePerfCommand('python benchmarks/benchmark_latency.py -m x/y');
+    expect(afterScript.model).toBeUndefined();
+    expect(afterScript.benchmark?.options).toEqual([{ flag: '-m', value: 'x/y' }]);
   });
 
   it('keeps scripts it does not know as benchmark commands without a kind', () => {

@@ -61,7 +61,8 @@ describe('preflight rules', () => {
     expect(fires('hardware-commit', { perf_command: serve(), commit_subject: 'fix neuron performance issue', files_changed: ['vllm/worker/neuron_worker.py'] }).finding.reason).toMatch(/Neuron/);
     expect(fires('hardware-commit', { perf_command: serve(), commit_subject: '[TPU] faster thing', files_changed: null }).finding.reason).toMatch(/TPU/);
     expect(fires('hardware-commit', { perf_command: serve(), commit_subject: 'x', files_changed: ['csrc/cpu/attention.cpp', 'vllm/worker/cpu_model_runner.py'] }).finding.reason).toMatch(/CPU/);
-    // A ROCm tag on a change to shared code only warns.
+    // A title tag without engine changes, or on a change to shared code, only warns.
+    fires('hardware-commit', { perf_command: serve(), commit_subject: '[ROCm] docs', files_changed: ['docs/rocm.md'] }, {}, false);
     fires('hardware-commit', { perf_command: serve(), commit_subject: '[Kernel][ROCM] Upstream prefix prefill speed up (#13305)', files_changed: ['vllm/attention/ops/prefix_prefill.py'] }, {}, false);
     // "CPU overheads" is not the CPU backend; cpu_gpu_block_allocator is shared code.
     silent('hardware-commit', { perf_command: serve(), commit_subject: '[V1] Further reduce CPU overheads in flash-attn (#10989)', files_changed: ['vllm/v1/attention/backends/flash_attn.py', 'vllm/core/block/cpu_gpu_block_allocator.py'] });
@@ -206,6 +207,10 @@ describe('preflight rules', () => {
     const provided = silent('missing-data-file', { perf_command: 'python benchmarks/benchmark_serving.py --model m/n-8b --dataset-path ./ShareGPT_V3_unfiltered_cleaned_split.json' });
     expect(provided.dataFiles?.[0]?.providedBy).toBe('ShareGPT_V3_unfiltered_cleaned_split.json');
     silent('missing-data-file', { perf_command: serve() }, { dataFiles: [] });
+    // Files the benchmark writes are not inputs.
+    silent('missing-data-file', { perf_command: serve('--save-result --result-filename benchmark_result.json --output-json lat.json') }, { dataFiles: [] });
+    // The implied default is a fact about vLLM's script, not about another engine's (the demo's).
+    silent('missing-data-file', { perf_command: 'python benchmarks/benchmark_serving.py --model demo/tiny', repo: 'benchsweep/demo-engine' }, { dataFiles: [] });
     silent('missing-data-file', { perf_command: 'vllm bench serve --model m/n-8b --random-input-len 10' }, { dataFiles: [] });
     silent('missing-data-file', { perf_command: 'python benchmarks/benchmark_serving.py --model m/n-8b --dataset-name sonnet --dataset-path benchmarks/sonnet.txt' }, { dataFiles: [] });
   });

@@ -165,7 +165,42 @@ describe('serving samples in containers', () => {
   }, 60_000);
 });
 
+describe('teardown', () => {
+  it('removes the server container when the runner gets SIGTERM', async () => {
+    const logDir = join(root, 'sigterm');
+    const runner = execa('node', ['--import', 'tsx', 'test/fixtures/run/sigterm-runner.ts', 'docker', image, logDir], { reject: false });
+    let running: string[] = [];
+    for (let i = 0; i < 100 && running.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      running = await containersLeft();
+    }
+    expect(running).toHaveLength(1);
+    runner.kill('SIGTERM');
+    expect((await runner).exitCode).toBe(143);
+    expect(await containersLeft()).toEqual([]);
+  }, 60_000);
+});
+
 describe('offline benchmarks in containers', () => {
+  it('passes environment through by name and keeps secret values out of the logs', async () => {
+    const secret = 'hf_demoSecretValue1234567890';
+    const o = await runSample({
+      executor: 'docker',
+      image,
+      client: { argv: ['python3', '-c', "import os, sys; print('token', os.environ['HF_TOKEN'], len(os.environ['HF_TOKEN'])); sys.exit(3)"] },
+      kind: 'throughput',
+      logDir: join(root, 'secret'),
+      env: { HF_TOKEN: secret },
+      timeouts: { readyS: 0, benchmarkS: 60 },
+    });
+    expect(o.category).toBe('BENCHMARK_FAILED');
+    expect(o.exitCode).toBe(3);
+    const log = await readFile(o.logs.client, 'utf8');
+    expect(log).toContain(`token *** ${secret.length}`);
+    expect(log).not.toContain(secret);
+  }, 60_000);
+
+
   it('latency: one process, the same capture', async () => {
     const o = await runSample({
       executor: 'docker',

@@ -103,6 +103,7 @@ describe('host executor', () => {
       timeouts: { readyS: 0, benchmarkS: 1.5 },
     });
     expect(o.category).toBe('BENCHMARK_TIMEOUT');
+    expect(o.classifiedAfterS).toBeLessThan(2);
     expect((Date.now() - started) / 1000).toBeLessThan(6);
   });
 
@@ -116,7 +117,7 @@ describe('host executor', () => {
 
   it('kills the server when the runner gets SIGTERM', async () => {
     const logDir = join(root, 'sigterm');
-    const runner = execa('node', ['--import', 'tsx', 'test/fixtures/run/sigterm-runner.ts', repo.dir, logDir], { reject: false, cwd: process.cwd() });
+    const runner = execa('node', ['--import', 'tsx', 'test/fixtures/run/sigterm-runner.ts', 'host', repo.dir, logDir], { reject: false, cwd: process.cwd() });
     const serverLog = join(logDir, 'server.log');
     let pid: number | undefined;
     for (let i = 0; i < 100 && pid === undefined; i++) {

@@ -302,8 +302,11 @@ describe('runTask', () => {
       }
       return inner(spec);
     };
-    const records = await runTask(task('t-throw'), deps, await opts({ repeats: 1, variants: ['baseline'] }));
+    const o = await opts({ repeats: 1, variants: ['baseline'] });
+    const records = await runTask(task('t-throw'), deps, o);
     expect(records.map((r) => `${r.attempt}:${r.status}:${r.category ?? ''}`)).toEqual(['1:failed:TRANSIENT_INFRA', '2:success:']);
+    expect(records[0]!.evidence).toBe('the sample runner failed: Error: Cannot connect to the Docker daemon');
+    expect(await readFile(join(o.resultsDir, records[0]!.log!), 'utf8')).toContain('Cannot connect to the Docker daemon');
   });
 
   it('secrets never reach the evidence', async () => {

@@ -47,7 +47,7 @@ const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as {
   outputs: Record<string, unknown>;
   runs: { using: string; main: string };
 };
-const OWN = ['sweep.yml', 'verify-pr.yml', 'nightly.yml', 'verify-pr-label-reset.yml'];
+const OWN = ['sweep.yml', 'verify-pr.yml', 'nightly.yml', 'verify-pr-label-reset.yml', 'verify-pr-publish.yml'];
 const needsOf = (job: Job) => (job.needs === undefined ? [] : Array.isArray(job.needs) ? job.needs : [job.needs]);
 const isSelfHosted = (job: Job) => {
   const r = job['runs-on'];
@@ -266,6 +266,41 @@ describe('verify-pr-label-reset.yml', () => {
   });
 });
 
+describe('verify-pr-publish.yml', () => {
+  const wf = load('verify-pr-publish.yml');
+  const job = wf.jobs.publish!;
+
+  it('runs after verify-pr, for fork PRs only, with write access to comments and checks alone', () => {
+    expect(wf.on).toEqual({ workflow_run: { workflows: [load('verify-pr.yml').name], types: ['completed'] } });
+    expect(wf.permissions).toEqual({});
+    expect(job.permissions).toEqual({ contents: 'read', actions: 'read', 'pull-requests': 'write', checks: 'write' });
+    expect(job.if).toContain("github.event.workflow_run.event == 'pull_request'");
+    expect(job.if).toContain('github.event.workflow_run.head_repository.full_name != github.repository');
+    expect(isSelfHosted(job)).toBe(false);
+  });
+
+  it('never checks out the PR: only the default branch, and the PR’s results as data', () => {
+    const checkouts = job.steps.filter((s) => s.uses?.startsWith('actions/checkout@'));
+    expect(checkouts).toHaveLength(1);
+    expect(checkouts[0]!.with).toEqual({ 'persist-credentials': false });
+    const download = job.steps.find((s) => s.uses?.startsWith('actions/download-artifact@'))!;
+    expect(download.with).toMatchObject({ pattern: 'results-*', 'run-id': '${{ github.event.workflow_run.id }}', 'merge-multiple': true });
+  });
+
+  it('publishes the report on the PR found through the API, on the verified commit', () => {
+    const step = benchsweepSteps(job)[0]!;
+    expect(step.uses).toBe('./');
+    expect(step.with).toMatchObject({
+      command: 'report',
+      comment: 'true',
+      check: 'true',
+      'pr-number': '${{ steps.pr.outputs.number }}',
+      'head-sha': '${{ github.event.workflow_run.head_sha }}',
+    });
+    expect(job.steps.find((s) => s.id === 'pr')!.run).toContain('gh pr list');
+  });
+});
+
 describe('nightly.yml', () => {
   const wf = load('nightly.yml');
 
@@ -292,7 +327,7 @@ describe('nightly.yml', () => {
     expect(upload.if).toBe('always()');
     // The state artifact holds results/ and report.json side by side, as the next plan reads them.
     expect(rep.with?.results).toBe(`${upload.with?.path}/results`);
-    expect(rep.with?.out).toBe(`${upload.with?.path}/report.json`);
+    expect(rep.with?.out).toBe(upload.with?.path);
   });
 
   it('never overlaps itself and reads artifacts of earlier runs', () => {

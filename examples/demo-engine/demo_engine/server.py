@@ -22,6 +22,8 @@ class DemoHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     # A port held by another process must fail loudly ("Address already in use"), never be shared.
     allow_reuse_port = False
+    # socketserver's default backlog (5) drops connections when a benchmark opens many at once.
+    request_queue_size = 512
 
 
 def make_handler(engine, served_model, state):

@@ -82,7 +82,12 @@ const MAX_TRAILER_GAP = 50;
 const MAX_JSON_BYTES = 256 * 1024 * 1024;
 
 const NL = 0x0a;
+const EMPTY = Buffer.alloc(0);
+/** A line written by vLLM's logger (`INFO 01-07 21:59:25 [file.py:1] ...`, or `file.py:1]` before 2025). */
+const LOGGER_LINE = /(?:^|[\s|>\])])(?:DEBUG|INFO|WARNING|ERROR|CRITICAL) \d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? \S+\]/;
 const WHITESPACE = new Set([0x20, 0x09, 0x0a, 0x0d, 0xef, 0xbb, 0xbf]); // and a UTF-8 BOM
+/** Lines after a line of the open block that are read whole (results are printed together). */
+const BLOCK_WINDOW = 50;
 const LITERALS = CANDIDATE_LITERALS.map((l) => Buffer.from(l, 'latin1'));
 
 const LATENCY_PERCENTILE_COUNT = 6; // 10, 25, 50, 75, 90, 99 (#3889)
@@ -91,7 +96,7 @@ export function createMetricsScanner(opts: ScannerOptions = {}): MetricsScanner 
   const wanted = opts.kind && opts.kind !== 'auto' ? opts.kind : undefined;
   const blocks: ResultBlock[] = [];
   let open: OpenBlock | undefined;
-  let carry: Buffer = Buffer.alloc(0);
+  let carry: Buffer = EMPTY;
   let lineNo = 1; // number of the line that `carry` starts
   let mode: 'undecided' | 'text' | 'json' = 'undecided';
   let jsonParts: Buffer[] = [];
@@ -204,6 +209,8 @@ export function createMetricsScanner(opts: ScannerOptions = {}): MetricsScanner 
 
   function candidateLine(raw: string, line: number): void {
     const clean = stripAnsi(raw);
+    // The engine's logger writes its periodic stats ("Avg prompt throughput: ..."); results are printed.
+    if (LOGGER_LINE.test(clean)) return;
     if (clean.includes('\r')) {
       for (const part of clean.split('\r')) if (part) segment(part, line);
     } else {
@@ -212,15 +219,15 @@ export function createMetricsScanner(opts: ScannerOptions = {}): MetricsScanner 
   }
 
   /**
-   * Scan complete lines: `region` ends with a '\n' (or is the final unterminated line). Only lines
-   * holding a candidate literal are decoded and matched; the rest are only counted.
+   * Scan complete lines: `region` ends with a '\n' (or is the final unterminated line). A line is
+   * decoded and matched only when it holds a literal that starts a block, or follows a line of the
+   * open block closely; every other line is only counted.
    */
   function scanLines(region: Buffer, firstLine: number): number {
     const starts: number[] = [];
     for (const lit of LITERALS) {
       for (let at = region.indexOf(lit); at !== -1; ) {
-        const lineStart = region.lastIndexOf(NL, at) + 1;
-        starts.push(lineStart);
+        starts.push(region.lastIndexOf(NL, at) + 1);
         const lineEnd = region.indexOf(NL, at);
         if (lineEnd === -1) break;
         at = region.indexOf(lit, lineEnd + 1);
@@ -228,30 +235,46 @@ export function createMetricsScanner(opts: ScannerOptions = {}): MetricsScanner 
     }
     starts.sort((a, b) => a - b);
     let line = firstLine;
-    let pos = 0; // newlines before `pos` are counted in `line`
-    let previous = -1;
-    for (const lineStart of starts) {
-      if (lineStart === previous) continue;
-      previous = lineStart;
-      for (let nl = region.indexOf(NL, pos); nl !== -1 && nl < lineStart; nl = region.indexOf(NL, nl + 1)) line++;
-      pos = lineStart;
-      const nl = region.indexOf(NL, lineStart);
-      candidateLine(region.toString('utf8', lineStart, nl === -1 ? region.length : nl), line);
+    let cur = 0; // offset of the start of line `line`
+    let next = 0; // index into `starts`
+    while (cur < region.length) {
+      let target = cur;
+      if (!open || line - open.endLine >= BLOCK_WINDOW) {
+        while (next < starts.length && starts[next]! < cur) next++;
+        if (next === starts.length) break;
+        target = starts[next]!;
+      }
+      if (cur < target) {
+        line += countNewlines(region, cur, target);
+        cur = target;
+      }
+      const nl = region.indexOf(NL, cur);
+      candidateLine(region.toString('utf8', cur, nl === -1 ? region.length : nl), line);
+      if (nl === -1) return line;
+      cur = nl + 1;
+      line++;
     }
-    for (let nl = region.indexOf(NL, pos); nl !== -1; nl = region.indexOf(NL, nl + 1)) line++;
-    return line;
+    return line + countNewlines(region, cur, region.length);
   }
 
   function pushBytes(chunk: Buffer): void {
-    const data = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
-    const lastNl = data.lastIndexOf(NL);
-    if (lastNl === -1) {
-      // A line this long is no result line (a progress bar redrawn with \r): keep its tail only.
-      carry = Buffer.from(data.length > MAX_LINE ? data.subarray(data.length - 4096) : data);
-      return;
+    let from = 0;
+    if (carry.length > 0) {
+      // Finish the carried line with the head of this chunk; the rest is scanned in place (no copy).
+      const firstNl = chunk.indexOf(NL);
+      if (firstNl === -1) {
+        const joined = Buffer.concat([carry, chunk]);
+        // A line this long is no result line (a progress bar redrawn with \r): keep its tail only.
+        carry = joined.length > MAX_LINE ? Buffer.from(joined.subarray(joined.length - 4096)) : joined;
+        return;
+      }
+      lineNo = scanLines(Buffer.concat([carry, chunk.subarray(0, firstNl + 1)]), lineNo);
+      carry = EMPTY;
+      from = firstNl + 1;
     }
-    lineNo = scanLines(data.subarray(0, lastNl + 1), lineNo);
-    const rest = data.subarray(lastNl + 1);
+    const lastNl = chunk.lastIndexOf(NL);
+    if (lastNl >= from) lineNo = scanLines(chunk.subarray(from, lastNl + 1), lineNo);
+    const rest = chunk.subarray(Math.max(from, lastNl + 1));
     carry = Buffer.from(rest.length > MAX_LINE ? rest.subarray(rest.length - 4096) : rest);
   }
 
@@ -305,12 +328,38 @@ export function createMetricsScanner(opts: ScannerOptions = {}): MetricsScanner 
       }
       if (carry.length > 0) {
         scanLines(carry, lineNo);
-        carry = Buffer.alloc(0);
+        carry = EMPTY;
       }
       finish();
       return select(blocks);
     },
   };
+}
+
+/**
+ * Newlines in buf[from, to): four bytes at a time (a per-line indexOf call costs more than the scan).
+ * For each 32-bit word, `~(((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x | 0x7f7f7f7f)` has the top bit of
+ * exactly the bytes that are zero in x = word ^ 0x0a0a0a0a.
+ */
+export function countNewlines(buf: Buffer, from: number, to: number): number {
+  let n = 0;
+  let i = from;
+  while (i < to && (buf.byteOffset + i) % 4 !== 0) if (buf[i++] === NL) n++;
+  const words = Math.floor((to - i) / 4);
+  if (words > 0) {
+    const view = new Uint32Array(buf.buffer, buf.byteOffset + i, words);
+    for (let w = 0; w < words; w++) {
+      const x = view[w]! ^ 0x0a0a0a0a;
+      let z = ~(((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x | 0x7f7f7f7f);
+      while (z !== 0) {
+        z &= z - 1;
+        n++;
+      }
+    }
+    i += words * 4;
+  }
+  while (i < to) if (buf[i++] === NL) n++;
+  return n;
 }
 
 function isComplete(b: OpenBlock): boolean {

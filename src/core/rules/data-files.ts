@@ -32,6 +32,12 @@ export function defaultDatasetName(kind: BenchmarkKind | undefined, viaCli: bool
   return viaCli ? 'random' : 'sharegpt';
 }
 
+/** Flags that name a file the benchmark reads (not one it writes: --result-filename, --output-json). */
+export function isInputFileFlag(flag: string): boolean {
+  const f = flag.replace(/^-+/, '').replace(/_/g, '-').toLowerCase();
+  return /dataset|input|prompt|trace|data/.test(f) && !/output|result|save|log|dir/.test(f);
+}
+
 /** Extensions of words that are data files. */
 export const DATA_FILE_EXT = /\.(json|jsonl|csv|parquet|arrow|tsv)$/i;
 

@@ -44,7 +44,7 @@ const PLACEHOLDER_NAMES = new Set([
   'MODEL', 'MODEL_NAME', 'MODEL_PATH', 'MODEL_ID', 'MODEL_DIR', 'TOKENIZER', 'BS', 'BATCH_SIZE', 'INPUT_LEN', 'OUTPUT_LEN',
   'PROMPT_LEN', 'SEQ_LEN', 'MAX_LEN', 'MAX_MODEL_LEN', 'TP', 'TP_SIZE', 'PP', 'NUM_GPUS', 'NUM_PROMPTS', 'NUM_ITERS',
   'DATASET', 'DATASET_PATH', 'DATASET_NAME', 'DATA_PATH', 'PORT', 'HOST', 'QPS', 'RATE', 'REQUEST_RATE', 'DTYPE',
-  'PATH_TO_MODEL', 'CHECKPOINT', 'CKPT', 'OUTPUT_DIR', 'SEED',
+  'PATH_TO_MODEL', 'CHECKPOINT', 'CKPT', 'OUTPUT_DIR', 'SEED', 'SCRIPT',
 ]);
 const ALL_CAPS = /^[A-Z][A-Z0-9_]*$/;
 /** Flags whose value is a number or a model/file: an all-caps word there is never a real value. */
@@ -112,16 +112,16 @@ function hardwareOfCommit(ctx: PreflightContext): RuleHit | undefined {
       reason: `every engine file the commit changes is ${names}-only (${engineFiles.slice(0, 3).join(', ')}${engineFiles.length > 3 ? ', …' : ''}): an NVIDIA runner would measure the same code twice`,
     };
   }
-  if (titled.length && engineFiles.length === 0 && !task.filesChanged?.length) {
-    return { reason: `the commit title marks it ${titled.join('/')}-specific ("${task.subject}") and the row lists no changed files to show otherwise` };
-  }
-  if (titled.length) {
-    return {
-      blocking: false,
-      reason: `the commit title marks it ${titled.join('/')}-specific ("${task.subject}"), but it changes shared code (${engineFiles.filter((f) => !platformOfPath(f)).slice(0, 3).join(', ')}); measured on NVIDIA it may show no change`,
-    };
-  }
-  return undefined;
+  if (!titled.length) return undefined;
+  const tag = `the commit title marks it ${titled.join('/')}-specific ("${task.subject}")`;
+  if (!task.filesChanged?.length) return { reason: `${tag} and the row lists no changed files to show otherwise` };
+  const shared = engineFiles.filter((f) => !platformOfPath(f));
+  return {
+    blocking: false,
+    reason: shared.length
+      ? `${tag}, but it changes shared code (${shared.slice(0, 3).join(', ')}${shared.length > 3 ? ', …' : ''}); measured on NVIDIA it may show no change`
+      : `${tag}, and it changes no engine files`,
+  };
 }
 
 export const PREFLIGHT_RULES: PreflightRule[] = [
