@@ -168,7 +168,10 @@ async function carryForwardResults(previous: string, results: string): Promise<s
   return carried;
 }
 
-/** report with comment / check: the sticky PR comment and a check run on the PR's head commit. */
+/**
+ * report with comment / check: the sticky PR comment (one per PR, whichever workflow writes it:
+ * verify-pr for same-repository PRs, verify-pr-publish for forks) and a check run on the head commit.
+ */
 async function publishToPullRequest(inputs: ActionInputs, env: Env, report: Report, markdown: string): Promise<void> {
   const token = inputs['github-token'];
   if (!token || (!inputs.comment && !inputs.check)) return;

@@ -11,6 +11,9 @@ import type { CommandResult } from './command-result.js';
 import { ArtifactIndex } from '../core/artifacts.js';
 import { diffNameStatus } from '../adapters/git.js';
 import type { Task } from '../core/task.js';
+import { pathsInPatch } from '../core/patch-paths.js';
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 
 export interface PlanOptions {
   dataset: string;
@@ -27,7 +30,7 @@ export interface PlanOptions {
   repo?: string;
 }
 
-async function loadArtifactsContext(file: string, tasks: Task[], repo: string | undefined) {
+async function loadArtifactsContext(file: string, tasks: Task[], repo: string | undefined, datasetDir: string) {
   let raw: unknown;
   try {
     raw = JSON.parse(await readText(file, 'artifact index'));
@@ -50,7 +53,17 @@ async function loadArtifactsContext(file: string, tasks: Task[], repo: string | 
       }
     }
   }
-  return { index: parsed.data, changedFilesByTask };
+  // Files an agent patch touches decide overlay or build for the agent; an unreadable patch leaves it tentative.
+  const agentPatchPathsByTask = new Map<string, string[]>();
+  for (const t of tasks) {
+    if (!t.patchPath) continue;
+    try {
+      agentPatchPathsByTask.set(t.id, pathsInPatch(await readFile(resolve(datasetDir, t.patchPath), 'utf8')));
+    } catch (e) {
+      log(`warning: ${t.id}: cannot read agent patch ${t.patchPath} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); its artifact stays tentative`);
+    }
+  }
+  return { index: parsed.data, changedFilesByTask, agentPatchPathsByTask };
 }
 
 export async function runPlan(options: PlanOptions): Promise<CommandResult<Plan>> {
@@ -72,7 +85,7 @@ export async function runPlan(options: PlanOptions): Promise<CommandResult<Plan>
   if (options.maxGpus !== undefined && (!Number.isInteger(options.maxGpus) || options.maxGpus < 1)) {
     throw new UserError(`--max-gpus: expected a positive integer, got ${options.maxGpus}`);
   }
-  const artifacts = options.artifacts ? await loadArtifactsContext(options.artifacts, tasks, options.repo) : undefined;
+  const artifacts = options.artifacts ? await loadArtifactsContext(options.artifacts, tasks, options.repo, dirname(options.dataset)) : undefined;
   const plan = planSweep(tasks, config, {
     ...(artifacts ? { artifacts } : {}),
     ...(options.maxGpus !== undefined ? { maxGpus: options.maxGpus } : {}),

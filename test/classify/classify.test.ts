@@ -1,13 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { classifyLog, versionFits } from '../../src/core/classify.js';
+import { classifyLog as classify, versionFits } from '../../src/core/classify.js';
 import { FAILURE_SIGNATURES } from '../../src/core/rules/failure-signatures.js';
 import { FIX_RECIPES, recipeById, recipeForClassification, recipesForText } from '../../src/core/rules/fix-recipes.js';
 import { CATEGORIES } from '../../src/core/taxonomy.js';
 
 const FIX = join(import.meta.dirname, '..', 'fixtures', 'classify');
 const fixture = (name: string) => readFileSync(join(FIX, name), 'utf8');
+
+/** Signature rows that decided some test below: the last test checks that every row did. */
+const decidedBy = new Set<string>();
+function classifyLog(...args: Parameters<typeof classify>) {
+  const c = classify(...args);
+  if (c.signature) decidedBy.add(c.signature);
+  return c;
+}
 
 describe('the seeds’ failures, from realistic logs', () => {
   it('missing fa_utils.py in a V1 engine (seed 003): the root cause wins over "Engine core initialization failed"', () => {
@@ -250,5 +258,11 @@ describe('rule tables', () => {
     expect(versionFits(range, '0.6.5')).toBe(false);
     expect(versionFits(range, undefined)).toBe(false);
     expect(versionFits(undefined, undefined)).toBe(true);
+  });
+});
+
+describe('coverage of the signature table', () => {
+  it('every row decided at least one test above', () => {
+    expect(FAILURE_SIGNATURES.map((r) => r.id).filter((id) => !decidedBy.has(id))).toEqual([]);
   });
 });

@@ -153,6 +153,11 @@ function expectChain(wf: Workflow, planJob: string) {
   expect(bench!.if).toContain('!cancelled()');
   const run = benchsweepSteps(bench!)[0]!;
   expect(run.with).toMatchObject({ command: 'run', only: '${{ matrix.task }}', variants: "${{ join(matrix.variants, ',') }}" });
+  // Both jobs work on a checkout of the engine, at the same path.
+  const buildStep = benchsweepSteps(build!)[0]!;
+  expect(run.with?.repo).toBe(buildStep.with?.repo);
+  expect(bench!.steps.some((s) => s.uses?.startsWith('actions/checkout@') && s.with?.path === run.with?.repo)).toBe(true);
+  expect(run.with?.dataset).toBe(buildStep.with?.dataset);
   const upload = bench!.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!;
   expect(upload.if).toBe('always()');
   expect(upload.with?.path).toBe(run.with?.results);
