@@ -13,7 +13,7 @@ import { execa } from 'execa';
 import { redact, secretValues } from '../core/redact.js';
 import {
   onTermination,
-  sleep,
+  within,
   waitGpuMemoryReleased,
   type Executor,
   type ExecutorSettings,
@@ -145,11 +145,11 @@ export class DockerExecutor implements Executor {
       exited,
       exitedAlready: () => exit,
       flushLogs: async (maxMs = 1000) => {
-        await Promise.race([followerDone, sleep(maxMs)]);
+        await within(followerDone, maxMs);
       },
       stop: async () => {
         await stop();
-        await Promise.race([followerDone, sleep(2000)]);
+        await within(followerDone, 2000);
         log.close();
       },
     };
@@ -211,7 +211,7 @@ export class DockerExecutor implements Executor {
     if (spec.signal?.aborted) onAbort();
     spec.signal?.addEventListener('abort', onAbort, { once: true });
     void spec.stopWhen?.then(async () => {
-      await Promise.race([child, sleep(spec.stopGraceMs ?? 500)]);
+      await within(child, spec.stopGraceMs ?? 500);
       if (!finished) {
         stopped = true;
         kill();
@@ -250,7 +250,7 @@ export class DockerExecutor implements Executor {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.race([Promise.allSettled([...this.starting]), sleep(30_000)]);
+    await within(Promise.allSettled([...this.starting]), 30_000);
     await Promise.all([...this.containers].map((n) => this.remove(n)));
     this.unregister?.();
     if (this.settings.gpus?.length) {

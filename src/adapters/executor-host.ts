@@ -9,7 +9,7 @@ import { basename, delimiter, isAbsolute, join, resolve } from 'node:path';
 import { execa } from 'execa';
 import {
   onTermination,
-  sleep,
+  within,
   waitGpuMemoryReleased,
   type Executor,
   type ExecutorSettings,
@@ -46,7 +46,7 @@ function groupAlive(pid: number | undefined): boolean {
 async function stopGroup(pid: number | undefined, done: Promise<unknown>, hard = false): Promise<void> {
   if (!pid) return;
   killGroup(pid, hard ? 'SIGKILL' : 'SIGTERM');
-  const exited = await Promise.race([done.then(() => true), sleep(hard ? 1000 : TERM_GRACE_MS).then(() => false)]);
+  const exited = await within(done, hard ? 1000 : TERM_GRACE_MS);
   // Children of the leader may outlive it: the whole group goes.
   if (!exited || groupAlive(pid)) killGroup(pid, 'SIGKILL');
 }
@@ -145,7 +145,7 @@ export class HostExecutor implements Executor {
     spec.signal?.addEventListener('abort', onAbort, { once: true });
     let finished = false;
     void spec.stopWhen?.then(async () => {
-      await Promise.race([done, sleep(spec.stopGraceMs ?? 500)]);
+      await within(done, spec.stopGraceMs ?? 500);
       if (!finished) {
         stopped = true;
         await stopGroup(pid, done, true);

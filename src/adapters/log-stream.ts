@@ -7,6 +7,7 @@ import { open, stat } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { UserError } from '../cli-output.js';
 import { createMetricsScanner, type ParseResult, type ScannerOptions } from '../core/metrics/parse.js';
+import { countNewlines } from '../core/metrics/scanner.js';
 
 const CHUNK_BYTES = 4 * 1024 * 1024;
 
@@ -75,21 +76,25 @@ const TAIL_BYTES = 64 * 1024 * 1024;
  * is printed) and its tail (where the decisive error is), with the lines in between counted so that
  * line numbers stay true.
  */
-export async function readLogForClassify(path: string): Promise<LogExcerpt> {
+export async function readLogForClassify(
+  path: string,
+  limits: { whole: number; head: number; tail: number } = { whole: WHOLE_LIMIT, head: HEAD_BYTES, tail: TAIL_BYTES },
+): Promise<LogExcerpt> {
+  const { whole: WHOLE, head: HEAD, tail: TAIL } = limits;
   const size = await assertReadableFile(path);
   const fh = await open(path, 'r');
   try {
-    if (size <= WHOLE_LIMIT) {
+    if (size <= WHOLE || size <= HEAD + TAIL) {
       const buf = Buffer.alloc(size);
       await fh.read(buf, 0, size, 0);
       return { text: buf.toString('utf8'), tailFirstLine: 1, headLines: 0, cut: false };
     }
-    const head = Buffer.alloc(HEAD_BYTES);
-    await fh.read(head, 0, HEAD_BYTES, 0);
+    const head = Buffer.alloc(HEAD);
+    await fh.read(head, 0, HEAD, 0);
     const headEnd = head.lastIndexOf(0x0a) + 1;
-    const tailStart = size - TAIL_BYTES;
-    const tail = Buffer.alloc(TAIL_BYTES);
-    await fh.read(tail, 0, TAIL_BYTES, tailStart);
+    const tailStart = size - TAIL;
+    const tail = Buffer.alloc(TAIL);
+    await fh.read(tail, 0, TAIL, tailStart);
     const tailFrom = tail.indexOf(0x0a) + 1;
     // Count the newlines between the end of the head and the start of the tail.
     let newlines = count(head.subarray(0, headEnd));
@@ -114,7 +119,5 @@ export async function readLogForClassify(path: string): Promise<LogExcerpt> {
 }
 
 function count(buf: Buffer): number {
-  let n = 0;
-  for (let i = buf.indexOf(0x0a); i !== -1; i = buf.indexOf(0x0a, i + 1)) n++;
-  return n;
+  return countNewlines(buf, 0, buf.length);
 }

@@ -11,8 +11,10 @@ import { CATEGORIES, type Category, type Stage } from './taxonomy.js';
 import { stripPrefixes, visibleLine } from './metrics/log-line.js';
 import { FAILURE_SIGNATURES, type FailureSignature, type Phase } from './rules/failure-signatures.js';
 import { recipeById } from './rules/fix-recipes.js';
+import { VERSION_PATTERNS, versionFits } from './metrics/engine-version.js';
 
 export type { Phase } from './rules/failure-signatures.js';
+export { versionFits } from './metrics/engine-version.js';
 
 export interface ClassifyContext {
   exitCode?: number | null;
@@ -50,14 +52,6 @@ const CONTEXT_OUTCOME: Record<Phase | 'unknown', { timeout: Category; failed: Ca
 
 const PHASE_OF_STAGE: Partial<Record<Stage, Phase>> = { server: 'server-start', benchmark: 'benchmark', artifact: 'build', patch: 'patch' };
 const STAGE_OF_PHASE: Record<Phase, Stage> = { 'server-start': 'server', benchmark: 'benchmark', build: 'artifact', patch: 'patch' };
-
-/** Where a log says which engine version runs. */
-const VERSION_PATTERNS = [
-  /vLLM API server version v?(\d+\.\d+\.\d+[\w.+-]*)/,
-  /Initializing (?:a V\d LLM engine|an LLM engine) \(v(\d+\.\d+\.\d+[\w.+-]*)\)/,
-  /\bvLLM version:? v?(\d+\.\d+\.\d+[\w.+-]*)/i,
-  /\bvllm==(\d+\.\d+\.\d+[\w.+-]*)/,
-];
 
 /**
  * Informational lines of vLLM's logger and of uvicorn (`INFO 01-07 21:59:25 [x.py:1] ...`,
@@ -255,24 +249,4 @@ function describeAction(action: import('./rules/fix-recipes.js').FixAction): str
     case 'file-restore':
       return `restore ${action.path}${action.fromRef ? ` from ${action.fromRef}` : ''}`;
   }
-}
-
-function versionTuple(v: string): [number, number, number] | undefined {
-  const m = /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(v);
-  return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : undefined;
-}
-
-function compare(a: [number, number, number], b: [number, number, number]): number {
-  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
-  return 0;
-}
-
-/** Inclusive on major.minor.patch: 0.6.4.post2.dev375 is inside max 0.6.4. A row with a range needs a version. */
-export function versionFits(range: { min?: string; max?: string } | undefined, version: string | undefined): boolean {
-  if (!range) return true;
-  const v = version ? versionTuple(version) : undefined;
-  if (!v) return false;
-  const min = range.min ? versionTuple(range.min) : undefined;
-  const max = range.max ? versionTuple(range.max) : undefined;
-  return (!min || compare(v, min) >= 0) && (!max || compare(v, max) <= 0);
 }

@@ -61,4 +61,6 @@ export interface SampleOutcome {
   resultFile?: string;
   /** Where the metrics came from: the JSON result file or the printed block. */
   metricsSource?: 'json' | 'log' | 'none';
+  /** A success that measured less than asked (some requests failed): worth a caveat on the record. */
+  warnings?: string[];
 }

@@ -123,6 +123,27 @@ function parseOutputs(clientText: string, resultJson: string | undefined, kind: 
   return { metrics: {}, source: 'none' };
 }
 
+/**
+ * Requests that failed inside a run that still printed its block (vLLM counts only the successful
+ * ones): the numbers are real but describe less work than asked for, which the record should say.
+ */
+export function incompleteRun(metrics: Metrics, resultJson: string | undefined): string[] {
+  const warnings: string[] = [];
+  const failed = metrics.failed;
+  if (typeof failed === 'number' && failed > 0) warnings.push(`${failed} request(s) failed`);
+  if (resultJson !== undefined && failed === undefined) {
+    try {
+      const doc = JSON.parse(resultJson) as { num_prompts?: unknown; completed?: unknown };
+      if (typeof doc.num_prompts === 'number' && typeof doc.completed === 'number' && doc.completed < doc.num_prompts) {
+        warnings.push(`${doc.num_prompts - doc.completed} of ${doc.num_prompts} requests failed`);
+      }
+    } catch {
+      // Not JSON: nothing to add.
+    }
+  }
+  return warnings;
+}
+
 export async function runSample(spec: SampleSpec, executor?: Executor): Promise<SampleOutcome> {
   const started = Date.now();
   const ownExecutor = !executor;
@@ -249,7 +270,8 @@ export async function runSample(spec: SampleSpec, executor?: Executor): Promise<
       const evidence = parsed.source === 'none' ? 'the benchmark exited 0 and printed no result block' : sanity.problems.join('; ');
       return fail({ category: 'NO_METRICS', evidence }, { ...withKind, classifiedAfterS: (Date.now() - run.endedAt) / 1000, exitCode: 0 });
     }
-    return { ok: true, ...base, ...withKind, metrics: parsed.metrics, metricsSource: parsed.source, durationS: seconds() };
+    const warnings = incompleteRun(parsed.metrics, resultJson);
+    return { ok: true, ...base, ...withKind, metrics: parsed.metrics, metricsSource: parsed.source, ...(warnings.length ? { warnings } : {}), durationS: seconds() };
   } finally {
     await server?.stop().catch(() => {});
     if (ownExecutor) await ex.close().catch(() => {});

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeGitHub, type FakeGitHub } from '../helpers/github-server.js';
+import { lastResultsFromReport, ReportLike, selectReruns } from '../../src/core/rerun-select.js';
 import { parse as parseYaml } from 'yaml';
 import { buildEntryBundle, matrixOf, parseOutputFile, ROOT, runEntry as runSources, type EntryOptions } from './entry-helpers.js';
 
@@ -314,6 +315,18 @@ describe('report through the entry', () => {
     expect(fake.comments.at(-1)!.issue).toBe(31);
     expect(fake.checkRuns.length).toBe(before.checks + 1);
     expect(fake.checkRuns.at(-1)).toMatchObject({ head_sha: '7'.repeat(40) });
+  });
+
+  it('writes a report.json that the nightly’s resume reads: the transient failure is rerun, the measured task kept', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'bs-report-'));
+    await writeResults(join(dir, 'results'));
+    const r = await runEntry({ command: 'report', results: join(dir, 'results'), out: join(dir, 'state') });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const report = ReportLike.parse(JSON.parse(await readFile(r.outputs['report-path']!, 'utf8')));
+    const selection = selectReruns(['t0000001', 't0000002'], lastResultsFromReport(report));
+    expect(selection.rerun.map((x) => x.task)).toEqual(['t0000002']);
+    expect(selection.rerun[0]!.reason).toMatch(/agent failed with TRANSIENT_INFRA/);
+    expect(selection.skip).toEqual([{ task: 't0000001', reason: 'measured' }]);
   });
 
   it('carries the previous tasks forward and reports an empty results directory honestly', async () => {

@@ -61,6 +61,18 @@ describe('the seeds’ failures, from realistic logs', () => {
     expect(classifyLog(fixture('numpy-function-base.log'))).toMatchObject({ category: 'DEPENDENCY_CONFLICT', fix: 'numpy-lt-2' });
   });
 
+  it('an early handled exception with a signature does not outrank the later fatal one', () => {
+    const text = [
+      'ConnectionResetError: [Errno 104] Connection reset by peer',
+      'WARNING retrying the download (1/3)',
+      'Traceback (most recent call last):',
+      '  File "/usr/lib/python3.10/site-packages/torch/__init__.py", line 1, in <module>',
+      'RuntimeError: Numpy is not available',
+      'Exception ignored in atexit callback',
+    ].join('\n');
+    expect(classifyLog(text, { exitCode: 1 })).toMatchObject({ category: 'DEPENDENCY_CONFLICT', fix: 'numpy-lt-2', evidenceLines: [5] });
+  });
+
   it('the last exception of a chained traceback decides', () => {
     const c = classifyLog(fixture('chained-traceback.log'), { exitCode: 1 });
     expect(c).toMatchObject({ category: 'PORT_BIND', evidence: 'OSError: [Errno 98] Address already in use' });

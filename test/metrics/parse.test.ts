@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createMetricsScanner, parseBenchmarkOutput, parseResultJson, primaryMetricFor } from '../../src/core/metrics/parse.js';
+import { createMetricsScanner, outputCaveats, parseBenchmarkOutput, parseResultJson, primaryMetricFor } from '../../src/core/metrics/parse.js';
 import { countNewlines } from '../../src/core/metrics/scanner.js';
 
 const FIX = join(import.meta.dirname, '..', 'fixtures', 'metrics');
@@ -240,6 +240,15 @@ describe('noise around blocks', () => {
     expect(r.blocks).toEqual([expect.objectContaining({ complete: true, startLine: 2 })]);
   });
 
+  it('a table with 100 engine log lines between its rows loses no row', () => {
+    const lines = fixture('serving-table-v0.5-itl.txt').split('\n');
+    const at = lines.findIndex((l) => l.startsWith('Mean ITL'));
+    const noise = Array.from({ length: 100 }, (_, i) => `(VllmWorker rank=0 pid=1) DEBUG step ${i}`);
+    const r = parseBenchmarkOutput([...lines.slice(0, at), ...noise, ...lines.slice(at)].join('\n'));
+    expect(r.metrics).toMatchObject({ mean_itl_ms: 38.5, median_itl_ms: 30.12, p99_itl_ms: 210.66 });
+    expect(r.blocks[0]!.complete).toBe(true);
+  });
+
   it('a progress bar glued to the header by carriage returns', () => {
     const r = parseBenchmarkOutput(fixture('glued-tqdm.txt'));
     expect(r.metrics).toMatchObject({ completed: 1000, output_throughput: 3220, p99_itl_ms: 210.66 });
@@ -328,6 +337,18 @@ describe('streaming scanner', () => {
     expect(whole.blocks.length).toBe(4);
   });
 
+  it('raw bytes cut anywhere (inside UTF-8 characters too) give the same result', () => {
+    const text = fixture('glued-tqdm.txt') + fixture('noisy-ansi-crlf-prefixes.txt') + fixture('latency-percentiles.txt');
+    const whole = parseBenchmarkOutput(text, { all: true });
+    const bytes = Buffer.from(text);
+    for (const size of [1, 5, 13, 4096]) {
+      const scanner = createMetricsScanner();
+      for (let i = 0; i < bytes.length; i += size) scanner.pushBytes(bytes.subarray(i, i + size));
+      expect(scanner.end()).toEqual(whole);
+    }
+    expect(whole.blocks.map((b) => b.kind)).toEqual(['serving', 'serving', 'latency']);
+  });
+
   it('streams JSON result files too', () => {
     const text = fixture('serving-result.json');
     const scanner = createMetricsScanner();
@@ -375,5 +396,15 @@ describe('primaryMetricFor', () => {
   it('falls back for outputs without the primary metric (2023 serving)', () => {
     expect(primaryMetricFor('serving', parseBenchmarkOutput(fixture('serving-2023.txt')).metrics).name).toBe('request_throughput');
     expect(primaryMetricFor('serving', { output_throughput: 1 }).name).toBe('output_throughput');
+  });
+});
+
+describe('outputCaveats', () => {
+  it('E2EL mean/median swapped in v0.6.0-v0.6.3 outputs (#9984); nothing without a version or an E2EL metric', () => {
+    const metrics = parseBenchmarkOutput(fixture('serving-table-v0.6-percentiles.txt')).metrics;
+    expect(outputCaveats('serving', metrics, '0.6.3.post1')).toEqual([expect.stringContaining('E2EL')]);
+    expect(outputCaveats('serving', metrics, '0.6.4')).toEqual([]);
+    expect(outputCaveats('serving', metrics, undefined)).toEqual([]);
+    expect(outputCaveats('serving', { output_throughput: 1 }, '0.6.1')).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@ import { engineImageTag, patchHash } from '../../src/adapters/engine-image.js';
 import { freePort, occupyPort } from '../../src/adapters/ports.js';
 import { waitReady } from '../../src/adapters/readiness.js';
 import { paramsFromModelName, readinessTimeoutS, READINESS_DEFAULT_S, READINESS_MAX_S } from '../../src/core/readiness-timeout.js';
-import { resultFileOf, withEndpoint } from '../../src/run/run-sample.js';
+import { incompleteRun, resultFileOf, withEndpoint } from '../../src/run/run-sample.js';
 
 describe('withEndpoint', () => {
   it('replaces every form of --host/--port/--base-url and appends the runner\'s', () => {
@@ -133,5 +133,13 @@ describe('ports', () => {
     } finally {
       await held.release();
     }
+  });
+});
+
+describe('incompleteRun', () => {
+  it('warns when requests failed, from the failed count or the JSON result file', () => {
+    expect(incompleteRun({ completed: 14, failed: 2 }, undefined)).toEqual(['2 request(s) failed']);
+    expect(incompleteRun({ completed: 14 }, JSON.stringify({ num_prompts: 16, completed: 14 }))).toEqual(['2 of 16 requests failed']);
+    expect(incompleteRun({ completed: 16, failed: 0 }, JSON.stringify({ num_prompts: 16, completed: 16 }))).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import { createMetricsScanner, type ParseResult, type ScannerOptions } from './s
 
 export { createMetricsScanner, select, type MetricsScanner, type ParseResult, type ResultBlock, type ScannerOptions } from './scanner.js';
 export { parseResultJson } from './result-json.js';
+export { outputCaveats, OUTPUT_QUIRKS } from './output-quirks.js';
 
 export type ParseOptions = ScannerOptions;
 

@@ -239,7 +239,9 @@ export function createMetricsScanner(opts: ScannerOptions = {}): MetricsScanner 
     let next = 0; // index into `starts`
     while (cur < region.length) {
       let target = cur;
-      if (!open || line - open.endLine >= BLOCK_WINDOW) {
+      // Inside a table every line is read up to its rule, so no row is lost to interleaved logs.
+      const window = open?.format === 'serving-table' ? MAX_GAP_LINES : BLOCK_WINDOW;
+      if (!open || line - open.endLine >= window) {
         while (next < starts.length && starts[next]! < cur) next++;
         if (next === starts.length) break;
         target = starts[next]!;
