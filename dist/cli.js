@@ -5,6 +5,14 @@ import { dirname as __bsDirname } from 'node:path';
 const require = __bsCreateRequire(import.meta.url);
 const __filename = __bsFileURLToPath(import.meta.url);
 const __dirname = __bsDirname(__filename);
+if (!Set.prototype.union) { const S = Set.prototype; const has = (o, v) => o.has(v);
+  Object.assign(S, { union(o) { const r = new Set(this); for (const v of o.keys()) r.add(v); return r; },
+    intersection(o) { return new Set([...this].filter((v) => has(o, v))); },
+    difference(o) { return new Set([...this].filter((v) => !has(o, v))); },
+    symmetricDifference(o) { const r = new Set(this); for (const v of o.keys()) r.has(v) ? r.delete(v) : r.add(v); return r; },
+    isSubsetOf(o) { return [...this].every((v) => has(o, v)); },
+    isSupersetOf(o) { for (const v of o.keys()) if (!this.has(v)) return false; return true; },
+    isDisjointFrom(o) { return [...this].every((v) => !has(o, v)); } }); }
 import {
   BENCHMARK_KINDS,
   DEMO_ENGINE,
@@ -12,6 +20,7 @@ import {
   buildReport,
   classifyLines,
   commitAll,
+  countNewlines,
   createArtifactResolver,
   createMetricsScanner,
   defaultConfig,
@@ -23,17 +32,15 @@ import {
   planSweep,
   primaryMetricFor,
   recipeById,
+  registerBuild,
   registerPlan,
   registerReport,
   registerRun,
   renderMarkdown,
   runSample,
   runSweep
-} from "./chunks/chunk-HL2DE65M.js";
-import {
-  registerBuild
-} from "./chunks/chunk-NYIBKBPG.js";
-import "./chunks/chunk-C5OWFKJH.js";
+} from "./chunks/chunk-VDRZB75J.js";
+import "./chunks/chunk-PTJ7H6CC.js";
 
 // node_modules/commander/lib/error.js
 var CommanderError = class extends Error {
@@ -3410,7 +3417,6 @@ var program = new Command();
 // src/adapters/log-stream.ts
 import { createReadStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
-import { StringDecoder } from "node:string_decoder";
 var CHUNK_BYTES = 4 * 1024 * 1024;
 async function assertReadableFile(path2) {
   try {
@@ -3422,43 +3428,39 @@ async function assertReadableFile(path2) {
     throw new UserError(`cannot read ${path2}: ${err.code ?? String(err)}`);
   }
 }
-async function streamFile(path2, onChunk, chunkBytes = CHUNK_BYTES) {
+async function streamFileBytes(path2, onChunk, chunkBytes = CHUNK_BYTES) {
   await assertReadableFile(path2);
-  const decoder = new StringDecoder("utf8");
   let bytes = 0;
-  const stream = createReadStream(path2, { highWaterMark: chunkBytes });
-  for await (const buf of stream) {
+  for await (const buf of createReadStream(path2, { highWaterMark: chunkBytes })) {
     bytes += buf.length;
-    const text = decoder.write(buf);
-    if (text) onChunk(text);
+    onChunk(buf);
   }
-  const rest = decoder.end();
-  if (rest) onChunk(rest);
   return bytes;
 }
 async function parseFile(path2, opts = {}) {
   const scanner = createMetricsScanner(opts);
-  const bytes = await streamFile(path2, (t) => scanner.push(t));
+  const bytes = await streamFileBytes(path2, (b) => scanner.pushBytes(b));
   return { ...scanner.end(), bytes };
 }
 var WHOLE_LIMIT = 128 * 1024 * 1024;
 var HEAD_BYTES = 2 * 1024 * 1024;
 var TAIL_BYTES = 64 * 1024 * 1024;
-async function readLogForClassify(path2) {
+async function readLogForClassify(path2, limits = { whole: WHOLE_LIMIT, head: HEAD_BYTES, tail: TAIL_BYTES }) {
+  const { whole: WHOLE, head: HEAD, tail: TAIL } = limits;
   const size = await assertReadableFile(path2);
   const fh = await open(path2, "r");
   try {
-    if (size <= WHOLE_LIMIT) {
+    if (size <= WHOLE || size <= HEAD + TAIL) {
       const buf = Buffer.alloc(size);
       await fh.read(buf, 0, size, 0);
       return { text: buf.toString("utf8"), tailFirstLine: 1, headLines: 0, cut: false };
     }
-    const head = Buffer.alloc(HEAD_BYTES);
-    await fh.read(head, 0, HEAD_BYTES, 0);
+    const head = Buffer.alloc(HEAD);
+    await fh.read(head, 0, HEAD, 0);
     const headEnd = head.lastIndexOf(10) + 1;
-    const tailStart = size - TAIL_BYTES;
-    const tail = Buffer.alloc(TAIL_BYTES);
-    await fh.read(tail, 0, TAIL_BYTES, tailStart);
+    const tailStart = size - TAIL;
+    const tail = Buffer.alloc(TAIL);
+    await fh.read(tail, 0, TAIL, tailStart);
     const tailFrom = tail.indexOf(10) + 1;
     let newlines = count(head.subarray(0, headEnd));
     const middle = Buffer.alloc(CHUNK_BYTES);
@@ -3481,9 +3483,7 @@ async function readLogForClassify(path2) {
   }
 }
 function count(buf) {
-  let n = 0;
-  for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) n++;
-  return n;
+  return countNewlines(buf, 0, buf.length);
 }
 
 // src/commands/parse.ts
@@ -3596,7 +3596,7 @@ function packageRoot() {
 var DEMO_ENGINE_DIR = join(packageRoot(), "examples", "demo-engine");
 var DEMO_MODEL = "demo-model";
 var DEMO_SPEED_FILE = "demo_engine/speed.py";
-var DEMO_DELAYS = { parent: "0.004", human: "0.002", agent: "0.003" };
+var DEMO_DELAYS = { parent: "0.012", human: "0.006", agent: "0.009" };
 var DEMO_PERF_COMMAND = "python3 benchmarks/benchmark_serving.py --backend vllm --model demo-model --dataset-name random --num-prompts 16 --random-input-len 32 --random-output-len 32 --request-rate inf --seed 0 --percentile-metrics ttft,tpot,itl,e2el --save-result --result-filename benchmark_result.json";
 function withDelay(speedPy, delay) {
   if (!/^TOKEN_DELAY_S = /m.test(speedPy)) throw new Error(`TOKEN_DELAY_S not found in ${DEMO_SPEED_FILE}`);
@@ -3753,6 +3753,10 @@ async function main(argv) {
     return 1;
   }
 }
+process.stdout.on("error", (err) => {
+  if (err.code === "EPIPE") process.exit(process.exitCode === void 0 ? 0 : Number(process.exitCode));
+  throw err;
+});
 main(process.argv).then((code) => {
   process.exitCode = code;
 });

@@ -4,6 +4,14 @@ import { dirname as __bsDirname } from 'node:path';
 const require = __bsCreateRequire(import.meta.url);
 const __filename = __bsFileURLToPath(import.meta.url);
 const __dirname = __bsDirname(__filename);
+if (!Set.prototype.union) { const S = Set.prototype; const has = (o, v) => o.has(v);
+  Object.assign(S, { union(o) { const r = new Set(this); for (const v of o.keys()) r.add(v); return r; },
+    intersection(o) { return new Set([...this].filter((v) => has(o, v))); },
+    difference(o) { return new Set([...this].filter((v) => !has(o, v))); },
+    symmetricDifference(o) { const r = new Set(this); for (const v of o.keys()) r.has(v) ? r.delete(v) : r.add(v); return r; },
+    isSubsetOf(o) { return [...this].every((v) => has(o, v)); },
+    isSupersetOf(o) { for (const v of o.keys()) if (!this.has(v)) return false; return true; },
+    isDisjointFrom(o) { return [...this].every((v) => !has(o, v)); } }); }
 import {
   CATEGORIES,
   STICKY_MARKER,
@@ -16,12 +24,13 @@ import {
   loadDataset,
   parseDataset,
   redact,
+  runBuild,
   runPlan,
   runReport,
   runRun,
   secretValues,
-  stickyMarker
-} from "./chunks/chunk-HL2DE65M.js";
+  selectTasks
+} from "./chunks/chunk-VDRZB75J.js";
 import {
   error,
   getInput,
@@ -34,12 +43,12 @@ import {
   setSecret,
   summary,
   warning
-} from "./chunks/chunk-NNXECW5J.js";
+} from "./chunks/chunk-ALVA6VKF.js";
 import {
   __commonJS,
   __require,
   __toESM
-} from "./chunks/chunk-C5OWFKJH.js";
+} from "./chunks/chunk-PTJ7H6CC.js";
 
 // node_modules/@actions/github/node_modules/@actions/http-client/lib/proxy.js
 var require_proxy = __commonJS({
@@ -2146,6 +2155,8 @@ var INPUT_NAMES = [
   "gpu-sizes",
   "artifacts",
   "config",
+  "artifact-config",
+  "engine",
   "pool",
   "shard",
   "results",
@@ -2160,6 +2171,8 @@ var INPUT_NAMES = [
   "github-token",
   "comment",
   "check",
+  "pr-number",
+  "head-sha",
   "pr-gate",
   "gate-label",
   "changed-files",
@@ -2181,6 +2194,10 @@ var ActionInputs = external_exports.object({
   "gpu-sizes": List.pipe(external_exports.array(external_exports.string().regex(/^\d+$/, "expected GPU counts like 1,2,4,8").transform(Number).pipe(external_exports.number().int().positive()))).optional(),
   artifacts: external_exports.string().optional(),
   config: external_exports.string().optional(),
+  /** The artifact config (toolchain, build limits, engine layout) of the build command. */
+  "artifact-config": external_exports.string().optional(),
+  /** Engine preset: vLLM's layout or the demo engine's (default: from the dataset's repo). */
+  engine: external_exports.enum(["vllm", "demo"], { message: "expected vllm or demo" }).optional(),
   pool: external_exports.string().optional(),
   /** Which shard of a plan larger than one matrix (256 jobs) the `matrix` output carries. */
   shard: NonNegativeInt.optional(),
@@ -2197,6 +2214,9 @@ var ActionInputs = external_exports.object({
   "github-token": external_exports.string().optional(),
   comment: Bool.default(false),
   check: Bool.default(false),
+  /** The PR to comment on and the commit to check, when the event is not that PR's (workflow_run). */
+  "pr-number": PositiveInt.optional(),
+  "head-sha": external_exports.string().regex(/^[0-9a-f]{40}$/i, "expected a full commit sha").optional(),
   "pr-gate": Bool.default(false),
   "gate-label": external_exports.string().default("safe-to-bench"),
   "changed-files": external_exports.string().optional(),
@@ -2246,7 +2266,8 @@ function buildOptions(inputs, env) {
     repo: required(inputs, "repo"),
     cacheDir: inputs["cache-dir"] ?? defaultCacheDir(env),
     ...opt("artifacts", inputs.artifacts),
-    ...opt("config", inputs.config)
+    ...opt("artifactConfig", inputs["artifact-config"]),
+    ...opt("engine", inputs.engine)
   };
 }
 function runOptions(inputs, env) {
@@ -2259,7 +2280,8 @@ function runOptions(inputs, env) {
     ...opt("repeats", inputs.repeats),
     ...opt("warmup", inputs.warmup),
     ...opt("variants", inputs.variants),
-    cache: inputs["cache-dir"] ?? defaultCacheDir(env)
+    cache: inputs["cache-dir"] ?? defaultCacheDir(env),
+    ...opt("engine", inputs.engine)
   };
 }
 function reportOptions(inputs) {
@@ -2268,6 +2290,10 @@ function reportOptions(inputs) {
     ...opt("format", inputs.format),
     ...opt("out", inputs.out)
   };
+}
+var DEMO_ENGINE_REPO = "benchsweep/demo-engine";
+function engineForRepos(repos) {
+  return repos.length > 0 && repos.every((r) => r === DEMO_ENGINE_REPO) ? "demo" : "vllm";
 }
 
 // src/core/pr-gate.ts
@@ -7043,11 +7069,6 @@ var EMPTY_PLAN_OUTPUTS = {
   "has-jobs": "false",
   tasks: ""
 };
-async function runBuildCommand(options) {
-  const mod = await import("./chunks/build-5BJCYIKZ.js");
-  if (typeof mod.runBuild !== "function") throw new Error("command build: runBuild is not available in this build of benchsweep");
-  return mod.runBuild(options);
-}
 async function readEventPayload(env) {
   if (!env.GITHUB_EVENT_PATH) return {};
   try {
@@ -7055,6 +7076,10 @@ async function readEventPayload(env) {
   } catch {
     return {};
   }
+}
+async function selectedRepos(dataset, only) {
+  const { tasks } = selectTasks((await loadDataset(dataset)).tasks, only);
+  return tasks.map((t) => t.repo);
 }
 function gateOutputs(d) {
   return {
@@ -7156,15 +7181,15 @@ async function publishToPullRequest(inputs, env, report, markdown) {
   const [owner = "", repo = ""] = (env.GITHUB_REPOSITORY ?? "").split("/");
   const ref = { token, owner, repo, ...env.GITHUB_API_URL ? { baseUrl: env.GITHUB_API_URL } : {} };
   const runUrl = `${env.GITHUB_SERVER_URL ?? "https://github.com"}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID ?? ""}`;
-  const prNumber = payload.pull_request?.number;
+  const prNumber = inputs["pr-number"] ?? payload.pull_request?.number;
   if (inputs.comment) {
-    if (prNumber === void 0) info("comment: not a pull_request event, no comment to upsert");
+    if (prNumber === void 0) info("comment: no pull request (not a pull_request event and no pr-number input)");
     else {
-      const r = await upsertStickyComment({ ...ref, issueNumber: prNumber, body: markdown, marker: stickyMarker(env.GITHUB_WORKFLOW), runUrl });
+      const r = await upsertStickyComment({ ...ref, issueNumber: prNumber, body: markdown, runUrl });
       info(`sticky comment ${r.action}: ${r.url ?? r.id}`);
     }
   }
-  const headSha = payload.pull_request?.head?.sha ?? env.GITHUB_SHA;
+  const headSha = inputs["head-sha"] ?? payload.pull_request?.head?.sha ?? env.GITHUB_SHA;
   if (inputs.check && headSha) {
     const r = await createCheckRun({ ...ref, headSha, check: checkRunFor(report, { text: markdown, runUrl }), detailsUrl: runUrl });
     info(`check run: ${r.url ?? r.id}`);
@@ -7187,9 +7212,12 @@ async function runAction(env = process.env) {
       case "plan":
         result = await runPlanCommand(inputs, env);
         break;
-      case "build":
-        result = await runBuildCommand(buildOptions(inputs, env));
+      case "build": {
+        const options = buildOptions(inputs, env);
+        options.engine ??= engineForRepos(await selectedRepos(options.dataset, options.only));
+        result = await runBuild(options);
         break;
+      }
       case "run":
         result = await runRun(runOptions(inputs, env));
         break;

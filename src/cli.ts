@@ -37,6 +37,12 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// `benchsweep plan --json | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode === undefined ? 0 : Number(process.exitCode));
+  throw err;
+});
+
 main(process.argv).then((code) => {
   process.exitCode = code;
 });

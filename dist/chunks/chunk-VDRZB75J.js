@@ -4,12 +4,20 @@ import { dirname as __bsDirname } from 'node:path';
 const require = __bsCreateRequire(import.meta.url);
 const __filename = __bsFileURLToPath(import.meta.url);
 const __dirname = __bsDirname(__filename);
+if (!Set.prototype.union) { const S = Set.prototype; const has = (o, v) => o.has(v);
+  Object.assign(S, { union(o) { const r = new Set(this); for (const v of o.keys()) r.add(v); return r; },
+    intersection(o) { return new Set([...this].filter((v) => has(o, v))); },
+    difference(o) { return new Set([...this].filter((v) => !has(o, v))); },
+    symmetricDifference(o) { const r = new Set(this); for (const v of o.keys()) r.has(v) ? r.delete(v) : r.add(v); return r; },
+    isSubsetOf(o) { return [...this].every((v) => has(o, v)); },
+    isSupersetOf(o) { for (const v of o.keys()) if (!this.has(v)) return false; return true; },
+    isDisjointFrom(o) { return [...this].every((v) => !has(o, v)); } }); }
 import {
   __commonJS,
   __export,
   __require,
   __toESM
-} from "./chunk-C5OWFKJH.js";
+} from "./chunk-PTJ7H6CC.js";
 
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
@@ -1676,7 +1684,7 @@ var require_merge = __commonJS({
     var identity3 = require_identity();
     var Scalar = require_Scalar();
     var MERGE_KEY = "<<";
-    var merge2 = {
+    var merge3 = {
       identify: (value) => value === MERGE_KEY || typeof value === "symbol" && value.description === MERGE_KEY,
       default: "key",
       tag: "tag:yaml.org,2002:merge",
@@ -1686,7 +1694,7 @@ var require_merge = __commonJS({
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key) => (merge2.identify(key) || identity3.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
+    var isMergeKey = (ctx, key) => (merge3.identify(key) || identity3.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge3.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge3.tag && tag.default);
     function addMergeToJSMap(ctx, map2, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity3.isSeq(source))
@@ -1725,7 +1733,7 @@ var require_merge = __commonJS({
     }
     exports.addMergeToJSMap = addMergeToJSMap;
     exports.isMergeKey = isMergeKey;
-    exports.merge = merge2;
+    exports.merge = merge3;
   }
 });
 
@@ -1734,15 +1742,15 @@ var require_addPairToJSMap = __commonJS({
   "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
     "use strict";
     var log2 = require_log();
-    var merge2 = require_merge();
+    var merge3 = require_merge();
     var stringify = require_stringify();
     var identity3 = require_identity();
     var toJS = require_toJS();
     function addPairToJSMap(ctx, map2, { key, value }) {
       if (identity3.isNode(key) && key.addToJSMap)
         key.addToJSMap(ctx, map2, value);
-      else if (merge2.isMergeKey(ctx, key))
-        merge2.addMergeToJSMap(ctx, map2, value);
+      else if (merge3.isMergeKey(ctx, key))
+        merge3.addMergeToJSMap(ctx, map2, value);
       else {
         const jsKey = toJS.toJS(key, "", ctx);
         if (map2 instanceof Map) {
@@ -3133,7 +3141,7 @@ var require_schema3 = __commonJS({
     var bool = require_bool2();
     var float = require_float2();
     var int3 = require_int2();
-    var merge2 = require_merge();
+    var merge3 = require_merge();
     var omap = require_omap();
     var pairs = require_pairs();
     var set2 = require_set();
@@ -3153,7 +3161,7 @@ var require_schema3 = __commonJS({
       float.floatExp,
       float.float,
       binary.binary,
-      merge2.merge,
+      merge3.merge,
       omap.omap,
       pairs.pairs,
       set2.set,
@@ -3179,7 +3187,7 @@ var require_tags = __commonJS({
     var schema = require_schema();
     var schema$1 = require_schema2();
     var binary = require_binary();
-    var merge2 = require_merge();
+    var merge3 = require_merge();
     var omap = require_omap();
     var pairs = require_pairs();
     var schema$2 = require_schema3();
@@ -3204,7 +3212,7 @@ var require_tags = __commonJS({
       intOct: int3.intOct,
       intTime: timestamp.intTime,
       map: map2.map,
-      merge: merge2.merge,
+      merge: merge3.merge,
       null: _null4.nullTag,
       omap: omap.omap,
       pairs: pairs.pairs,
@@ -3214,7 +3222,7 @@ var require_tags = __commonJS({
     };
     var coreKnownTags = {
       "tag:yaml.org,2002:binary": binary.binary,
-      "tag:yaml.org,2002:merge": merge2.merge,
+      "tag:yaml.org,2002:merge": merge3.merge,
       "tag:yaml.org,2002:omap": omap.omap,
       "tag:yaml.org,2002:pairs": pairs.pairs,
       "tag:yaml.org,2002:set": set2.set,
@@ -3223,7 +3231,7 @@ var require_tags = __commonJS({
     function getTags(customTags, schemaName, addMergeTag) {
       const schemaTags = schemas.get(schemaName);
       if (schemaTags && !customTags) {
-        return addMergeTag && !schemaTags.includes(merge2.merge) ? schemaTags.concat(merge2.merge) : schemaTags.slice();
+        return addMergeTag && !schemaTags.includes(merge3.merge) ? schemaTags.concat(merge3.merge) : schemaTags.slice();
       }
       let tags = schemaTags;
       if (!tags) {
@@ -3241,7 +3249,7 @@ var require_tags = __commonJS({
         tags = customTags(tags.slice());
       }
       if (addMergeTag)
-        tags = tags.concat(merge2.merge);
+        tags = tags.concat(merge3.merge);
       return tags.reduce((tags2, tag) => {
         const tagObj = typeof tag === "string" ? tagsByName[tag] : tag;
         if (!tagObj) {
@@ -3270,11 +3278,11 @@ var require_Schema = __commonJS({
     var tags = require_tags();
     var sortMapEntriesByKey = (a2, b) => a2.key < b.key ? -1 : a2.key > b.key ? 1 : 0;
     var Schema = class _Schema {
-      constructor({ compat, customTags, merge: merge2, resolveKnownTags, schema, sortMapEntries, toStringDefaults }) {
+      constructor({ compat, customTags, merge: merge3, resolveKnownTags, schema, sortMapEntries, toStringDefaults }) {
         this.compat = Array.isArray(compat) ? tags.getTags(compat, "compat") : compat ? tags.getTags(null, compat) : null;
         this.name = typeof schema === "string" && schema || "core";
         this.knownTags = resolveKnownTags ? tags.coreKnownTags : {};
-        this.tags = tags.getTags(customTags, this.name, merge2);
+        this.tags = tags.getTags(customTags, this.name, merge3);
         this.toStringOptions = toStringDefaults ?? null;
         Object.defineProperty(this, identity3.MAP, { value: map2.map });
         Object.defineProperty(this, identity3.SCALAR, { value: string4.string });
@@ -10478,8 +10486,8 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path10, issues2) {
-  return issues2.map((iss) => {
+function prefixIssues(path10, issues3) {
+  return issues3.map((iss) => {
     var _a3;
     (_a3 = iss).path ?? (_a3.path = []);
     iss.path.unshift(path10);
@@ -10501,10 +10509,10 @@ function sizeCaps(defChecks) {
   }
   return caps;
 }
-function attachSchema(issues2, start, inst) {
+function attachSchema(issues3, start, inst) {
   var _a3;
-  for (let i2 = start; i2 < issues2.length; i2++) {
-    (_a3 = issues2[i2]).schema ?? (_a3.schema = inst);
+  for (let i2 = start; i2 < issues3.length; i2++) {
+    (_a3 = issues3[i2]).schema ?? (_a3.schema = inst);
   }
 }
 function finalizeIssue(iss, ctx, config2) {
@@ -10947,7 +10955,7 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
   const processError = (error63, path10 = []) => {
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues2) => processError({ issues: issues2 }, [...path10, ...issue2.path]));
+        issue2.errors.map((issues3) => processError({ issues: issues3 }, [...path10, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
         processError({ issues: issue2.issues }, [...path10, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
@@ -10996,7 +11004,7 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
     var _a3;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues2) => processError({ issues: issues2 }, [...path10, ...issue2.path]));
+        issue2.errors.map((issues3) => processError({ issues: issues3 }, [...path10, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
         processError({ issues: issue2.issues }, [...path10, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
@@ -11059,8 +11067,8 @@ function toDotPath(_path) {
 }
 function prettifyError(error62) {
   const lines = [];
-  const issues2 = [...error62.issues].sort((a2, b) => (a2.path ?? []).length - (b.path ?? []).length);
-  for (const issue2 of issues2) {
+  const issues3 = [...error62.issues].sort((a2, b) => (a2.path ?? []).length - (b.path ?? []).length);
+  for (const issue2 of issues3) {
     lines.push(`\u2716 ${issue2.message}`);
     if (issue2.path?.length)
       lines.push(`  \u2192 at ${toDotPath(issue2.path)}`);
@@ -11114,21 +11122,21 @@ var _safeParse = (_Err) => (schema, value, _ctx) => {
   return result.issues.length ? failure(_Err, result.issues, ctx) : { success: true, data: result.value };
 };
 var safeParse = /* @__PURE__ */ _safeParse($ZodRealError);
-function failure(Err, issues2, ctx) {
+function failure(Err, issues3, ctx) {
   let error62;
   return {
     success: false,
     get error() {
       if (!error62) {
-        error62 = new Err(issues2.map((iss) => finalizeIssue(iss, ctx, config())));
-        issues2 = void 0;
+        error62 = new Err(issues3.map((iss) => finalizeIssue(iss, ctx, config())));
+        issues3 = void 0;
         ctx = void 0;
       }
       return error62;
     },
     set error(e) {
       error62 = e;
-      issues2 = void 0;
+      issues3 = void 0;
       ctx = void 0;
     }
   };
@@ -14378,14 +14386,14 @@ var NO_ISSUES = [];
 function isRef(value) {
   return value !== null && typeof value === "object";
 }
-function cloneIssues(issues2) {
-  return issues2.map((iss) => iss.path ? { ...iss, path: iss.path.slice() } : { ...iss });
+function cloneIssues(issues3) {
+  return issues3.map((iss) => iss.path ? { ...iss, path: iss.path.slice() } : { ...iss });
 }
 var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve4) {
+function isRecursive(inst, stack, resolve6) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -14395,7 +14403,7 @@ function isRecursive(inst, stack, resolve4) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve4);
+      const answer = isRecursive(child, stack, resolve6);
       if (answer > result)
         result = answer;
     }
@@ -14406,13 +14414,13 @@ function isRecursive(inst, stack, resolve4) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve4) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve6) : NONE;
       if (child > answer)
         answer = child;
     }
     return answer;
   };
-  const merge2 = (answer) => {
+  const merge3 = (answer) => {
     if (answer > result)
       result = answer;
   };
@@ -14421,7 +14429,7 @@ function isRecursive(inst, stack, resolve4) {
   switch (kind) {
     case "object": {
       const raw = rawShape(def);
-      merge2(raw ? shape(raw, true) : ASSUMED);
+      merge3(raw ? shape(raw, true) : ASSUMED);
       check2(def.catchall);
       break;
     }
@@ -14470,8 +14478,8 @@ function isRecursive(inst, stack, resolve4) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve4 ? inst._zod.innerType : void 0);
-      merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
+      const inner = def._cachedInner ?? (resolve6 ? inst._zod.innerType : void 0);
+      merge3(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
     // a leaf by choice: `parts` are regex fragments, not data positions
@@ -26520,8 +26528,8 @@ function _lazyMethod(proto, key, make) {
     }
   });
 }
-var initializer2 = (inst, issues2) => {
-  $ZodError.init(inst, issues2);
+var initializer2 = (inst, issues3) => {
+  $ZodError.init(inst, issues3);
   inst.name = "ZodError";
   const proto = Object.getPrototypeOf(inst);
   if (_installedErrorProtos.has(proto))
@@ -26533,8 +26541,8 @@ var initializer2 = (inst, issues2) => {
     self.issues.push(issue2);
     self.message = JSON.stringify(self.issues, jsonStringifyReplacer, 2);
   });
-  _lazyMethod(proto, "addIssues", (self) => (issues3) => {
-    self.issues.push(...issues3);
+  _lazyMethod(proto, "addIssues", (self) => (issues4) => {
+    self.issues.push(...issues4);
     self.message = JSON.stringify(self.issues, jsonStringifyReplacer, 2);
   });
   Object.defineProperty(proto, "isEmpty", {
@@ -29292,8 +29300,8 @@ async function loadConfig(file2) {
   }
   const parsed = SweepConfig.safeParse(raw);
   if (!parsed.success) {
-    const issues2 = parsed.error.issues.map((i2) => `field ${i2.path.join(".") || "(root)"}: ${i2.message}`);
-    throw new UserError(`config ${file2}: ${issues2.join("; ")}`);
+    const issues3 = parsed.error.issues.map((i2) => `field ${i2.path.join(".") || "(root)"}: ${i2.message}`);
+    throw new UserError(`config ${file2}: ${issues3.join("; ")}`);
   }
   return parsed.data;
 }
@@ -29989,21 +29997,21 @@ var HARDWARE = [
     title: /\[tpu\]|\btpu\b/i,
     paths: /(^|[/_.-])tpu([/_.-]|$)|pallas/i,
     device: /^tpu$/i,
-    source: "research/isobench-and-relatives.md"
+    source: "seeds/000_cc6954765d4c8c41.txt"
   },
   {
     platform: "XPU",
     title: /\[xpu\]|\bxpu\b/i,
     paths: /(^|[/_.-])xpu([/_.-]|$)/i,
     device: /^xpu$/i,
-    source: "research/isobench-and-relatives.md"
+    source: "seeds/000_cc6954765d4c8c41.txt"
   },
   {
     platform: "HPU",
     title: /\[(hpu|gaudi|intel-gaudi)\]|\bhpu\b|\bgaudi\b|\bhabana\b/i,
     paths: /(^|[/_.-])hpu([/_.-]|$)|habana|gaudi/i,
     device: /^hpu$/i,
-    source: "research/isobench-and-relatives.md"
+    source: "seeds/000_cc6954765d4c8c41.txt"
   },
   {
     platform: "CPU",
@@ -30178,7 +30186,8 @@ var PLACEHOLDER_NAMES = /* @__PURE__ */ new Set([
   "CHECKPOINT",
   "CKPT",
   "OUTPUT_DIR",
-  "SEED"
+  "SEED",
+  "SCRIPT"
 ]);
 var ALL_CAPS = /^[A-Z][A-Z0-9_]*$/;
 var NUMERIC_FLAG = /(^|-)(len|size|num|count|rate|seed|port|iters|tokens|prompts|batch|tp|pp|concurrency|parallel)(-|$)/;
@@ -30236,16 +30245,14 @@ function hardwareOfCommit(ctx) {
       reason: `every engine file the commit changes is ${names}-only (${engineFiles.slice(0, 3).join(", ")}${engineFiles.length > 3 ? ", \u2026" : ""}): an NVIDIA runner would measure the same code twice`
     };
   }
-  if (titled.length && engineFiles.length === 0 && !task.filesChanged?.length) {
-    return { reason: `the commit title marks it ${titled.join("/")}-specific ("${task.subject}") and the row lists no changed files to show otherwise` };
-  }
-  if (titled.length) {
-    return {
-      blocking: false,
-      reason: `the commit title marks it ${titled.join("/")}-specific ("${task.subject}"), but it changes shared code (${engineFiles.filter((f) => !platformOfPath(f)).slice(0, 3).join(", ")}); measured on NVIDIA it may show no change`
-    };
-  }
-  return void 0;
+  if (!titled.length) return void 0;
+  const tag = `the commit title marks it ${titled.join("/")}-specific ("${task.subject}")`;
+  if (!task.filesChanged?.length) return { reason: `${tag} and the row lists no changed files to show otherwise` };
+  const shared = engineFiles.filter((f) => !platformOfPath(f));
+  return {
+    blocking: false,
+    reason: shared.length ? `${tag}, but it changes shared code (${shared.slice(0, 3).join(", ")}${shared.length > 3 ? ", \u2026" : ""}); measured on NVIDIA it may show no change` : `${tag}, and it changes no engine files`
+  };
 }
 var PREFLIGHT_RULES = [
   {
@@ -30508,6 +30515,10 @@ function defaultDatasetName(kind, viaCli) {
   if (kind !== "serving") return void 0;
   return viaCli ? "random" : "sharegpt";
 }
+function isInputFileFlag(flag) {
+  const f = flag.replace(/^-+/, "").replace(/_/g, "-").toLowerCase();
+  return /dataset|input|prompt|trace|data/.test(f) && !/output|result|save|log|dir/.test(f);
+}
 var DATA_FILE_EXT = /\.(json|jsonl|csv|parquet|arrow|tsv)$/i;
 var REPO_DATA_FILES = /(^|\/)benchmarks\/sonnet\.txt$/;
 
@@ -30613,14 +30624,14 @@ function sizeGpus(parsed, model, gpuConfig, gpuMemoryGiB) {
 function basename2(p) {
   return p.split("/").pop() ?? p;
 }
-function findDataNeeds(parsed, opts, engine) {
+function findDataNeeds(task, parsed, opts, engine) {
   const bench = parsed?.benchmark;
   if (!parsed || !bench) return [];
   const provided = opts.dataFiles ?? [];
   const needs = [];
   const explicitFiles = /* @__PURE__ */ new Set();
   for (const o2 of bench.options) {
-    if (o2.value === void 0 || !DATA_FILE_EXT.test(o2.value)) continue;
+    if (o2.value === void 0 || !isInputFileFlag(o2.flag) || !DATA_FILE_EXT.test(o2.value)) continue;
     if (REPO_DATA_FILES.test(o2.value)) continue;
     explicitFiles.add(o2.value);
     const providedBy = provided.find((p) => basename2(p) === basename2(o2.value));
@@ -30629,7 +30640,8 @@ function findDataNeeds(parsed, opts, engine) {
     needs.push({ file: o2.value, flag: o2.flag, implicit: false, ...providedBy ? { providedBy } : {} });
   }
   const viaCli = bench.program !== void 0 && basename2(bench.program) === "vllm";
-  const name = parsed.datasetName ?? (parsed.datasetPath === void 0 ? defaultDatasetName(bench.kind, viaCli) : void 0);
+  const isVllm = /(^|\/)vllm$/i.test(task.repo);
+  const name = parsed.datasetName ?? (parsed.datasetPath === void 0 && isVllm ? defaultDatasetName(bench.kind, viaCli) : void 0);
   if (name && parsed.datasetPath === void 0 && explicitFiles.size === 0) {
     const row = DATASET_FILES.find((r) => r.datasetName === name.toLowerCase());
     if (row) {
@@ -30654,7 +30666,7 @@ function buildContext(task, opts) {
     opts,
     modelIsDefault,
     sizing: sizeGpus(parsed, model, task.gpuConfig, opts.gpuMemoryGiB),
-    dataNeeds: findDataNeeds(parsed, opts, engine)
+    dataNeeds: findDataNeeds(task, parsed, opts, engine)
   };
   if (parsed) ctx.parsed = parsed;
   if (engine) ctx.engine = engine;
@@ -32755,8 +32767,8 @@ var disconnect = (anyProcess) => {
 // node_modules/execa/lib/utils/deferred.js
 var createDeferred = () => {
   const methods = {};
-  const promise2 = new Promise((resolve4, reject) => {
-    Object.assign(methods, { resolve: resolve4, reject });
+  const promise2 = new Promise((resolve6, reject) => {
+    Object.assign(methods, { resolve: resolve6, reject });
   });
   return Object.assign(promise2, methods);
 };
@@ -37312,11 +37324,11 @@ var addConcurrentStream = (concurrentStreams, stream, waitName) => {
   const promises = weakMap.get(stream);
   const promise2 = createDeferred();
   promises.push(promise2);
-  const resolve4 = promise2.resolve.bind(promise2);
-  return { resolve: resolve4, promises };
+  const resolve6 = promise2.resolve.bind(promise2);
+  return { resolve: resolve6, promises };
 };
-var waitForConcurrentStreams = async ({ resolve: resolve4, promises }, subprocess) => {
-  resolve4();
+var waitForConcurrentStreams = async ({ resolve: resolve6, promises }, subprocess) => {
+  resolve6();
   const [isSubprocessExit] = await Promise.race([
     Promise.allSettled([true, subprocess]),
     Promise.all([false, ...promises])
@@ -38928,8 +38940,25 @@ async function showFile(dir, rev, path10) {
   return r.ok ? r.stdout : null;
 }
 
+// src/core/patch-paths.ts
+function pathsInPatch(patch) {
+  const paths = /* @__PURE__ */ new Set();
+  for (const line of patch.split(/\r?\n/)) {
+    const m = /^(?:\+\+\+|---) (?:[ab]\/)?(.+?)(?:\t.*)?$/.exec(line);
+    if (m && m[1] !== "/dev/null") paths.add(m[1]);
+    const g2 = /^diff --git a\/(.+?) b\/(.+)$/.exec(line);
+    if (g2) {
+      paths.add(g2[1]);
+      paths.add(g2[2]);
+    }
+  }
+  return [...paths];
+}
+
 // src/commands/plan.ts
-async function loadArtifactsContext(file2, tasks, repo) {
+import { readFile as readFile2 } from "node:fs/promises";
+import { dirname as dirname2, resolve } from "node:path";
+async function loadArtifactsContext(file2, tasks, repo, datasetDir) {
   let raw;
   try {
     raw = JSON.parse(await readText(file2, "artifact index"));
@@ -38952,7 +38981,16 @@ async function loadArtifactsContext(file2, tasks, repo) {
       }
     }
   }
-  return { index: parsed.data, changedFilesByTask };
+  const agentPatchPathsByTask = /* @__PURE__ */ new Map();
+  for (const t of tasks) {
+    if (!t.patchPath) continue;
+    try {
+      agentPatchPathsByTask.set(t.id, pathsInPatch(await readFile2(resolve(datasetDir, t.patchPath), "utf8")));
+    } catch (e) {
+      log(`warning: ${t.id}: cannot read agent patch ${t.patchPath} (${e.code ?? e.message}); its artifact stays tentative`);
+    }
+  }
+  return { index: parsed.data, changedFilesByTask, agentPatchPathsByTask };
 }
 async function runPlan(options) {
   const config2 = await loadConfig(options.config);
@@ -38973,7 +39011,7 @@ async function runPlan(options) {
   if (options.maxGpus !== void 0 && (!Number.isInteger(options.maxGpus) || options.maxGpus < 1)) {
     throw new UserError(`--max-gpus: expected a positive integer, got ${options.maxGpus}`);
   }
-  const artifacts = options.artifacts ? await loadArtifactsContext(options.artifacts, tasks, options.repo) : void 0;
+  const artifacts = options.artifacts ? await loadArtifactsContext(options.artifacts, tasks, options.repo, dirname2(options.dataset)) : void 0;
   const plan = planSweep(tasks, config2, {
     ...artifacts ? { artifacts } : {},
     ...options.maxGpus !== void 0 ? { maxGpus: options.maxGpus } : {},
@@ -39016,7 +39054,7 @@ function redact(text, secrets) {
 
 // src/commands/run.ts
 import { homedir } from "node:os";
-import { join as join12, resolve as resolve3 } from "node:path";
+import { join as join12, resolve as resolve4 } from "node:path";
 
 // src/core/client-argv.ts
 var VLLM_ENGINE = { serverModule: "vllm.entrypoints.openai.api_server" };
@@ -39112,7 +39150,7 @@ function sha256Hex(data) {
 // src/adapters/artifact-cache.ts
 import { createHash as createHash2, randomBytes as randomBytes2 } from "node:crypto";
 import { createReadStream as createReadStream2 } from "node:fs";
-import { copyFile, mkdir as mkdir2, readdir, readFile as readFile2, rename as rename2, rm, stat, writeFile as writeFile2 } from "node:fs/promises";
+import { copyFile, mkdir as mkdir2, readdir, readFile as readFile3, rename as rename2, rm, stat, writeFile as writeFile2 } from "node:fs/promises";
 import { basename as basename3, join as join2 } from "node:path";
 var CACHE_MANIFEST = "manifest.json";
 var Manifest = external_exports.object({
@@ -39156,7 +39194,7 @@ var ArtifactCache = class {
     else if (this.actionsOption !== "auto") this.actionsApi = this.actionsOption;
     else if (!actionsCacheAvailable()) this.actionsApi = void 0;
     else {
-      const mod = await import("./cache-DHWA7ALN.js");
+      const mod = await import("./cache-5V755U7Y.js");
       this.actionsApi = { restoreCache: (p, k) => mod.restoreCache(p, k), saveCache: (p, k) => mod.saveCache(p, k) };
     }
     return this.actionsApi;
@@ -39166,7 +39204,7 @@ var ArtifactCache = class {
     const dir = this.entryDir(key);
     let manifest;
     try {
-      manifest = Manifest.parse(JSON.parse(await readFile2(join2(dir, CACHE_MANIFEST), "utf8")));
+      manifest = Manifest.parse(JSON.parse(await readFile3(join2(dir, CACHE_MANIFEST), "utf8")));
     } catch (err) {
       const missing = err.code === "ENOENT";
       if (missing) return { hit: false, key, reason: "not in the cache" };
@@ -39276,12 +39314,14 @@ async function saveImageEntry(cache, key, image, o2) {
     const rel = o2.treePaths.map((p) => p.replace(/^\/+/, ""));
     await execa("docker", ["run", "--rm", "--network", "none", "--entrypoint", "tar", image, "-C", "/", "-cf", "-", ...rel], { stdout: { file: tar } });
     const baseId = (await execa("docker", ["image", "inspect", "--format", "{{.Id}}", o2.base])).stdout.trim();
+    const present = await execa("docker", ["run", "--rm", "--network", "none", "--entrypoint", "ls", o2.base, "-d", ...o2.treePaths], { reject: false });
+    const baseHas = String(present.stdout).split("\n").map((l) => l.trim()).filter((l) => o2.treePaths.includes(l));
     const inspect4 = await execa("docker", ["image", "inspect", "--format", "{{json .Config}}", image]);
     const config2 = JSON.parse(inspect4.stdout);
     const settings = { env: config2.Env ?? [], workdir: config2.WorkingDir ?? "", labels: config2.Labels ?? {} };
     return await cache.save(key, [tar], {
       move: true,
-      meta: { ...o2.meta, image, format: "tree", base: o2.base, baseId, paths: JSON.stringify(o2.treePaths), settings: JSON.stringify(settings) }
+      meta: { ...o2.meta, image, format: "tree", base: o2.base, baseId, baseHas: JSON.stringify(baseHas), paths: JSON.stringify(o2.treePaths), settings: JSON.stringify(settings) }
     });
   } finally {
     await rm(tmp, { recursive: true, force: true });
@@ -39307,16 +39347,16 @@ async function loadImageEntry(cache, key) {
   try {
     await copyFile(r.files[0].path, join2(ctx, "engine.tar"));
     const q = (s) => JSON.stringify(s);
+    const baseHas = JSON.parse(r.meta.baseHas ?? JSON.stringify(paths));
+    const env = (settings.env ?? []).map((kv) => `${kv.slice(0, kv.indexOf("="))}=${q(kv.slice(kv.indexOf("=") + 1))}`);
+    const labels = Object.entries(settings.labels ?? {}).map(([k, v]) => `${q(k)}=${q(v)}`);
     const lines = [
       `FROM ${base}`,
-      `RUN ${JSON.stringify(["rm", "-rf", "--", ...paths])}`,
+      ...baseHas.length ? [`RUN ${JSON.stringify(["rm", "-rf", "--", ...baseHas])}`] : [],
       "ADD engine.tar /",
-      ...(settings.env ?? []).map((kv) => {
-        const i2 = kv.indexOf("=");
-        return `ENV ${kv.slice(0, i2)}=${q(kv.slice(i2 + 1))}`;
-      }),
+      ...env.length ? [`ENV ${env.join(" ")}`] : [],
       ...settings.workdir ? [`WORKDIR ${settings.workdir}`] : [],
-      ...Object.entries(settings.labels ?? {}).map(([k, v]) => `LABEL ${q(k)}=${q(v)}`)
+      ...labels.length ? [`LABEL ${labels.join(" ")}`] : []
     ];
     await writeFile2(join2(ctx, "Dockerfile"), lines.join("\n") + "\n");
     const built = await execa("docker", ["build", "-q", "--network", "none", "-t", image, ctx], { reject: false, all: true, env: { DOCKER_BUILDKIT: "0" } });
@@ -39329,7 +39369,7 @@ async function loadImageEntry(cache, key) {
 // src/adapters/builder.ts
 import { mkdir as mkdir4, mkdtemp as mkdtemp2, rm as rm3, writeFile as writeFile4 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
-import { dirname as dirname3, join as join4 } from "node:path";
+import { dirname as dirname4, join as join4 } from "node:path";
 
 // src/core/metrics/log-line.ts
 var ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
@@ -39651,6 +39691,22 @@ function recipeById(id) {
   return BY_ID.get(id);
 }
 
+// src/core/metrics/engine-version.ts
+var VERSION_PATTERNS = [
+  /vLLM API server version v?(\d+\.\d+\.\d+[\w.+-]*)/,
+  /Initializing (?:a V\d LLM engine|an LLM engine) \(v(\d+\.\d+\.\d+[\w.+-]*)\)/,
+  /\bvLLM version:? v?(\d+\.\d+\.\d+[\w.+-]*)/i,
+  /\bvllm==(\d+\.\d+\.\d+[\w.+-]*)/
+];
+function versionFits(range, version2) {
+  if (!range) return true;
+  const v = version2 ? parseVersion(version2) : void 0;
+  if (!v) return false;
+  const min = range.min ? parseVersion(range.min) : void 0;
+  const max = range.max ? parseVersion(range.max) : void 0;
+  return (!min || compareVersions(v, min) >= 0) && (!max || compareVersions(v, max) <= 0);
+}
+
 // src/core/classify.ts
 var CONTEXT_OUTCOME = {
   "server-start": { timeout: "SERVER_TIMEOUT", failed: "SERVER_CRASH", clean: "SERVER_CRASH" },
@@ -39661,82 +39717,116 @@ var CONTEXT_OUTCOME = {
 };
 var PHASE_OF_STAGE = { server: "server-start", benchmark: "benchmark", artifact: "build", patch: "patch" };
 var STAGE_OF_PHASE = { "server-start": "server", benchmark: "benchmark", build: "artifact", patch: "patch" };
-var VERSION_PATTERNS = [
-  /vLLM API server version v?(\d+\.\d+\.\d+[\w.+-]*)/,
-  /Initializing (?:a V\d LLM engine|an LLM engine) \(v(\d+\.\d+\.\d+[\w.+-]*)\)/,
-  /\bvLLM version:? v?(\d+\.\d+\.\d+[\w.+-]*)/i,
-  /\bvllm==(\d+\.\d+\.\d+[\w.+-]*)/
-];
+var INFO_LINE = /(?:^|[\s|)\]>])(?:INFO|DEBUG)(?: +\d\d-\d\d \d\d:\d\d:\d\d|:\s)/;
+var ANY_SPECIFIC = new RegExp(
+  FAILURE_SIGNATURES.filter((r) => (r.strength ?? "specific") === "specific").map((r) => `(?:${r.pattern.source.replace(/^\^/, "")})`).join("|"),
+  "gi"
+);
+function linesMatching(rawLines, re) {
+  const text = rawLines.join("\n");
+  const out = [];
+  let line = 0;
+  let lineStart = 0;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    while (line < rawLines.length - 1 && lineStart + rawLines[line].length < m.index) {
+      lineStart += rawLines[line].length + 1;
+      line++;
+    }
+    out.push(line);
+    const end = text.indexOf("\n", m.index);
+    if (end === -1) break;
+    re.lastIndex = end + 1;
+  }
+  return out;
+}
 var EXCEPTION_LINE = /^(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:Error|Exception|Exit)(?::|$)/;
 var TAIL_EVIDENCE_LINES = 5;
 var EVIDENCE_LINES = 3;
+var EVIDENCE_LOOKBACK = 200;
 var MAX_EVIDENCE_CHARS = 2e3;
 function classifyLog(text, context = {}) {
   return classifyLines(text.split("\n"), context);
 }
 function classifyLines(rawLines, context = {}, lineNumber = (i2) => i2 + 1) {
-  const lines = rawLines.map((raw) => stripPrefixes(visibleLine(raw)).trimEnd());
   const phase = context.phase ?? (context.stage ? PHASE_OF_STAGE[context.stage] : void 0) ?? "unknown";
-  let versionIndex = -1;
-  let version2 = context.engineVersion;
-  if (!version2) {
-    for (let i2 = 0; i2 < lines.length && !version2; i2++) {
-      for (const p of VERSION_PATTERNS) {
-        const m = p.exec(lines[i2]);
-        if (m) {
-          version2 = m[1];
-          versionIndex = i2;
-          break;
+  const n2 = rawLines.length;
+  const cache = new Array(n2);
+  const clean = (i2) => cache[i2] ??= stripPrefixes(visibleLine(rawLines[i2])).trimEnd();
+  const skip = (i2) => rawLines[i2].length === 0 || INFO_LINE.test(rawLines[i2]);
+  let version2 = context.engineVersion ? { value: context.engineVersion, index: -1 } : void 0;
+  const engineVersion = () => {
+    if (!version2) {
+      version2 = { index: -1 };
+      outer: for (let i2 = 0; i2 < n2; i2++) {
+        for (const p of VERSION_PATTERNS) {
+          const m = p.exec(rawLines[i2]);
+          if (m) {
+            version2 = { value: m[1], index: i2 };
+            break outer;
+          }
         }
       }
     }
+    return version2.value;
+  };
+  const rowAt = (i2) => {
+    const line = clean(i2);
+    if (line.length === 0) return void 0;
+    return FAILURE_SIGNATURES.find((r) => r.pattern.test(line) && (!r.versionRange || versionFits(r.versionRange, engineVersion())));
+  };
+  let decisive;
+  let lastException;
+  let lastWrapper;
+  for (let i2 = n2 - 1; i2 >= 0 && !decisive; i2--) {
+    const raw = rawLines[i2];
+    if (!(raw.includes("Error") || raw.includes("Exception") || raw.includes("Exit")) || skip(i2)) continue;
+    if (!EXCEPTION_LINE.test(clean(i2))) continue;
+    const row2 = rowAt(i2);
+    if (!row2) continue;
+    const hit = { index: i2, row: row2, exceptionLine: true };
+    if (strength(row2) === "specific") decisive = hit;
+    else if (strength(row2) === "exception") lastException ??= hit;
+    else lastWrapper ??= hit;
   }
-  const hits = [];
-  for (let i2 = 0; i2 < lines.length; i2++) {
-    const line = lines[i2];
-    if (line.length === 0) continue;
-    const row2 = FAILURE_SIGNATURES.find((r) => r.pattern.test(line) && versionFits(r.versionRange, version2));
-    if (row2) hits.push({ index: i2, row: row2, exceptionLine: EXCEPTION_LINE.test(line) });
+  if (!decisive) {
+    const candidates = linesMatching(rawLines, ANY_SPECIFIC);
+    for (let k = candidates.length - 1; k >= 0 && !decisive; k--) {
+      const i2 = candidates[k];
+      if (skip(i2)) continue;
+      const row2 = rowAt(i2);
+      if (row2 && strength(row2) === "specific") decisive = { index: i2, row: row2, exceptionLine: false };
+    }
   }
-  const decisive = pickDecisive(hits);
-  if (!decisive) return fromContext(lines, context, phase, lineNumber);
+  decisive ??= lastException ?? lastWrapper;
+  if (!decisive) return fromContext(rawLines, clean, context, phase, lineNumber);
   const row = decisive.row;
   const category = row.categoryByPhase?.[phase] ?? row.category;
-  const sameRow = hits.filter((h3) => h3.row === row && h3.index <= decisive.index).slice(-EVIDENCE_LINES);
-  const indexes = new Set(sameRow.map((h3) => h3.index));
-  if (row.versionRange && versionIndex >= 0) indexes.add(versionIndex);
-  const ordered = [...indexes].sort((a2, b) => a2 - b);
+  const indexes = [decisive.index];
+  for (let i2 = decisive.index - 1; i2 >= Math.max(0, decisive.index - EVIDENCE_LOOKBACK) && indexes.length < EVIDENCE_LINES; i2--) {
+    if (!skip(i2) && row.pattern.test(clean(i2))) indexes.push(i2);
+  }
+  if (row.versionRange && version2 && version2.index >= 0) indexes.push(version2.index);
+  const ordered = [...new Set(indexes)].sort((a2, b) => a2 - b);
   return build(category, phase, context, {
     fix: row.fix,
-    evidence: ordered.map((i2) => lines[i2]),
+    evidence: ordered.map((i2) => clean(i2)),
     evidenceLines: ordered.map(lineNumber),
     matched: true,
     signature: row.id
   });
 }
-function pickDecisive(hits) {
-  const tiers = [
-    (h3) => strength(h3.row) === "specific" && h3.exceptionLine,
-    (h3) => strength(h3.row) === "specific",
-    (h3) => strength(h3.row) === "exception",
-    (h3) => strength(h3.row) === "wrapper"
-  ];
-  for (const inTier of tiers) {
-    for (let i2 = hits.length - 1; i2 >= 0; i2--) if (inTier(hits[i2])) return hits[i2];
-  }
-  return void 0;
-}
 function strength(row) {
   return row.strength ?? "specific";
 }
-function fromContext(lines, context, phase, lineNumber) {
+function fromContext(rawLines, clean, context, phase, lineNumber) {
   const outcome = CONTEXT_OUTCOME[phase];
   const failed = context.exitCode !== void 0 && context.exitCode !== null && context.exitCode !== 0;
   const category = context.timedOut ? outcome.timeout : failed ? outcome.failed : outcome.clean;
   const tail = [];
-  for (let i2 = lines.length - 1; i2 >= 0 && tail.length < TAIL_EVIDENCE_LINES; i2--) if (lines[i2].trim()) tail.unshift(i2);
+  for (let i2 = rawLines.length - 1; i2 >= 0 && tail.length < TAIL_EVIDENCE_LINES; i2--) if (clean(i2).trim()) tail.unshift(i2);
   return build(category, phase, context, {
-    evidence: tail.map((i2) => lines[i2]),
+    evidence: tail.map((i2) => clean(i2)),
     evidenceLines: tail.map(lineNumber),
     matched: false
   });
@@ -39770,27 +39860,11 @@ function describeAction(action) {
       return `restore ${action.path}${action.fromRef ? ` from ${action.fromRef}` : ""}`;
   }
 }
-function versionTuple(v) {
-  const m = /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(v);
-  return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : void 0;
-}
-function compare(a2, b) {
-  for (let i2 = 0; i2 < 3; i2++) if (a2[i2] !== b[i2]) return a2[i2] - b[i2];
-  return 0;
-}
-function versionFits(range, version2) {
-  if (!range) return true;
-  const v = version2 ? versionTuple(version2) : void 0;
-  if (!v) return false;
-  const min = range.min ? versionTuple(range.min) : void 0;
-  const max = range.max ? versionTuple(range.max) : void 0;
-  return (!min || compare(v, min) >= 0) && (!max || compare(v, max) <= 0);
-}
 
 // src/adapters/overlay-image.ts
 import { mkdir as mkdir3, mkdtemp, rm as rm2, writeFile as writeFile3 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname as dirname2, join as join3, posix } from "node:path";
+import { dirname as dirname3, join as join3, posix } from "node:path";
 var DEMO_COMMIT_RECORD = {
   file: "_commit.py",
   render: (commit, _previous, patch) => `# Written by benchsweep when the image was built or derived.
@@ -39905,13 +39979,13 @@ async function deriveOverlayImage(o2) {
         continue;
       }
       const dest = join3(rootDir, c3.target);
-      await mkdir3(dirname2(dest), { recursive: true });
+      await mkdir3(dirname3(dest), { recursive: true });
       await writeFile3(dest, await gitBlob(o2.repoDir, toRev, c3.path));
     }
     const recordTarget = posix.join(installedPath, record2.file);
     const prev = record2.usesPrevious ? await execa("docker", ["run", "--rm", "--network", "none", o2.fromImage, "cat", recordTarget], { reject: false }) : { exitCode: 1, stdout: "" };
     const recordDest = join3(rootDir, recordTarget);
-    await mkdir3(dirname2(recordDest), { recursive: true });
+    await mkdir3(dirname3(recordDest), { recursive: true });
     await writeFile3(recordDest, record2.render(o2.toCommit, prev.exitCode === 0 ? String(prev.stdout) + "\n" : null, o2.patch));
     const lines = [
       `FROM ${o2.fromImage}`,
@@ -39965,7 +40039,7 @@ async function buildArtifact(o2) {
   const seconds = () => (Date.now() - started) / 1e3;
   const logParts = [];
   const writeLog = async () => {
-    await mkdir4(dirname3(o2.logFile), { recursive: true });
+    await mkdir4(dirname4(o2.logFile), { recursive: true });
     await writeFile4(o2.logFile, logParts.join("\n") + "\n");
   };
   const fail = async (category, reason, evidence, fix) => {
@@ -40233,7 +40307,7 @@ function createArtifactResolver(opts) {
 }
 
 // src/run/run-sample.ts
-import { readFile as readFile4, writeFile as writeFile5 } from "node:fs/promises";
+import { readFile as readFile5, writeFile as writeFile5 } from "node:fs/promises";
 import { join as join8 } from "node:path";
 
 // src/core/metrics/patterns.ts
@@ -40276,7 +40350,22 @@ var SERVING_2023_TOTAL_TIME = new RegExp(`${B}Total time: (${NUM}) s${E}`);
 var SERVING_2023_LATENCY = new RegExp(`${B}Average latency( per token| per output token)?: (${NUM}) s${E}`);
 var LATENCY_AVG = new RegExp(`${B}Avg latency: (${NUM}) seconds${E}`);
 var LATENCY_PERCENTILE = new RegExp(`${B}(\\d+(?:\\.\\d+)?)% percentile latency: (${NUM}) seconds${E}`);
-var CANDIDATE = /Serving Benchmark|={20}|requests|Benchmark duration|Total |hroughput|goodput|Peak |TTFT|TPOT|ITL|E2EL|latency|Maximum request/g;
+var CANDIDATE_LITERALS = [
+  // Short needles: Buffer.indexOf is several times faster with them on log text than with the
+  // whole label (its skip tables do badly on needles that end in a common byte such as ':').
+  "=====",
+  // the header of the table (and its closing rule)
+  "uests:",
+  // Successful requests: (flat v0.3.1, and a table cut before its header)
+  "Throug",
+  // Throughput: (the throughput script, 2023 serving)
+  "ken thr",
+  // Input/Output/Total token throughput (a table cut before its header)
+  "latency",
+  // Avg latency (latency script), Average latency (2023 serving)
+  "l time"
+  // Total time: (2023 serving)
+];
 function matchServingLine(segment) {
   const m = SERVING_LINE.exec(segment);
   if (!m) return void 0;
@@ -40377,12 +40466,18 @@ var MAX_LINE = 1 << 20;
 var MAX_GAP_LINES = 500;
 var MAX_TRAILER_GAP = 50;
 var MAX_JSON_BYTES = 256 * 1024 * 1024;
+var NL = 10;
+var EMPTY = Buffer.alloc(0);
+var LOGGER_LINE = /(?:^|[\s|>\])])(?:DEBUG|INFO|WARNING|ERROR|CRITICAL) \d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? \S+\]/;
+var WHITESPACE = /* @__PURE__ */ new Set([32, 9, 10, 13, 239, 187, 191]);
+var BLOCK_WINDOW = 50;
+var LITERALS = CANDIDATE_LITERALS.map((l) => Buffer.from(l, "latin1"));
 var LATENCY_PERCENTILE_COUNT = 6;
 function createMetricsScanner(opts = {}) {
   const wanted = opts.kind && opts.kind !== "auto" ? opts.kind : void 0;
   const blocks = [];
   let open2;
-  let carry = "";
+  let carry = EMPTY;
   let lineNo = 1;
   let mode = "undecided";
   let jsonParts = [];
@@ -40485,94 +40580,138 @@ function createMetricsScanner(opts = {}) {
   }
   function candidateLine(raw, line) {
     const clean = stripAnsi(raw);
+    if (LOGGER_LINE.test(clean)) return;
     if (clean.includes("\r")) {
       for (const part of clean.split("\r")) if (part) segment(part, line);
     } else {
       segment(clean, line);
     }
   }
-  function scanLines2(text, firstLine) {
-    let line = firstLine;
-    let pos = 0;
-    CANDIDATE.lastIndex = 0;
-    let m;
-    while ((m = CANDIDATE.exec(text)) !== null) {
-      const lineStart = text.lastIndexOf("\n", m.index) + 1;
-      let nl4 = text.indexOf("\n", pos);
-      while (nl4 !== -1 && nl4 < lineStart) {
-        line++;
-        nl4 = text.indexOf("\n", nl4 + 1);
+  function scanLines2(region, firstLine) {
+    const starts = [];
+    for (const lit of LITERALS) {
+      for (let at = region.indexOf(lit); at !== -1; ) {
+        starts.push(region.lastIndexOf(NL, at) + 1);
+        const lineEnd = region.indexOf(NL, at);
+        if (lineEnd === -1) break;
+        at = region.indexOf(lit, lineEnd + 1);
       }
-      const lineEnd = nl4 === -1 ? text.length : nl4;
-      candidateLine(text.slice(lineStart, lineEnd), line);
-      pos = lineEnd;
-      CANDIDATE.lastIndex = lineEnd;
-      if (lineEnd === text.length) break;
     }
-    let nl3 = text.indexOf("\n", pos);
-    while (nl3 !== -1) {
+    starts.sort((a2, b) => a2 - b);
+    let line = firstLine;
+    let cur = 0;
+    let next = 0;
+    while (cur < region.length) {
+      let target = cur;
+      const window = open2?.format === "serving-table" ? MAX_GAP_LINES : BLOCK_WINDOW;
+      if (!open2 || line - open2.endLine >= window) {
+        while (next < starts.length && starts[next] < cur) next++;
+        if (next === starts.length) break;
+        target = starts[next];
+      }
+      if (cur < target) {
+        line += countNewlines(region, cur, target);
+        cur = target;
+      }
+      const nl3 = region.indexOf(NL, cur);
+      candidateLine(region.toString("utf8", cur, nl3 === -1 ? region.length : nl3), line);
+      if (nl3 === -1) return line;
+      cur = nl3 + 1;
       line++;
-      nl3 = text.indexOf("\n", nl3 + 1);
     }
-    return line;
+    return line + countNewlines(region, cur, region.length);
   }
-  function pushText(chunk) {
-    const text = carry.length > 0 ? carry + chunk : chunk;
-    const lastNl = text.lastIndexOf("\n");
-    if (lastNl === -1) {
-      carry = text.length > MAX_LINE ? text.slice(-4096) : text;
+  function pushBytes(chunk) {
+    let from = 0;
+    if (carry.length > 0) {
+      const firstNl = chunk.indexOf(NL);
+      if (firstNl === -1) {
+        const joined = Buffer.concat([carry, chunk]);
+        carry = joined.length > MAX_LINE ? Buffer.from(joined.subarray(joined.length - 4096)) : joined;
+        return;
+      }
+      lineNo = scanLines2(Buffer.concat([carry, chunk.subarray(0, firstNl + 1)]), lineNo);
+      carry = EMPTY;
+      from = firstNl + 1;
+    }
+    const lastNl = chunk.lastIndexOf(NL);
+    if (lastNl >= from) lineNo = scanLines2(chunk.subarray(from, lastNl + 1), lineNo);
+    const rest = chunk.subarray(Math.max(from, lastNl + 1));
+    carry = Buffer.from(rest.length > MAX_LINE ? rest.subarray(rest.length - 4096) : rest);
+  }
+  function push(chunk) {
+    if (chunk.length === 0) return;
+    if (mode === "undecided") {
+      let i2 = 0;
+      while (i2 < chunk.length && WHITESPACE.has(chunk[i2])) i2++;
+      if (i2 === chunk.length) {
+        jsonParts.push(chunk);
+        return;
+      }
+      mode = chunk[i2] === 123 || chunk[i2] === 91 ? "json" : "text";
+      if (mode === "text") {
+        const pending = Buffer.concat([...jsonParts, chunk]);
+        jsonParts = [];
+        pushBytes(pending);
+        return;
+      }
+    }
+    if (mode === "json") {
+      jsonParts.push(chunk);
+      jsonBytes += chunk.length;
+      if (jsonBytes > MAX_JSON_BYTES) {
+        mode = "text";
+        const pending = Buffer.concat(jsonParts);
+        jsonParts = [];
+        pushBytes(pending);
+      }
       return;
     }
-    lineNo = scanLines2(text.slice(0, lastNl + 1), lineNo);
-    carry = text.slice(lastNl + 1);
-    if (carry.length > MAX_LINE) carry = carry.slice(-4096);
+    pushBytes(chunk);
   }
   return {
     push(chunk) {
-      if (chunk.length === 0) return;
-      if (mode === "undecided") {
-        const first = /\S/.exec(chunk);
-        if (!first) {
-          jsonParts.push(chunk);
-          return;
-        }
-        mode = chunk[first.index] === "{" || chunk[first.index] === "[" ? "json" : "text";
-        if (mode === "text") {
-          const pending = jsonParts.join("");
-          jsonParts = [];
-          pushText(pending + chunk);
-          return;
-        }
-      }
-      if (mode === "json") {
-        jsonParts.push(chunk);
-        jsonBytes += chunk.length;
-        if (jsonBytes > MAX_JSON_BYTES) {
-          mode = "text";
-          const pending = jsonParts.join("");
-          jsonParts = [];
-          pushText(pending);
-        }
-        return;
-      }
-      pushText(chunk);
+      push(Buffer.from(chunk, "utf8"));
+    },
+    pushBytes(chunk) {
+      push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     },
     end() {
       if (mode === "json" || mode === "undecided") {
-        const text = jsonParts.join("");
+        const bytes = Buffer.concat(jsonParts);
         jsonParts = [];
-        const fromJson = jsonResult(text, wanted);
+        const fromJson = jsonResult(bytes.toString("utf8"), wanted);
         if (fromJson) return fromJson;
-        pushText(text);
+        pushBytes(bytes);
       }
       if (carry.length > 0) {
         scanLines2(carry, lineNo);
-        carry = "";
+        carry = EMPTY;
       }
       finish();
       return select(blocks);
     }
   };
+}
+function countNewlines(buf, from, to) {
+  let n2 = 0;
+  let i2 = from;
+  while (i2 < to && (buf.byteOffset + i2) % 4 !== 0) if (buf[i2++] === NL) n2++;
+  const words = Math.floor((to - i2) / 4);
+  if (words > 0) {
+    const view = new Uint32Array(buf.buffer, buf.byteOffset + i2, words);
+    for (let w = 0; w < words; w++) {
+      const x = view[w] ^ 168430090;
+      let z3 = ~((x & 2139062143) + 2139062143 | x | 2139062143);
+      while (z3 !== 0) {
+        z3 &= z3 - 1;
+        n2++;
+      }
+    }
+    i2 += words * 4;
+  }
+  while (i2 < to) if (buf[i2++] === NL) n2++;
+  return n2;
 }
 function isComplete(b) {
   const m = b.metrics;
@@ -40751,7 +40890,7 @@ function multiQuantileSelect(arr, p) {
     positions.add(Math.floor(idx));
     positions.add(Math.ceil(idx));
   }
-  var indices = Array.from(positions).sort(compare2);
+  var indices = Array.from(positions).sort(compare);
   multiselect(arr, indices, 0, indices.length - 1, 0, arr.length - 1);
 }
 function multiselect(arr, indices, lo, hi, left, right) {
@@ -40763,7 +40902,7 @@ function multiselect(arr, indices, lo, hi, left, right) {
   multiselect(arr, indices, lo, mid - 1, left, indices[mid] - 1);
   multiselect(arr, indices, mid + 1, hi, indices[mid] + 1, right);
 }
-function compare2(a2, b) {
+function compare(a2, b) {
   return a2 - b;
 }
 function quantileIndex(len, p) {
@@ -40916,17 +41055,21 @@ import { basename as basename4, isAbsolute, join as join6, posix as posix2 } fro
 // src/adapters/executor.ts
 var cleanups = /* @__PURE__ */ new Set();
 var handlersInstalled = false;
+var terminating = false;
 async function runCleanupsAndExit(signal) {
+  const code = signal === "SIGINT" ? 130 : 143;
+  if (terminating) process.exit(code);
+  terminating = true;
   const all = [...cleanups];
   cleanups.clear();
   await Promise.allSettled(all.map((c3) => c3()));
-  process.exit(signal === "SIGINT" ? 130 : 143);
+  process.exit(code);
 }
 function onTermination(cleanup) {
   if (!handlersInstalled) {
     handlersInstalled = true;
     for (const sig of ["SIGTERM", "SIGINT"]) {
-      process.once(sig, () => void runCleanupsAndExit(sig));
+      process.on(sig, () => void runCleanupsAndExit(sig));
     }
   }
   cleanups.add(cleanup);
@@ -40955,23 +41098,32 @@ async function waitGpuMemoryReleased(gpus, opts = {}) {
   }
 }
 function sleep(ms, signal) {
-  return new Promise((resolve4) => {
+  return new Promise((resolve6) => {
     const t = setTimeout(done, ms);
     function done() {
       clearTimeout(t);
       signal?.removeEventListener("abort", done);
-      resolve4();
+      resolve6();
     }
     signal?.addEventListener("abort", done, { once: true });
   });
 }
+async function within(promise2, ms) {
+  let timer;
+  const timeout = new Promise((resolve6) => timer = setTimeout(() => resolve6(false), ms));
+  try {
+    return await Promise.race([promise2.then(() => true, () => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 // src/adapters/process-logs.ts
 import { closeSync as closeSync2, openSync as openSync2 } from "node:fs";
-import { mkdir as mkdir5, readFile as readFile3 } from "node:fs/promises";
-import { dirname as dirname4 } from "node:path";
+import { mkdir as mkdir5, readFile as readFile4 } from "node:fs/promises";
+import { dirname as dirname5 } from "node:path";
 async function openLogFd(path10) {
-  await mkdir5(dirname4(path10), { recursive: true });
+  await mkdir5(dirname5(path10), { recursive: true });
   const fd = openSync2(path10, "a");
   let closed = false;
   return {
@@ -40986,7 +41138,7 @@ async function openLogFd(path10) {
 }
 async function readLog(path10) {
   try {
-    return await readFile3(path10, "utf8");
+    return await readFile4(path10, "utf8");
   } catch {
     return "";
   }
@@ -41015,6 +41167,8 @@ var DockerExecutor = class {
   settings;
   kind = "docker";
   containers = /* @__PURE__ */ new Set();
+  /** `docker run` commands still in flight: a container they create after a removal would outlive us. */
+  starting = /* @__PURE__ */ new Set();
   unregister;
   closed = false;
   workdirCache;
@@ -41060,12 +41214,16 @@ var DockerExecutor = class {
     await mkdir6(posix2.dirname(spec.logFile), { recursive: true });
     this.track(name);
     this.say(`docker run -d ${name} ${this.settings.image} ${spec.argv.join(" ")}`, env);
-    const run = await execa("docker", ["run", "-d", ...this.runFlags(name, env), this.settings.image, ...spec.argv], {
+    const starting = execa("docker", ["run", "-d", ...this.runFlags(name, env), this.settings.image, ...spec.argv], {
       env,
       extendEnv: true,
       reject: false,
-      stdin: "ignore"
+      stdin: "ignore",
+      // Our own teardown removes the container; the CLI must not be killed half-way through creating it.
+      cleanup: false
     });
+    this.starting.add(starting);
+    const run = await starting.finally(() => this.starting.delete(starting));
     let exit;
     let stopping;
     const stop = () => stopping ??= this.remove(name);
@@ -41097,11 +41255,11 @@ var DockerExecutor = class {
       exited,
       exitedAlready: () => exit,
       flushLogs: async (maxMs = 1e3) => {
-        await Promise.race([followerDone, sleep(maxMs)]);
+        await within(followerDone, maxMs);
       },
       stop: async () => {
         await stop();
-        await Promise.race([followerDone, sleep(2e3)]);
+        await within(followerDone, 2e3);
         log2.close();
       }
     };
@@ -41121,9 +41279,24 @@ var DockerExecutor = class {
     const log2 = await openLogFd(spec.logFile);
     this.track(name);
     this.say(`docker run ${name} ${this.settings.image} ${spec.argv.join(" ")}`, env);
-    const child = execa("docker", ["run", ...this.runFlags(name, env), this.settings.image, ...spec.argv], {
+    const creating = execa("docker", ["create", ...this.runFlags(name, env), this.settings.image, ...spec.argv], {
       env,
       extendEnv: true,
+      stdin: "ignore",
+      reject: false,
+      cleanup: false
+    });
+    this.starting.add(creating);
+    const created = await creating.finally(() => this.starting.delete(creating));
+    if (created.exitCode !== 0) {
+      log2.close();
+      await appendFile(spec.logFile, redact(`${created.stderr}
+`, secretValues({ ...process.env, ...env })));
+      await this.remove(name);
+      const endedAt2 = Date.now();
+      return { exitCode: created.exitCode ?? 125, timedOut: false, aborted: !!spec.signal?.aborted, stopped: false, durationS: (endedAt2 - started) / 1e3, endedAt: endedAt2, files: {} };
+    }
+    const child = execa("docker", ["start", "-a", name], {
       stdin: "ignore",
       stdout: fdStdio(log2.fd),
       stderr: fdStdio(log2.fd),
@@ -41145,7 +41318,7 @@ var DockerExecutor = class {
     if (spec.signal?.aborted) onAbort();
     spec.signal?.addEventListener("abort", onAbort, { once: true });
     void spec.stopWhen?.then(async () => {
-      await Promise.race([child, sleep(spec.stopGraceMs ?? 500)]);
+      await within(child, spec.stopGraceMs ?? 500);
       if (!finished7) {
         stopped = true;
         kill();
@@ -41182,6 +41355,7 @@ var DockerExecutor = class {
   async close() {
     if (this.closed) return;
     this.closed = true;
+    await within(Promise.allSettled([...this.starting]), 3e4);
     await Promise.all([...this.containers].map((n2) => this.remove(n2)));
     this.unregister?.();
     if (this.settings.gpus?.length) {
@@ -41197,7 +41371,7 @@ function createDockerExecutor(settings) {
 // src/adapters/executor-host.ts
 import { copyFile as copyFile2, mkdir as mkdir7, rm as rm4 } from "node:fs/promises";
 import { appendFileSync as appendFileSync2, existsSync } from "node:fs";
-import { basename as basename5, delimiter, isAbsolute as isAbsolute2, join as join7, resolve } from "node:path";
+import { basename as basename5, delimiter, isAbsolute as isAbsolute2, join as join7, resolve as resolve2 } from "node:path";
 var TERM_GRACE_MS = 3e3;
 function killGroup(pid, signal) {
   if (!pid) return;
@@ -41218,7 +41392,7 @@ function groupAlive(pid) {
 async function stopGroup(pid, done, hard = false) {
   if (!pid) return;
   killGroup(pid, hard ? "SIGKILL" : "SIGTERM");
-  const exited = await Promise.race([done.then(() => true), sleep(hard ? 1e3 : TERM_GRACE_MS).then(() => false)]);
+  const exited = await within(done, hard ? 1e3 : TERM_GRACE_MS);
   if (!exited || groupAlive(pid)) killGroup(pid, "SIGKILL");
 }
 var HostExecutor = class {
@@ -41232,7 +41406,7 @@ var HostExecutor = class {
   closed = false;
   env(extra) {
     const env = { PYTHONUNBUFFERED: "1", ...this.settings.env, ...extra };
-    const workdir = this.settings.workdir ? resolve(this.settings.workdir) : void 0;
+    const workdir = this.settings.workdir ? resolve2(this.settings.workdir) : void 0;
     const pythonPath = [workdir, env.PYTHONPATH ?? process.env.PYTHONPATH].filter((p) => !!p);
     if (pythonPath.length) env.PYTHONPATH = pythonPath.join(delimiter);
     if (this.settings.gpus && this.settings.gpus.length > 0) env.CUDA_VISIBLE_DEVICES = this.settings.gpus.join(",");
@@ -41244,7 +41418,7 @@ var HostExecutor = class {
     const [file2, ...args] = spec.argv;
     if (!file2) throw new Error("empty argv");
     const child = execa(file2, args, {
-      cwd: this.settings.workdir ? resolve(this.settings.workdir) : process.cwd(),
+      cwd: this.settings.workdir ? resolve2(this.settings.workdir) : process.cwd(),
       env: this.env(spec.env),
       extendEnv: true,
       stdin: "ignore",
@@ -41286,7 +41460,7 @@ var HostExecutor = class {
   }
   async runOnce(spec) {
     const started = Date.now();
-    const workdir = this.settings.workdir ? resolve(this.settings.workdir) : process.cwd();
+    const workdir = this.settings.workdir ? resolve2(this.settings.workdir) : process.cwd();
     const paths = (spec.collect ?? []).map((p) => isAbsolute2(p) ? p : join7(workdir, p));
     await Promise.all(paths.map((p) => rm4(p, { force: true })));
     const { pid, done } = await this.spawn(spec);
@@ -41305,7 +41479,7 @@ var HostExecutor = class {
     spec.signal?.addEventListener("abort", onAbort, { once: true });
     let finished7 = false;
     void spec.stopWhen?.then(async () => {
-      await Promise.race([done, sleep(spec.stopGraceMs ?? 500)]);
+      await within(done, spec.stopGraceMs ?? 500);
       if (!finished7) {
         stopped = true;
         await stopGroup(pid, done, true);
@@ -41359,14 +41533,14 @@ function createHostExecutor(settings = {}) {
 // src/adapters/ports.ts
 import { createServer } from "node:net";
 function freePort(host = "127.0.0.1") {
-  return new Promise((resolve4, reject) => {
+  return new Promise((resolve6, reject) => {
     const srv = createServer();
     srv.unref();
     srv.once("error", reject);
     srv.listen({ port: 0, host, exclusive: true }, () => {
       const addr = srv.address();
       const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => port ? resolve4(port) : reject(new Error("no port assigned")));
+      srv.close(() => port ? resolve6(port) : reject(new Error("no port assigned")));
     });
   });
 }
@@ -41506,6 +41680,21 @@ function parseOutputs(clientText, resultJson, kind) {
   if (Object.keys(parsed.metrics).length > 0) return { ...parsed.kind ? { kind: parsed.kind } : {}, metrics: parsed.metrics, source: "log" };
   return { metrics: {}, source: "none" };
 }
+function incompleteRun(metrics, resultJson) {
+  const warnings = [];
+  const failed = metrics.failed;
+  if (typeof failed === "number" && failed > 0) warnings.push(`${failed} request(s) failed`);
+  if (resultJson !== void 0 && failed === void 0) {
+    try {
+      const doc = JSON.parse(resultJson);
+      if (typeof doc.num_prompts === "number" && typeof doc.completed === "number" && doc.completed < doc.num_prompts) {
+        warnings.push(`${doc.num_prompts - doc.completed} of ${doc.num_prompts} requests failed`);
+      }
+    } catch {
+    }
+  }
+  return warnings;
+}
 async function runSample(spec, executor) {
   const started = Date.now();
   const ownExecutor = !executor;
@@ -41544,7 +41733,7 @@ async function runSample(spec, executor) {
         exited: server.exited,
         ...spec.signal ? { signal: spec.signal } : {}
       });
-      if (!ready.ready && ready.reason === "aborted") {
+      if (!ready.ready && (ready.reason === "aborted" || spec.signal?.aborted)) {
         return fail({ category: "TRANSIENT_INFRA", evidence: "cancelled while waiting for the server" }, { port, aborted: true });
       }
       if (!ready.ready) {
@@ -41559,13 +41748,13 @@ async function runSample(spec, executor) {
           fallback: ready.reason === "timeout" ? "SERVER_TIMEOUT" : "SERVER_CRASH",
           allowed: notBenchmarkStage
         });
+        if (ready.reason === "timeout" && v.category === "SERVER_TIMEOUT") {
+          const why = `not ready after ${spec.timeouts.readyS} s${ready.lastError ? ` (last answer: ${ready.lastError})` : ""}`;
+          v.evidence = v.evidence ? `${why}
+${v.evidence}` : why;
+        }
         const classifiedAfterS = (Date.now() - faultAt) / 1e3;
-        return fail(v, {
-          classifiedAfterS,
-          port,
-          ...exitCode !== null ? { exitCode } : {},
-          ...ready.reason === "timeout" && ready.lastError ? { evidence: redact(v.evidence ?? `not ready after ${spec.timeouts.readyS} s: ${ready.lastError}`, secrets) } : {}
-        });
+        return fail(v, { classifiedAfterS, port, ...exitCode !== null ? { exitCode } : {} });
       }
       readyAfterS = ready.afterS;
     }
@@ -41580,6 +41769,7 @@ async function runSample(spec, executor) {
       const verdict = classifyFault(text, { exitCode: exit.exitCode, timedOut: false, phase: "server-start", fallback: "SERVER_CRASH", allowed: notBenchmarkStage });
       serverDied = { exit, verdict, classifiedAfterS: (Date.now() - exit.at) / 1e3 };
     }) : void 0;
+    const clientStarted = Date.now();
     const run = await ex.runOnce({
       argv: clientArgv,
       env: spec.client.env ?? {},
@@ -41592,19 +41782,19 @@ async function runSample(spec, executor) {
     clientDone = true;
     if (serverDied === void 0 && server?.exitedAlready()) await serverDeath;
     const common2 = { ...readyAfterS !== void 0 ? { readyAfterS } : {}, ...port !== void 0 ? { port } : {} };
+    if (run.aborted || spec.signal?.aborted) return fail({ category: "TRANSIENT_INFRA", evidence: "cancelled during the benchmark" }, { ...common2, aborted: true });
     if (serverDied) {
       return fail(serverDied.verdict, { ...common2, classifiedAfterS: serverDied.classifiedAfterS, ...serverDied.exit.exitCode !== null ? { exitCode: serverDied.exit.exitCode } : {} });
     }
-    if (run.aborted) return fail({ category: "TRANSIENT_INFRA", evidence: "cancelled during the benchmark" }, { ...common2, aborted: true });
     const clientText = redact(await readLog(clientLog), secrets);
     const collected = resultFile ? run.files[resultFile] : void 0;
-    const resultJson = collected ? await readFile4(collected, "utf8").catch(() => void 0) : void 0;
+    const resultJson = collected ? await readFile5(collected, "utf8").catch(() => void 0) : void 0;
     const parsed = parseOutputs(clientText, resultJson, spec.kind);
     const kind = spec.kind ?? parsed.kind;
     const withKind = { ...common2, ...kind ? { kind } : {}, ...collected ? { resultFile: collected } : {} };
     if (run.timedOut) {
-      const at = Date.now();
-      return fail({ category: "BENCHMARK_TIMEOUT", evidence: `the benchmark ran past ${spec.timeouts.benchmarkS} s` }, { ...withKind, classifiedAfterS: (Date.now() - at) / 1e3 });
+      const faultAt = clientStarted + spec.timeouts.benchmarkS * 1e3;
+      return fail({ category: "BENCHMARK_TIMEOUT", evidence: `the benchmark ran past ${spec.timeouts.benchmarkS} s` }, { ...withKind, classifiedAfterS: (Date.now() - faultAt) / 1e3 });
     }
     if (run.exitCode !== 0) {
       const v = classifyFault(clientText, {
@@ -41623,7 +41813,8 @@ async function runSample(spec, executor) {
       const evidence = parsed.source === "none" ? "the benchmark exited 0 and printed no result block" : sanity.problems.join("; ");
       return fail({ category: "NO_METRICS", evidence }, { ...withKind, classifiedAfterS: (Date.now() - run.endedAt) / 1e3, exitCode: 0 });
     }
-    return { ok: true, ...base, ...withKind, metrics: parsed.metrics, metricsSource: parsed.source, durationS: seconds() };
+    const warnings = incompleteRun(parsed.metrics, resultJson);
+    return { ok: true, ...base, ...withKind, metrics: parsed.metrics, metricsSource: parsed.source, ...warnings.length ? { warnings } : {}, durationS: seconds() };
   } finally {
     await server?.stop().catch(() => {
     });
@@ -41634,23 +41825,8 @@ async function runSample(spec, executor) {
 }
 
 // src/run/sweep.ts
-import { readFile as readFile5, writeFile as writeFile7, mkdir as mkdir8 } from "node:fs/promises";
-import { dirname as dirname5, isAbsolute as isAbsolute3, join as join11, relative, resolve as resolve2 } from "node:path";
-
-// src/core/patch-paths.ts
-function pathsInPatch(patch) {
-  const paths = /* @__PURE__ */ new Set();
-  for (const line of patch.split(/\r?\n/)) {
-    const m = /^(?:\+\+\+|---) (?:[ab]\/)?(.+?)(?:\t.*)?$/.exec(line);
-    if (m && m[1] !== "/dev/null") paths.add(m[1]);
-    const g2 = /^diff --git a\/(.+?) b\/(.+)$/.exec(line);
-    if (g2) {
-      paths.add(g2[1]);
-      paths.add(g2[2]);
-    }
-  }
-  return [...paths];
-}
+import { appendFile as appendFile2, mkdir as mkdir8, readFile as readFile6, writeFile as writeFile7 } from "node:fs/promises";
+import { dirname as dirname6, isAbsolute as isAbsolute3, join as join11, relative, resolve as resolve3 } from "node:path";
 
 // src/core/patch-policy.ts
 var PROTECTED_DIRECTORIES = ["benchmarks", "tests", "test", ".buildkite", ".github"];
@@ -41857,8 +42033,8 @@ function sampleLogDir(resultsDir, task, variant, attempt, sample) {
 }
 async function defaultReadPatch(task) {
   if (!task.patchPath) return void 0;
-  const path10 = isAbsolute3(task.patchPath) ? task.patchPath : resolve2(dirname5(task.origin.file), task.patchPath);
-  return readFile5(path10, "utf8");
+  const path10 = isAbsolute3(task.patchPath) ? task.patchPath : resolve3(dirname6(task.origin.file), task.patchPath);
+  return readFile6(path10, "utf8");
 }
 async function runTask(task, deps, opts) {
   const now = deps.now ?? (() => /* @__PURE__ */ new Date());
@@ -41960,7 +42136,7 @@ async function runTask(task, deps, opts) {
       if (!check2.ok) {
         active.splice(active.indexOf("agent"), 1);
         const logPath = join11(opts.resultsDir, task.id, "logs", "agent", "attempt-1", "patch-check.log");
-        await mkdir8(dirname5(logPath), { recursive: true });
+        await mkdir8(dirname6(logPath), { recursive: true });
         await writeFile7(logPath, `${check2.reason}
 
 ${check2.evidence}
@@ -42035,7 +42211,14 @@ ${check2.evidence}`, { log: rel(logPath), ...check2.offending ? { offending_path
     try {
       return await deps.runSample(spec(s, logDir));
     } catch (e) {
-      return { ok: false, category: "TRANSIENT_INFRA", evidence: `the sample runner failed: ${e.message}`, logs: { client: join11(logDir, "client.log") }, durationS: 0 };
+      const client = join11(logDir, "client.log");
+      const message = clean(`the sample runner failed: ${e.stack ?? e.message}`);
+      await mkdir8(logDir, { recursive: true });
+      await appendFile2(client, `
+[benchsweep] ${message}
+`).catch(() => {
+      });
+      return { ok: false, category: "TRANSIENT_INFRA", evidence: message.split("\n")[0], logs: { client }, durationS: 0 };
     }
   }
   const fixTriggers = [];
@@ -42192,7 +42375,7 @@ async function runSweep(tasks, deps, opts) {
           finished_at: now().toISOString()
         };
         const path10 = recordPath(opts.resultsDir, task.id, variant, 1);
-        const existing = await readFile5(path10, "utf8").catch(() => void 0);
+        const existing = await readFile6(path10, "utf8").catch(() => void 0);
         if (existing === void 0) await writeJsonAtomic(path10, record2).catch(() => {
         });
         all.push(existing === void 0 ? record2 : JSON.parse(existing));
@@ -42227,16 +42410,17 @@ async function runRun(options) {
   });
   const executor = options.executor ?? "docker";
   if (executor !== "docker" && executor !== "host") throw new UserError(`--executor: docker or host, got ${String(executor)}`);
+  if (options.engine !== void 0 && options.engine !== "vllm" && options.engine !== "demo") throw new UserError(`--engine: vllm or demo, got ${String(options.engine)}`);
   const dataset = await loadDataset(options.dataset);
   for (const e of dataset.errors) log(`warning: ${formatDatasetError(e)}`);
   const { tasks, unknown: unknown2 } = selectTasks(dataset.tasks, options.only);
   if (unknown2.length > 0) log(`warning: unknown task ids: ${unknown2.join(", ")}`);
   const engine = options.engine ?? (tasks.length > 0 && tasks.every((t) => t.repo === DEMO_REPO) ? "demo" : "vllm");
-  const repoDir = resolve3(options.repo ?? ".");
-  const resultsDir = resolve3(options.results);
+  const repoDir = resolve4(options.repo ?? ".");
+  const resultsDir = resolve4(options.results);
   const images = createArtifactResolver({
     repoDir,
-    cacheDir: resolve3(options.cache ?? join12(homedir(), ".cache", "benchsweep", "artifacts")),
+    cacheDir: resolve4(options.cache ?? join12(homedir(), ".cache", "benchsweep", "artifacts")),
     log,
     ...engine === "vllm" ? { config: { engine: { packageDir: "vllm", commitRecord: "vllm-version-file" } } } : {}
   });
@@ -42274,6 +42458,151 @@ function registerRun(program) {
       ...opts.benchmarkTimeout ? { benchmarkTimeoutS: opts.benchmarkTimeout } : {}
     });
     emit({ json: !!opts.json, value: result.value, text: () => result.text });
+  });
+}
+
+// src/commands/build.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+import { existsSync as existsSync2 } from "node:fs";
+import { dirname as dirname7, isAbsolute as isAbsolute4, resolve as resolve5 } from "node:path";
+function enginePreset(engine) {
+  if (engine === "vllm") {
+    return {
+      engine: { packageDir: "vllm", commitRecord: "vllm-version-file", extraDirs: [] },
+      // vLLM's runtime image differs per commit range: keep self-contained tarballs.
+      cache: { format: "image" },
+      build: { builderImage: "nvidia/cuda:12.4.1-devel-ubuntu22.04" }
+    };
+  }
+  return { engine: { packageDir: "demo_engine", installedPath: "/opt/engine/site/demo_engine", extraDirs: [{ repoDir: "benchmarks", installedPath: "/opt/engine/benchmarks" }] } };
+}
+function merge2(a2, b) {
+  const out = { ...a2 };
+  for (const [k, v] of Object.entries(b)) {
+    const prev = out[k];
+    out[k] = v && typeof v === "object" && !Array.isArray(v) && prev && typeof prev === "object" && !Array.isArray(prev) ? merge2(prev, v) : v;
+  }
+  return out;
+}
+async function loadJsonOrYaml(file2, what) {
+  const text = await readText(file2, what);
+  try {
+    return (0, import_yaml2.parse)(text) ?? {};
+  } catch (e) {
+    throw new UserError(`${what} ${file2}: not valid YAML/JSON (${e.message})`);
+  }
+}
+function issues(e) {
+  return e.issues.map((i2) => `field ${i2.path.map(String).join(".") || "(root)"}: ${i2.message}`).join("; ");
+}
+async function agentPatch(task, datasetFile) {
+  if (task.hasAgentPatch === false || !task.patchPath) return void 0;
+  const path10 = isAbsolute4(task.patchPath) ? task.patchPath : resolve5(dirname7(datasetFile), task.patchPath);
+  if (!existsSync2(path10)) {
+    log(`${task.id}: agent patch ${path10} not found; the agent artifact is not built`);
+    return void 0;
+  }
+  return readText(path10, "agent patch");
+}
+async function runBuild(options) {
+  const dataset = await loadDataset(options.dataset);
+  for (const e of dataset.errors) log(`warning: ${formatDatasetError(e)}`);
+  const { tasks, unknown: unknown2 } = selectTasks(dataset.tasks, options.only);
+  if (unknown2.length) throw new UserError(`--only: no task matches ${unknown2.join(", ")}`);
+  if (!options.dryRun && !existsSync2(options.repo)) throw new UserError(`--repo ${options.repo}: not found`);
+  let index = ArtifactIndex.parse({});
+  if (options.artifacts) {
+    const parsed = ArtifactIndex.safeParse(await loadJsonOrYaml(options.artifacts, "artifact index"));
+    if (!parsed.success) throw new UserError(`artifact index ${options.artifacts}: ${issues(parsed.error)}`);
+    index = parsed.data;
+  }
+  const rawConfig = merge2(enginePreset(options.engine), options.artifactConfig ? await loadJsonOrYaml(options.artifactConfig, "artifact config") : {});
+  const parsedConfig = ArtifactConfig.safeParse(rawConfig);
+  if (!parsedConfig.success) throw new UserError(`artifact config: ${issues(parsedConfig.error)}`);
+  const config2 = parsedConfig.data;
+  const patches = /* @__PURE__ */ new Map();
+  for (const t of tasks) {
+    const p = await agentPatch(t, options.dataset);
+    if (p) patches.set(t.id, p);
+  }
+  const plans = planArtifactsForTasks(tasks, {
+    index,
+    costs: config2.costs,
+    agentPatchPathsByTask: new Map([...patches].map(([id, p]) => [id, pathsInPatch(p)]))
+  });
+  const report = { tasks: [], plan_summary: summarizeArtifacts(plans.values()), builds: 0, overlays: 0, failed: 0, dry_run: Boolean(options.dryRun) };
+  const resolver = options.dryRun ? void 0 : createArtifactResolver({ repoDir: options.repo, cacheDir: options.cacheDir, index, config: config2, log });
+  for (const task of tasks) {
+    const entry = { id: task.id, variants: {}, plan: artifactsJson(plans.get(task.id)) };
+    report.tasks.push(entry);
+    if (!resolver) continue;
+    const wanted = [
+      { variant: "baseline", commit: task.parent },
+      { variant: "human", commit: task.commit },
+      ...patches.has(task.id) ? [{ variant: "agent", commit: task.parent, patch: patches.get(task.id) }] : []
+    ];
+    for (const w of wanted) {
+      if (!w.commit) {
+        entry.variants[w.variant] = { ok: false, category: "MISSING_ARTIFACT", reason: "no parent commit in the row" };
+        report.failed += 1;
+        continue;
+      }
+      log(`${task.id} ${w.variant}: resolving ${w.commit.slice(0, 12)}${w.patch ? " + agent patch" : ""}`);
+      const r = await resolver.resolve({ task, variant: w.variant, commit: w.commit, repoDir: options.repo, ...w.patch ? { patch: w.patch } : {} });
+      if (r.ok) {
+        entry.variants[w.variant] = { ok: true, source: r.artifact.source, ...r.artifact.from ? { from: r.artifact.from } : {}, image: r.image, seconds: Number(r.seconds.toFixed(2)) };
+      } else {
+        entry.variants[w.variant] = { ok: false, category: r.category, reason: r.reason, ...r.evidence ? { evidence: r.evidence } : {}, ...r.log ? { log: r.log } : {} };
+        if (!(w.variant === "agent" && r.category === "PATCH_FAILED")) report.failed += 1;
+      }
+    }
+  }
+  report.builds = resolver?.builds ?? 0;
+  report.overlays = resolver?.overlays ?? 0;
+  const lines = [];
+  for (const t of report.tasks) {
+    const parts = ["baseline", "human", "agent"].map((v) => {
+      const b = t.variants[v];
+      if (!b) return `${v}: ${t.plan[v].source}${t.plan[v].from ? ` from ${t.plan[v].from.slice(0, 8)}` : ""} (planned)`;
+      return b.ok ? `${v}: ${b.source}${b.from ? ` from ${b.from.slice(0, 8)}` : ""} ${b.seconds} s` : `${v}: FAILED ${b.category}: ${b.reason}`;
+    });
+    lines.push(`${t.id}  ${parts.join("  |  ")}`);
+  }
+  const s = report.plan_summary;
+  lines.push(
+    "",
+    `plan: baselines ${s.baseline.overlay} overlay, ${s.baseline.build} build, ${s.baseline.registry} registry, ${s.baseline.cache} cache`,
+    report.dry_run ? "dry run: nothing built" : `done: ${report.builds} builds, ${report.overlays} overlays, ${report.failed} failed`
+  );
+  const text = lines.join("\n");
+  return {
+    value: report,
+    text,
+    summary: `### benchsweep build
+
+\`\`\`
+${text}
+\`\`\`
+`,
+    outputs: { builds: String(report.builds), overlays: String(report.overlays), failed: String(report.failed) },
+    failed: report.failed > 0
+  };
+}
+function registerBuild(program) {
+  program.command("build").description("CPU job before the GPU jobs: resolve, derive (overlay) or build every artifact the plan needs, verify and cache it").requiredOption("--dataset <file>", "dataset (JSONL, JSON or CSV with ISO-Bench field names)").option("--only <ids>", "comma-separated task ids or commit prefixes", (v) => v.split(",").map((x) => x.trim()).filter(Boolean)).requiredOption("--repo <dir>", "checkout of the engine repository holding every commit").requiredOption("--cache-dir <dir>", "runner-local artifact cache directory").option("--artifacts <index>", "JSON index of existing images and wheels").option("--artifact-config <file>", "artifact config (YAML/JSON): toolchain, build limits, engine layout").option("--engine <name>", "engine preset: demo | vllm", "demo").option("--dry-run", "print the artifact plan, build nothing").option("--json", "print one JSON document on stdout").action(async (o2) => {
+    if (o2.engine !== "demo" && o2.engine !== "vllm") throw new UserError(`--engine: expected demo or vllm, got ${o2.engine}`);
+    const result = await runBuild({
+      dataset: o2.dataset,
+      repo: o2.repo,
+      cacheDir: o2.cacheDir,
+      engine: o2.engine,
+      ...o2.only ? { only: o2.only } : {},
+      ...o2.artifacts ? { artifacts: o2.artifacts } : {},
+      ...o2.artifactConfig ? { artifactConfig: o2.artifactConfig } : {},
+      ...o2.dryRun ? { dryRun: true } : {}
+    });
+    emit({ json: Boolean(o2.json), value: result.value, text: () => result.text });
+    if (result.failed) process.exitCode = 1;
   });
 }
 
@@ -42508,10 +42837,6 @@ var STICKY_MARKER = "<!-- benchsweep:sticky -->";
 var SUMMARY_MAX_BYTES = 1024 * 1024;
 var COMMENT_MAX_CHARS = 65536;
 var CHECK_OUTPUT_MAX_CHARS = 65535;
-function stickyMarker(key) {
-  if (!key) return STICKY_MARKER;
-  return `<!-- benchsweep:sticky:${key.replace(/[^A-Za-z0-9_.:/-]/g, "_")} -->`;
-}
 function cutAtLine(text, fits) {
   let lo = 0;
   let hi = text.length;
@@ -42591,10 +42916,10 @@ function checkRunFor(report, opts = {}) {
 }
 
 // src/commands/report.ts
-import { stat as stat2, readFile as readFile7 } from "node:fs/promises";
+import { stat as stat2, readFile as readFile8 } from "node:fs/promises";
 
 // src/adapters/results-dir.ts
-import { readdir as readdir2, readFile as readFile6 } from "node:fs/promises";
+import { readdir as readdir2, readFile as readFile7 } from "node:fs/promises";
 import { join as join13, relative as relative2 } from "node:path";
 async function jsonFiles(dir) {
   const out = [];
@@ -42611,7 +42936,7 @@ function looksLikeRecord(value) {
   const v = value;
   return v["schema"] === "benchsweep/result@1" || "task" in v && "variant" in v || "variant" in v && "status" in v;
 }
-function issues(error62) {
+function issues2(error62) {
   return error62.issues.map((i2) => `${i2.path.map(String).join(".") || "(root)"}: ${i2.message}`).join("; ");
 }
 async function loadResultRecords(dir) {
@@ -42621,7 +42946,7 @@ async function loadResultRecords(dir) {
     const name = relative2(dir, file2) || file2;
     let parsed;
     try {
-      parsed = JSON.parse(await readFile6(file2, "utf8"));
+      parsed = JSON.parse(await readFile7(file2, "utf8"));
     } catch (err) {
       result.errors.push({ file: name, message: `not JSON: ${err.message}` });
       continue;
@@ -42635,7 +42960,7 @@ async function loadResultRecords(dir) {
       const where = Array.isArray(parsed) ? `${name}[${index}]` : name;
       const check2 = ResultRecord.safeParse(candidate);
       if (check2.success) result.records.push(check2.data);
-      else result.errors.push({ file: where, message: `not a result record: ${issues(check2.error)}` });
+      else result.errors.push({ file: where, message: `not a result record: ${issues2(check2.error)}` });
     });
   }
   return result;
@@ -42841,10 +43166,10 @@ async function writeReports(dir, report, opts = {}) {
 
 // src/core/compare-stats.ts
 function seededRandom(seed) {
-  let state = seed >>> 0;
+  const state = new Uint32Array([seed >>> 0]);
   return () => {
-    state = state + 1831565813 >>> 0;
-    let t = state;
+    state[0] = state[0] + 1831565813;
+    let t = state[0] | 0;
     t = Math.imul(t ^ t >>> 15, t | 1);
     t ^= t + Math.imul(t ^ t >>> 7, t | 61);
     return ((t ^ t >>> 14) >>> 0) / 4294967296;
@@ -42858,6 +43183,27 @@ function median2(values) {
 }
 function mean(values) {
   return values.reduce((sum, v) => sum + v, 0) / values.length;
+}
+function resampleSorted(values, into, random) {
+  const n2 = values.length;
+  if (n2 > 64) {
+    for (let k = 0; k < n2; k++) into[k] = values[Math.floor(random() * n2)];
+    into.sort();
+    return;
+  }
+  for (let k = 0; k < n2; k++) {
+    const v = values[Math.floor(random() * n2)];
+    let j = k - 1;
+    while (j >= 0 && into[j] > v) {
+      into[j + 1] = into[j];
+      j--;
+    }
+    into[j + 1] = v;
+  }
+}
+function medianOfSorted(sorted) {
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 function sampleSd(values) {
   if (values.length < 2) return 0;
@@ -42873,14 +43219,14 @@ function quantileSorted2(sorted, p) {
 function bootstrapRatioCi(a2, b, iterations, seed, level = 0.95) {
   const random = seededRandom(seed);
   const ratios = new Float64Array(iterations);
-  const bufA = new Array(a2.length);
-  const bufB = new Array(b.length);
+  const bufA = new Float64Array(a2.length);
+  const bufB = new Float64Array(b.length);
   for (let i2 = 0; i2 < iterations; i2++) {
-    for (let k = 0; k < a2.length; k++) bufA[k] = a2[Math.floor(random() * a2.length)];
-    for (let k = 0; k < b.length; k++) bufB[k] = b[Math.floor(random() * b.length)];
-    ratios[i2] = median2(bufA) / median2(bufB);
+    resampleSorted(a2, bufA, random);
+    resampleSorted(b, bufB, random);
+    ratios[i2] = medianOfSorted(bufA) / medianOfSorted(bufB);
   }
-  const sorted = Array.from(ratios).sort((x, y) => x - y);
+  const sorted = ratios.sort();
   const tail = (1 - level) / 2;
   return [quantileSorted2(sorted, tail), quantileSorted2(sorted, 1 - tail)];
 }
@@ -42990,6 +43336,7 @@ var AGENT_FAULT_CATEGORIES = /* @__PURE__ */ new Set([
   "BENCHMARK_TIMEOUT",
   "NO_METRICS"
 ]);
+var PATCH_CATEGORIES = /* @__PURE__ */ new Set(["PATCH_FAILED", "PATCH_REJECTED"]);
 var PRIMARY_METRIC_BY_KIND = {
   serving: { metric: "output_throughput", higherIsBetter: true, fallbacks: ["total_token_throughput", "request_throughput"] },
   throughput: { metric: "tokens_per_second", higherIsBetter: true, fallbacks: ["requests_per_second", "output_tokens_per_second"] },
@@ -43088,13 +43435,13 @@ function describeVariant(variant, result) {
 function workloadOf(record2) {
   if (!record2) return {};
   const r = record2;
-  return { kind: record2.kind, model: str(r["model"]), argv: str(r["argv"]) ?? str(r["command"]) };
+  return { kind: record2.kind, model: str(r["model"]), argv: str(r["argv"]) ?? str(r["command"]), server_argv: str(r["server_argv"]) };
 }
 function workloadDifferences(x, y) {
   const wx = workloadOf(x);
   const wy = workloadOf(y);
   const out = [];
-  for (const field of ["kind", "model", "argv"]) {
+  for (const field of ["kind", "model", "argv", "server_argv"]) {
     const vx = wx[field];
     const vy = wy[field];
     if (vx !== void 0 && vy !== void 0 && vx !== vy) out.push(`${field} ${JSON.stringify(vx)} vs ${JSON.stringify(vy)}`);
@@ -43199,6 +43546,10 @@ function compareTask(records, opts = {}) {
     outcome = "not_evaluable";
     evaluability = "no_results";
     reason = "no result records";
+  } else if (agent.status === "failed" && PATCH_CATEGORIES.has(agent.category ?? "") && !ok("human")) {
+    outcome = "agent_failed";
+    evaluability = "agent_failed";
+    reason = `the agent's patch was refused before any run (${agent.category}); ${describeVariant("human", variants.human)}`;
   } else if (ok("human") && ok("agent")) {
     if (humanAgentDiff.length > 0) {
       outcome = "not_evaluable";
@@ -43244,7 +43595,7 @@ function compareTask(records, opts = {}) {
     reason = `${status}${ok("agent") && ok("baseline") ? " (agent vs baseline shown for information only)" : ""}`;
   }
   let capturedShare = null;
-  if (humanVsBaseline.ratio !== null && agentVsBaseline.ratio !== null) {
+  if (humanVsBaseline.ratio !== null && agentVsBaseline.ratio !== null && humanVsBaseline.verdict === "better") {
     const gain = (r) => rule.higherIsBetter ? r - 1 : 1 - r;
     const humanGain = gain(humanVsBaseline.ratio);
     if (humanGain > 0) capturedShare = gain(agentVsBaseline.ratio) / humanGain;
@@ -43425,7 +43776,7 @@ function checkClaim(claim2, tasks, counts) {
 async function loadClaims(file2) {
   let raw;
   try {
-    raw = JSON.parse(await readFile7(file2, "utf8"));
+    raw = JSON.parse(await readFile8(file2, "utf8"));
   } catch (e) {
     throw new UserError(`--claims ${file2}: ${e.message}`);
   }
@@ -43449,12 +43800,14 @@ async function runReport(options) {
   const loaded = await loadResultRecords(options.results);
   const notes = loaded.errors.map((e) => `${e.file}: ${e.message} (skipped)`);
   if (loaded.records.length === 0) notes.push(`no result records under ${options.results}`);
-  const report = buildReport(loaded.records, {
+  const built = buildReport(loaded.records, {
     notes,
     generatedAt: options.generatedAt ?? (/* @__PURE__ */ new Date()).toISOString(),
     ...options.threshold !== void 0 ? { threshold: options.threshold } : {},
     ...options.claims ? { claims: await loadClaims(options.claims) } : {}
   });
+  const secrets = secretValues(process.env);
+  const report = secrets.length > 0 ? JSON.parse(redact(JSON.stringify(built), secrets)) : built;
   const mdOptions = options.logsBaseUrl ? { logsBaseUrl: options.logsBaseUrl } : {};
   const markdown = renderMarkdown(report, mdOptions);
   if (options.out) await writeReports(options.out, report, { markdown: mdOptions });
@@ -43494,6 +43847,7 @@ export {
   external_exports,
   defaultConfig,
   parseDataset,
+  selectTasks,
   loadDataset,
   CATEGORIES,
   VARIANTS,
@@ -43505,6 +43859,7 @@ export {
   runPlan,
   registerPlan,
   createMetricsScanner,
+  countNewlines,
   primaryMetricFor,
   recipeById,
   classifyLines,
@@ -43516,10 +43871,11 @@ export {
   runSweep,
   runRun,
   registerRun,
+  runBuild,
+  registerBuild,
   renderMarkdown,
   buildReport,
   STICKY_MARKER,
-  stickyMarker,
   fitSummary,
   fitComment,
   annotationsFor,

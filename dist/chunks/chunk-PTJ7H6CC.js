@@ -4,6 +4,14 @@ import { dirname as __bsDirname } from 'node:path';
 const require = __bsCreateRequire(import.meta.url);
 const __filename = __bsFileURLToPath(import.meta.url);
 const __dirname = __bsDirname(__filename);
+if (!Set.prototype.union) { const S = Set.prototype; const has = (o, v) => o.has(v);
+  Object.assign(S, { union(o) { const r = new Set(this); for (const v of o.keys()) r.add(v); return r; },
+    intersection(o) { return new Set([...this].filter((v) => has(o, v))); },
+    difference(o) { return new Set([...this].filter((v) => !has(o, v))); },
+    symmetricDifference(o) { const r = new Set(this); for (const v of o.keys()) r.has(v) ? r.delete(v) : r.add(v); return r; },
+    isSubsetOf(o) { return [...this].every((v) => has(o, v)); },
+    isSupersetOf(o) { for (const v of o.keys()) if (!this.has(v)) return false; return true; },
+    isDisjointFrom(o) { return [...this].every((v) => !has(o, v)); } }); }
 var __create = Object.create;
 var __defProp = Object.defineProperty;
 var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
