@@ -3675,7 +3675,7 @@ async function runDemo(opts = {}, deps = {}) {
       {
         resultsDir,
         repoDir: demo.dir,
-        repeats: opts.repeats ?? 3,
+        repeats: opts.repeats ?? 5,
         warmup: opts.warmup ?? false,
         executor: "docker",
         gpus: [],
@@ -3714,7 +3714,7 @@ async function runDemo2(options) {
   }
   const run = await runDemo({
     ...options.results ? { resultsDir: options.results } : {},
-    repeats: options.repeats ?? 3,
+    repeats: options.repeats ?? 5,
     warmup: options.warmup ?? false,
     keep: options.keep ?? false,
     log
@@ -3723,7 +3723,7 @@ async function runDemo2(options) {
   return { value: run.report, text: renderDemoText(run), summary: run.markdown, outputs: { results: run.resultsDir } };
 }
 function registerDemo(program2) {
-  program2.command("demo").description("the whole flow on the bundled demo engine (CPU, Docker): plan, three variants with repeats, report").option("--results <dir>", "where records and logs go (default: a temporary folder, kept)").option("--repeats <n>", "samples per variant", (v) => Number(v), 3).option("--warmup", "one uncounted warm-up sample per variant").option("--keep", "keep the demo engine repository and image cache").option("--json", "print the report as one JSON document").action(async (opts) => {
+  program2.command("demo").description("the whole flow on the bundled demo engine (CPU, Docker): plan, three variants with repeats, report").option("--results <dir>", "where records and logs go (default: a temporary folder, kept)").option("--repeats <n>", "samples per variant (5: enough for a rank test at p < 0.05)", (v) => Number(v), 5).option("--warmup", "one uncounted warm-up sample per variant").option("--keep", "keep the demo engine repository and image cache").option("--json", "print the report as one JSON document").action(async (opts) => {
     const result = await runDemo2(opts);
     emit({ json: !!opts.json, value: result.value, text: () => result.text });
   });

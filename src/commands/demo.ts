@@ -30,7 +30,7 @@ export async function runDemo(options: DemoOptions): Promise<CommandResult<Repor
   }
   const run = await runDemoFlow({
     ...(options.results ? { resultsDir: options.results } : {}),
-    repeats: options.repeats ?? 3,
+    repeats: options.repeats ?? 5,
     warmup: options.warmup ?? false,
     keep: options.keep ?? false,
     log,
@@ -44,7 +44,7 @@ export function registerDemo(program: Command): void {
     .command('demo')
     .description('the whole flow on the bundled demo engine (CPU, Docker): plan, three variants with repeats, report')
     .option('--results <dir>', 'where records and logs go (default: a temporary folder, kept)')
-    .option('--repeats <n>', 'samples per variant', (v) => Number(v), 3)
+    .option('--repeats <n>', 'samples per variant (5: enough for a rank test at p < 0.05)', (v) => Number(v), 5)
     .option('--warmup', 'one uncounted warm-up sample per variant')
     .option('--keep', 'keep the demo engine repository and image cache')
     .option('--json', 'print the report as one JSON document')

@@ -78,7 +78,7 @@ export async function runDemo(opts: DemoOptions = {}, deps: DemoDeps = {}): Prom
       {
         resultsDir,
         repoDir: demo.dir,
-        repeats: opts.repeats ?? 3,
+        repeats: opts.repeats ?? 5,
         warmup: opts.warmup ?? false,
         executor: 'docker',
         gpus: [],
