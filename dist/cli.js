@@ -39,7 +39,7 @@ import {
   renderMarkdown,
   runSample,
   runSweep
-} from "./chunks/chunk-VDRZB75J.js";
+} from "./chunks/chunk-QNPLGWMD.js";
 import "./chunks/chunk-PTJ7H6CC.js";
 
 // node_modules/commander/lib/error.js

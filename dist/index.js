@@ -30,7 +30,7 @@ import {
   runRun,
   secretValues,
   selectTasks
-} from "./chunks/chunk-VDRZB75J.js";
+} from "./chunks/chunk-QNPLGWMD.js";
 import {
   error,
   getInput,

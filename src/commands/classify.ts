@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { emit, UserError } from '../cli-output.js';
 import { readLogForClassify } from '../adapters/log-stream.js';
-import { classifyLines, type Phase } from '../core/classify.js';
+import { classifyLines, type Classification, type Phase } from '../core/classify.js';
 import { recipeById } from '../core/rules/fix-recipes.js';
-import type { Category, Stage } from '../core/taxonomy.js';
 import type { CommandResult } from './command-result.js';
 
 export interface ClassifyOptions {
@@ -15,14 +14,7 @@ export interface ClassifyOptions {
 }
 
 /** DESIGN.md: `{ category, stage, retryable, fix?, action, evidence }`. */
-export interface ClassifyValue {
-  category: Category;
-  stage: Stage;
-  retryable: boolean;
-  fix?: string;
-  action: string;
-  evidence: string;
-}
+export type ClassifyValue = Pick<Classification, 'category' | 'stage' | 'retryable' | 'fix' | 'action' | 'evidence'>;
 
 const PHASES: readonly Phase[] = ['server-start', 'benchmark', 'build', 'patch'];
 

@@ -7,6 +7,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { classifyLog } from '../core/classify.js';
+import { withoutFlags } from '../core/client-argv.js';
 import { parseBenchmarkOutput, parseResultJson, primaryMetricFor } from '../core/metrics/parse.js';
 import { redact, secretValues } from '../core/redact.js';
 import { checkMetricsSanity } from '../core/samples.js';
@@ -27,18 +28,7 @@ const ENDPOINT_FLAGS = new Set(['--host', '--port', '--base-url']);
 
 /** argv without `--host/--port/--base-url` (both `--flag value` and `--flag=value`), then `--host H --port P`. */
 export function withEndpoint(argv: readonly string[], host: string, port: number): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const word = argv[i]!;
-    const eq = word.indexOf('=');
-    const name = eq > 0 ? word.slice(0, eq) : word;
-    if (ENDPOINT_FLAGS.has(name)) {
-      if (eq < 0 && i + 1 < argv.length && !argv[i + 1]!.startsWith('--')) i++;
-      continue;
-    }
-    out.push(word);
-  }
-  return [...out, '--host', host, '--port', String(port)];
+  return [...withoutFlags(argv, ENDPOINT_FLAGS), '--host', host, '--port', String(port)];
 }
 
 function flagValue(argv: readonly string[], flag: string): string | undefined {
@@ -109,7 +99,11 @@ async function redactFile(path: string, secrets: string[]): Promise<void> {
   if (clean !== text) await writeFile(path, clean);
 }
 
-function parseOutputs(clientText: string, resultJson: string | undefined, kind: BenchmarkKind | undefined): { kind?: BenchmarkKind; metrics: Metrics; source: 'json' | 'log' | 'none' } {
+function parseOutputs(
+  clientText: string,
+  resultJson: string | undefined,
+  kind: BenchmarkKind | undefined,
+): { kind?: BenchmarkKind; metrics: Metrics; source: 'json' | 'log' | 'none'; truncated?: string } {
   if (resultJson !== undefined) {
     try {
       const parsed = parseResultJson(JSON.parse(resultJson));
@@ -119,6 +113,9 @@ function parseOutputs(clientText: string, resultJson: string | undefined, kind: 
     }
   }
   const parsed = parseBenchmarkOutput(clientText, kind ? { kind } : {});
+  const used = parsed.used !== undefined ? parsed.blocks[parsed.used] : undefined;
+  // A block cut off mid-print holds some numbers but not the run's: never a success.
+  if (used && !used.complete) return { metrics: {}, source: 'none', truncated: `the only result block (client.log lines ${used.startLine}–${used.endLine}) is cut off` };
   if (Object.keys(parsed.metrics).length > 0) return { ...(parsed.kind ? { kind: parsed.kind } : {}), metrics: parsed.metrics, source: 'log' };
   return { metrics: {}, source: 'none' };
 }
@@ -267,7 +264,7 @@ export async function runSample(spec: SampleSpec, executor?: Executor): Promise<
     const primary = kind ? primaryMetricFor(kind, parsed.metrics).name : undefined;
     const sanity = checkMetricsSanity(parsed.metrics, primary);
     if (!sanity.ok) {
-      const evidence = parsed.source === 'none' ? 'the benchmark exited 0 and printed no result block' : sanity.problems.join('; ');
+      const evidence = parsed.truncated ?? (parsed.source === 'none' ? 'the benchmark exited 0 and printed no result block' : sanity.problems.join('; '));
       return fail({ category: 'NO_METRICS', evidence }, { ...withKind, classifiedAfterS: (Date.now() - run.endedAt) / 1000, exitCode: 0 });
     }
     const warnings = incompleteRun(parsed.metrics, resultJson);

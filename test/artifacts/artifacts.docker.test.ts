@@ -161,22 +161,26 @@ describe('artifact resolver', () => {
 
   it('builds the baseline once, derives human and agent, then a warm cache builds nothing', async () => {
     const cacheDir = join(root, 'cache');
-    const first = createArtifactResolver({ repoDir: demo.dir, cacheDir, config: CONFIG, imageRepository: RREPO });
+    const firstLog: string[] = [];
+    const first = createArtifactResolver({ repoDir: demo.dir, cacheDir, config: CONFIG, imageRepository: RREPO, log: (l) => firstLog.push(l) });
     const r1 = [];
     for (const req of requests()) r1.push(await first.resolve(req));
     expect(r1.map((r) => (r.ok ? `${r.artifact.source}:${r.artifact.from ?? ''}` : r.reason))).toEqual(['build:', `overlay:${demo.parent}`, `overlay:${demo.parent}`]);
     expect(first.builds).toBe(1);
     expect(first.overlays).toBe(2);
+    expect(firstLog.filter((l) => /cache: saving/.test(l)), 'every artifact the first run made is cached').toEqual([]);
     const images = r1.map((r) => (r.ok ? r.image : ''));
     expect(await inImage(images[0]!, readDelay)).toBe(`${demo.parent} ${DEMO_DELAYS.parent}`);
     expect(await inImage(images[1]!, readDelay)).toBe(`${demo.human} ${DEMO_DELAYS.human}`);
     expect(await inImage(images[2]!, readDelay)).toBe(`${demo.parent} ${DEMO_DELAYS.agent}`);
 
     await removeImages(RREPO + ':');
-    const second = createArtifactResolver({ repoDir: demo.dir, cacheDir, config: CONFIG, imageRepository: RREPO });
+    const secondLog: string[] = [];
+    const second = createArtifactResolver({ repoDir: demo.dir, cacheDir, config: CONFIG, imageRepository: RREPO, log: (l) => secondLog.push(l) });
     const r2 = [];
     for (const req of requests()) r2.push(await second.resolve(req));
-    expect(r2.map((r) => (r.ok ? r.artifact.source : r.reason))).toEqual(['cache', 'cache', 'cache']);
+    // On failure the resolver's own log says why an entry was not used.
+    expect(r2.map((r) => (r.ok ? r.artifact.source : r.reason)), secondLog.join('\n')).toEqual(['cache', 'cache', 'cache']);
     expect(second.builds).toBe(0);
     expect(second.overlays).toBe(0);
     expect(await inImage(images[1]!, readDelay)).toBe(`${demo.human} ${DEMO_DELAYS.human}`);

@@ -76,6 +76,19 @@ describe('host executor', () => {
     expect(o.evidence).toContain('RuntimeError');
   });
 
+  it('never takes a result block cut off mid-print as a success: NO_METRICS', async () => {
+    const cut = [
+      'print("============ Serving Benchmark Result ============")',
+      'print("Successful requests:                     16        ")',
+      'print("Benchmark duration (s):                  1.52      ")',
+      'print("Total input tokens:                      512       ")',
+    ].join('; ');
+    const o = await runSample(serving('cut', repo.dir, { client: { argv: ['python3', '-c', cut] } }));
+    expect(o.ok).toBe(false);
+    expect(o.category).toBe('NO_METRICS');
+    expect(o.evidence).toMatch(/result block \(client\.log lines 1–\d+\) is cut off/);
+  });
+
   it('runs the throughput benchmark as one process', async () => {
     const o = await runSample({
       executor: 'host',

@@ -41605,18 +41605,7 @@ async function waitReady(opts) {
 var LOOPBACK = "127.0.0.1";
 var ENDPOINT_FLAGS2 = /* @__PURE__ */ new Set(["--host", "--port", "--base-url"]);
 function withEndpoint(argv, host, port) {
-  const out = [];
-  for (let i2 = 0; i2 < argv.length; i2++) {
-    const word = argv[i2];
-    const eq = word.indexOf("=");
-    const name = eq > 0 ? word.slice(0, eq) : word;
-    if (ENDPOINT_FLAGS2.has(name)) {
-      if (eq < 0 && i2 + 1 < argv.length && !argv[i2 + 1].startsWith("--")) i2++;
-      continue;
-    }
-    out.push(word);
-  }
-  return [...out, "--host", host, "--port", String(port)];
+  return [...withoutFlags(argv, ENDPOINT_FLAGS2), "--host", host, "--port", String(port)];
 }
 function flagValue(argv, flag) {
   for (let i2 = 0; i2 < argv.length; i2++) {
@@ -41677,6 +41666,8 @@ function parseOutputs(clientText, resultJson, kind) {
     }
   }
   const parsed = parseBenchmarkOutput(clientText, kind ? { kind } : {});
+  const used = parsed.used !== void 0 ? parsed.blocks[parsed.used] : void 0;
+  if (used && !used.complete) return { metrics: {}, source: "none", truncated: `the only result block (client.log lines ${used.startLine}\u2013${used.endLine}) is cut off` };
   if (Object.keys(parsed.metrics).length > 0) return { ...parsed.kind ? { kind: parsed.kind } : {}, metrics: parsed.metrics, source: "log" };
   return { metrics: {}, source: "none" };
 }
@@ -41810,7 +41801,7 @@ ${v.evidence}` : why;
     const primary = kind ? primaryMetricFor(kind, parsed.metrics).name : void 0;
     const sanity = checkMetricsSanity(parsed.metrics, primary);
     if (!sanity.ok) {
-      const evidence = parsed.source === "none" ? "the benchmark exited 0 and printed no result block" : sanity.problems.join("; ");
+      const evidence = parsed.truncated ?? (parsed.source === "none" ? "the benchmark exited 0 and printed no result block" : sanity.problems.join("; "));
       return fail({ category: "NO_METRICS", evidence }, { ...withKind, classifiedAfterS: (Date.now() - run.endedAt) / 1e3, exitCode: 0 });
     }
     const warnings = incompleteRun(parsed.metrics, resultJson);
