@@ -39,7 +39,7 @@ import {
   renderMarkdown,
   runSample,
   runSweep
-} from "./chunks/chunk-QNPLGWMD.js";
+} from "./chunks/chunk-TIPZQNUP.js";
 import "./chunks/chunk-PTJ7H6CC.js";
 
 // node_modules/commander/lib/error.js
@@ -3620,11 +3620,11 @@ async function createDemoRepo(root) {
   const speedPath = join(dir, DEMO_SPEED_FILE);
   const original = await readFile(speedPath, "utf8");
   await writeFile(speedPath, withDelay(original, DEMO_DELAYS.parent));
-  const parent = await commitAll(dir, "demo engine: OpenAI-compatible streaming server");
+  const parent = await commitAll(dir, "demo engine: OpenAI-compatible streaming server", "2026-01-05T10:00:00Z");
   await writeFile(speedPath, withDelay(original, DEMO_DELAYS.agent));
   const agentPatch = await git(dir, ["diff", "--no-color", "--no-ext-diff", "HEAD", "--", DEMO_SPEED_FILE]);
   await writeFile(speedPath, withDelay(original, DEMO_DELAYS.human));
-  const human = await commitAll(dir, "[Perf] Halve the per-token decode delay (#1)");
+  const human = await commitAll(dir, "[Perf] Halve the per-token decode delay (#1)", "2026-01-06T10:00:00Z");
   const patchDir = join(resolve(root), "patches");
   await mkdir(patchDir, { recursive: true });
   const taskId = human.slice(0, 8);
@@ -3667,7 +3667,7 @@ async function runDemo(opts = {}, deps = {}) {
     const notes = refused.map((t) => `preflight refused the demo task ${t.id} (${t.category}: ${t.reason ?? ""}); the demo ran it anyway`);
     for (const n of notes) log2(`warning: ${n}`);
     const tasks = dataset.tasks;
-    const cacheDir = join2(root, "cache");
+    const cacheDir = opts.cacheDir ? resolve2(opts.cacheDir) : join2(root, "cache");
     const images = deps.images ? deps.images(demo.dir, cacheDir, log2) : createArtifactResolver({ repoDir: demo.dir, cacheDir, log: log2 });
     const records = await runSweep(
       tasks,
@@ -3717,13 +3717,15 @@ async function runDemo2(options) {
     repeats: options.repeats ?? 5,
     warmup: options.warmup ?? false,
     keep: options.keep ?? false,
+    ...options.cacheDir ? { cacheDir: options.cacheDir } : {},
     log
   });
   log(`results and logs: ${run.resultsDir}`);
-  return { value: run.report, text: renderDemoText(run), summary: run.markdown, outputs: { results: run.resultsDir } };
+  log(`image builds: ${run.images.builds}`);
+  return { value: run.report, text: renderDemoText(run), summary: run.markdown, outputs: { results: run.resultsDir, builds: String(run.images.builds) } };
 }
 function registerDemo(program2) {
-  program2.command("demo").description("the whole flow on the bundled demo engine (CPU, Docker): plan, three variants with repeats, report").option("--results <dir>", "where records and logs go (default: a temporary folder, kept)").option("--repeats <n>", "samples per variant (5: enough for a rank test at p < 0.05)", (v) => Number(v), 5).option("--warmup", "one uncounted warm-up sample per variant").option("--keep", "keep the demo engine repository and image cache").option("--json", "print the report as one JSON document").action(async (opts) => {
+  program2.command("demo").description("the whole flow on the bundled demo engine (CPU, Docker): plan, three variants with repeats, report").option("--results <dir>", "where records and logs go (default: a temporary folder, kept)").option("--repeats <n>", "samples per variant (5: enough for a rank test at p < 0.05)", (v) => Number(v), 5).option("--warmup", "one uncounted warm-up sample per variant").option("--keep", "keep the demo engine repository and image cache").option("--cache-dir <dir>", "a persistent artifact cache: a rerun with it builds nothing").option("--json", "print the report as one JSON document").action(async (opts) => {
     const result = await runDemo2(opts);
     emit({ json: !!opts.json, value: result.value, text: () => result.text });
   });

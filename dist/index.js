@@ -30,7 +30,7 @@ import {
   runRun,
   secretValues,
   selectTasks
-} from "./chunks/chunk-QNPLGWMD.js";
+} from "./chunks/chunk-TIPZQNUP.js";
 import {
   error,
   getInput,

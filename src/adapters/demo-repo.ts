@@ -72,13 +72,14 @@ export async function createDemoRepo(root: string): Promise<DemoRepo> {
   const speedPath = join(dir, DEMO_SPEED_FILE);
   const original = await readFile(speedPath, 'utf8');
   await writeFile(speedPath, withDelay(original, DEMO_DELAYS.parent));
-  const parent = await commitAll(dir, 'demo engine: OpenAI-compatible streaming server');
+  // Fixed dates: every demo repository has the same commits, so a warm artifact cache serves a rerun.
+  const parent = await commitAll(dir, 'demo engine: OpenAI-compatible streaming server', '2026-01-05T10:00:00Z');
 
   // The agent's attempt: a diff against the parent, never committed.
   await writeFile(speedPath, withDelay(original, DEMO_DELAYS.agent));
   const agentPatch = await git(dir, ['diff', '--no-color', '--no-ext-diff', 'HEAD', '--', DEMO_SPEED_FILE]);
   await writeFile(speedPath, withDelay(original, DEMO_DELAYS.human));
-  const human = await commitAll(dir, '[Perf] Halve the per-token decode delay (#1)');
+  const human = await commitAll(dir, '[Perf] Halve the per-token decode delay (#1)', '2026-01-06T10:00:00Z');
 
   const patchDir = join(resolve(root), 'patches');
   await mkdir(patchDir, { recursive: true });

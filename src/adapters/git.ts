@@ -1,8 +1,8 @@
 /** Git edge: real git, argv only. Functions here are shared by the run engine and the artifacts. */
 import { execa } from 'execa';
 
-export async function git(cwd: string, args: string[], input?: string): Promise<string> {
-  const r = await execa('git', args, { cwd, ...(input === undefined ? {} : { input }), stripFinalNewline: false });
+export async function git(cwd: string, args: string[], input?: string, env?: Record<string, string>): Promise<string> {
+  const r = await execa('git', args, { cwd, ...(input === undefined ? {} : { input }), ...(env ? { env } : {}), stripFinalNewline: false });
   return r.stdout;
 }
 
@@ -18,9 +18,10 @@ export async function initRepo(dir: string): Promise<void> {
   await git(dir, ['config', 'commit.gpgsign', 'false']);
 }
 
-export async function commitAll(dir: string, message: string): Promise<string> {
+/** `date` (ISO 8601) fixes author and committer dates: the same tree and message give the same commit. */
+export async function commitAll(dir: string, message: string, date?: string): Promise<string> {
   await git(dir, ['add', '-A']);
-  await git(dir, ['commit', '-q', '-m', message]);
+  await git(dir, ['commit', '-q', '-m', message], undefined, date ? { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date } : undefined);
   return (await git(dir, ['rev-parse', 'HEAD'])).trim();
 }
 

@@ -9,6 +9,7 @@ export interface DemoOptions {
   repeats?: number;
   warmup?: boolean;
   keep?: boolean;
+  cacheDir?: string;
 }
 
 export function renderDemoText(run: DemoRun): string {
@@ -33,10 +34,12 @@ export async function runDemo(options: DemoOptions): Promise<CommandResult<Repor
     repeats: options.repeats ?? 5,
     warmup: options.warmup ?? false,
     keep: options.keep ?? false,
+    ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
     log,
   });
   log(`results and logs: ${run.resultsDir}`);
-  return { value: run.report, text: renderDemoText(run), summary: run.markdown, outputs: { results: run.resultsDir } };
+  log(`image builds: ${run.images.builds}`);
+  return { value: run.report, text: renderDemoText(run), summary: run.markdown, outputs: { results: run.resultsDir, builds: String(run.images.builds) } };
 }
 
 export function registerDemo(program: Command): void {
@@ -47,6 +50,7 @@ export function registerDemo(program: Command): void {
     .option('--repeats <n>', 'samples per variant (5: enough for a rank test at p < 0.05)', (v) => Number(v), 5)
     .option('--warmup', 'one uncounted warm-up sample per variant')
     .option('--keep', 'keep the demo engine repository and image cache')
+    .option('--cache-dir <dir>', 'a persistent artifact cache: a rerun with it builds nothing')
     .option('--json', 'print the report as one JSON document')
     .action(async (opts: DemoOptions & { json?: boolean }) => {
       const result = await runDemo(opts);

@@ -26,6 +26,8 @@ export interface DemoOptions {
   warmup?: boolean;
   /** Keep the demo's engine repository and image cache (default: removed, results stay). */
   keep?: boolean;
+  /** A persistent artifact cache (kept): a rerun with the same cache builds nothing. */
+  cacheDir?: string;
   log?: (line: string) => void;
   signal?: AbortSignal;
 }
@@ -70,7 +72,7 @@ export async function runDemo(opts: DemoOptions = {}, deps: DemoDeps = {}): Prom
     for (const n of notes) log(`warning: ${n}`);
     const tasks = dataset.tasks;
 
-    const cacheDir = join(root, 'cache');
+    const cacheDir = opts.cacheDir ? resolve(opts.cacheDir) : join(root, 'cache');
     const images = deps.images ? deps.images(demo.dir, cacheDir, log) : createArtifactResolver({ repoDir: demo.dir, cacheDir, log });
     const records = await runSweep(
       tasks,

@@ -45,8 +45,9 @@ afterAll(async () => {
 describe('benchsweep demo (Docker, CPU)', () => {
   it('runs three variants with repeats and reports the human commit faster than its parent', async () => {
     const results = join(work, 'demo-results');
-    const r = await cli(['demo', '--json', '--results', results, '--repeats', String(REPEATS)]);
+    const r = await cli(['demo', '--json', '--results', results, '--repeats', String(REPEATS), '--cache-dir', join(work, 'cache')]);
     expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/image builds: [1-9]/);
     const report = JSON.parse(r.stdout);
     expect(report.counts).toMatchObject({ tasks: 1, evaluable: 1, not_evaluable: 0 });
     const t = report.tasks[0];
@@ -85,10 +86,14 @@ describe('benchsweep demo (Docker, CPU)', () => {
     expect(r.stderr).toContain(`results and logs: ${results}`);
   }, 240_000);
 
-  it('the human-readable demo prints the three-way table', async () => {
+  it('a rerun with the warm cache builds nothing, and prints the three-way table', async () => {
     const results = join(work, 'demo-text');
-    const r = await cli(['demo', '--results', results, '--repeats', '1']);
+    const r = await cli(['demo', '--results', results, '--repeats', '1', '--cache-dir', join(work, 'cache')]);
     expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toContain('image builds: 0');
+    expect(r.stdout).toContain('0 image build(s)');
+    const records = await recordsIn(results);
+    expect(records.map((x) => x.artifact?.source)).toEqual(['cache', 'cache', 'cache']);
     expect(r.stdout).toMatch(/\| Task .*\| Baseline .*\| Human .*\| Agent/);
     expect(r.stdout).toContain(`Records: 3 (3 success) in ${results}`);
   }, 240_000);

@@ -38903,8 +38903,8 @@ var {
 } = getIpcExport();
 
 // src/adapters/git.ts
-async function git(cwd, args, input2) {
-  const r = await execa("git", args, { cwd, ...input2 === void 0 ? {} : { input: input2 }, stripFinalNewline: false });
+async function git(cwd, args, input2, env) {
+  const r = await execa("git", args, { cwd, ...input2 === void 0 ? {} : { input: input2 }, ...env ? { env } : {}, stripFinalNewline: false });
   return r.stdout;
 }
 async function tryGit(cwd, args, input2) {
@@ -38917,9 +38917,9 @@ async function initRepo(dir) {
   await git(dir, ["config", "user.name", "benchsweep"]);
   await git(dir, ["config", "commit.gpgsign", "false"]);
 }
-async function commitAll(dir, message) {
+async function commitAll(dir, message, date5) {
   await git(dir, ["add", "-A"]);
-  await git(dir, ["commit", "-q", "-m", message]);
+  await git(dir, ["commit", "-q", "-m", message], void 0, date5 ? { GIT_AUTHOR_DATE: date5, GIT_COMMITTER_DATE: date5 } : void 0);
   return (await git(dir, ["rev-parse", "HEAD"])).trim();
 }
 async function resolveCommit(dir, rev) {
