@@ -30,7 +30,7 @@ import {
   runRun,
   secretValues,
   selectTasks
-} from "./chunks/chunk-TIPZQNUP.js";
+} from "./chunks/chunk-4TOYVJ3P.js";
 import {
   error,
   getInput,

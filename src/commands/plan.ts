@@ -9,7 +9,7 @@ import { renderPlanMarkdown, renderPlanText } from '../core/plan-markdown.js';
 import { parsePool } from '../core/pool.js';
 import type { CommandResult } from './command-result.js';
 import { ArtifactIndex } from '../core/artifacts.js';
-import { diffNameStatus } from '../adapters/git.js';
+import { diffNameStatus, listFiles } from '../adapters/git.js';
 import type { Task } from '../core/task.js';
 import { pathsInPatch } from '../core/patch-paths.js';
 import { readFile } from 'node:fs/promises';
@@ -28,6 +28,19 @@ export interface PlanOptions {
   overrides?: string;
   /** A checkout of the engine repository: changed files come from `git diff parent..commit`. */
   repo?: string;
+}
+
+/** With a checkout, "is this file at the task's commit?" is answered from each commit's tree. */
+async function filesAtCommits(repo: string, tasks: Task[]): Promise<(task: Task, path: string) => boolean> {
+  const trees = new Map<string, Set<string>>();
+  for (const t of tasks) {
+    try {
+      trees.set(t.id, await listFiles(repo, t.commit));
+    } catch (e) {
+      log(`warning: ${t.id}: commit ${t.commit.slice(0, 12)} is not in ${repo} (${(e as Error).message.split('\n')[0]}); its files are not checked`);
+    }
+  }
+  return (task, path) => trees.get(task.id)?.has(path.replace(/^\.\//, '')) ?? true;
 }
 
 async function loadArtifactsContext(file: string, tasks: Task[], repo: string | undefined, datasetDir: string) {
@@ -86,7 +99,9 @@ export async function runPlan(options: PlanOptions): Promise<CommandResult<Plan>
     throw new UserError(`--max-gpus: expected a positive integer, got ${options.maxGpus}`);
   }
   const artifacts = options.artifacts ? await loadArtifactsContext(options.artifacts, tasks, options.repo, dirname(options.dataset)) : undefined;
+  const scriptExists = options.repo ? await filesAtCommits(options.repo, tasks) : undefined;
   const plan = planSweep(tasks, config, {
+    ...(scriptExists ? { scriptExists } : {}),
     ...(artifacts ? { artifacts } : {}),
     ...(options.maxGpus !== undefined ? { maxGpus: options.maxGpus } : {}),
     errors: dataset.errors,
@@ -116,7 +131,7 @@ export function registerPlan(program: Command): void {
     .option('--artifacts <index>', 'JSON index of existing images and wheels')
     .option('--config <file>', 'sweep config (YAML or JSON)')
     .option('--overrides <file>', 'JSONL rows { id, perf_command, ... } replacing dataset fields')
-    .option('--repo <dir>', 'a checkout of the engine: changed files from git diff instead of files_changed')
+    .option('--repo <dir>', 'a checkout of the engine: scripts checked at each commit, changed files from git diff')
     .option('--pool <spec>', 'what-if runner pool, e.g. 8xH100:1,2xH100:4,1xH100:8')
     .option('--markdown', 'print the job-summary markdown')
     .option('--json', 'print one JSON document')

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, runCli } from '../helpers/cli.js';
+import { commitAll, initRepo } from '../../src/adapters/git.js';
+import { mkdir } from 'node:fs/promises';
 
 const DATASET = `${ROOT}examples/datasets/isobench-vllm.jsonl`;
 
@@ -59,5 +61,30 @@ describe('benchsweep plan (CLI)', () => {
     }
     const bad = await runCli(['plan', '--dataset', DATASET, '--artifacts', join(dir, 'nope.json')]);
     expect(bad.exitCode).toBe(2);
+  });
+
+  it('with a checkout, a script missing at the task commit is INVALID_COMMAND and a present one runs', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'plan-cli-repo-'));
+    const repo = join(dir, 'engine');
+    await mkdir(join(repo, 'benchmarks'), { recursive: true });
+    await initRepo(repo);
+    await writeFile(join(repo, 'benchmarks', 'benchmark_serving.py'), 'print("serving")\n');
+    const parent = await commitAll(repo, 'parent');
+    await writeFile(join(repo, 'engine.py'), 'FAST = True\n');
+    const commit = await commitAll(repo, 'human');
+    const cmd = (script: string) => `python ${script} --model facebook/opt-125m --dataset-name random --num-prompts 10`;
+    const rows = [
+      { id: 'present', commit_hash: commit, parent_commit: parent, repo: 'demo/engine', perf_command: cmd('benchmarks/benchmark_serving.py') },
+      { id: 'missing', commit_hash: commit, parent_commit: parent, repo: 'demo/engine', perf_command: cmd('benchmarks/benchmark_latency.py') },
+    ];
+    await writeFile(join(dir, 'rows.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n'));
+    const withRepo = JSON.parse((await runCli(['plan', '--dataset', join(dir, 'rows.jsonl'), '--repo', repo, '--json'])).stdout);
+    const byId = Object.fromEntries(withRepo.tasks.map((t: { id: string }) => [t.id, t]));
+    expect(byId.present).toMatchObject({ runnable: true });
+    expect(byId.missing).toMatchObject({ runnable: false, category: 'INVALID_COMMAND' });
+    expect(byId.missing.reason).toContain(`the script benchmarks/benchmark_latency.py does not exist at commit ${commit.slice(0, 12)}`);
+    // Without a checkout the same row cannot be checked, and runs.
+    const without = JSON.parse((await runCli(['plan', '--dataset', join(dir, 'rows.jsonl'), '--json'])).stdout);
+    expect(without.tasks.find((t: { id: string }) => t.id === 'missing').runnable).toBe(true);
   });
 });

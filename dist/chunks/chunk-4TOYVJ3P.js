@@ -38939,6 +38939,9 @@ async function showFile(dir, rev, path10) {
   const r = await tryGit(dir, ["show", `${rev}:${path10}`]);
   return r.ok ? r.stdout : null;
 }
+async function listFiles(dir, rev) {
+  return new Set((await git(dir, ["ls-tree", "-r", "--name-only", "-z", rev])).split("\0").filter(Boolean));
+}
 
 // src/core/patch-paths.ts
 function pathsInPatch(patch) {
@@ -38958,6 +38961,17 @@ function pathsInPatch(patch) {
 // src/commands/plan.ts
 import { readFile as readFile2 } from "node:fs/promises";
 import { dirname as dirname2, resolve } from "node:path";
+async function filesAtCommits(repo, tasks) {
+  const trees = /* @__PURE__ */ new Map();
+  for (const t of tasks) {
+    try {
+      trees.set(t.id, await listFiles(repo, t.commit));
+    } catch (e) {
+      log(`warning: ${t.id}: commit ${t.commit.slice(0, 12)} is not in ${repo} (${e.message.split("\n")[0]}); its files are not checked`);
+    }
+  }
+  return (task, path10) => trees.get(task.id)?.has(path10.replace(/^\.\//, "")) ?? true;
+}
 async function loadArtifactsContext(file2, tasks, repo, datasetDir) {
   let raw;
   try {
@@ -39012,7 +39026,9 @@ async function runPlan(options) {
     throw new UserError(`--max-gpus: expected a positive integer, got ${options.maxGpus}`);
   }
   const artifacts = options.artifacts ? await loadArtifactsContext(options.artifacts, tasks, options.repo, dirname2(options.dataset)) : void 0;
+  const scriptExists = options.repo ? await filesAtCommits(options.repo, tasks) : void 0;
   const plan = planSweep(tasks, config2, {
+    ...scriptExists ? { scriptExists } : {},
     ...artifacts ? { artifacts } : {},
     ...options.maxGpus !== void 0 ? { maxGpus: options.maxGpus } : {},
     errors: dataset.errors,
@@ -39031,7 +39047,7 @@ async function runPlan(options) {
 }
 var list = (v) => v.split(",").map((s) => s.trim()).filter(Boolean);
 function registerPlan(program) {
-  program.command("plan").description("static preflight of every task, the job matrix, artifact sources and the estimate").requiredOption("--dataset <file>", "dataset: JSONL, JSON array or CSV with ISO-Bench fields").option("--only <ids>", "comma-separated task ids or commit prefixes", list).option("--max-gpus <n>", "GPUs of the largest runner", (v) => Number(v)).option("--artifacts <index>", "JSON index of existing images and wheels").option("--config <file>", "sweep config (YAML or JSON)").option("--overrides <file>", "JSONL rows { id, perf_command, ... } replacing dataset fields").option("--repo <dir>", "a checkout of the engine: changed files from git diff instead of files_changed").option("--pool <spec>", "what-if runner pool, e.g. 8xH100:1,2xH100:4,1xH100:8").option("--markdown", "print the job-summary markdown").option("--json", "print one JSON document").action(async (opts) => {
+  program.command("plan").description("static preflight of every task, the job matrix, artifact sources and the estimate").requiredOption("--dataset <file>", "dataset: JSONL, JSON array or CSV with ISO-Bench fields").option("--only <ids>", "comma-separated task ids or commit prefixes", list).option("--max-gpus <n>", "GPUs of the largest runner", (v) => Number(v)).option("--artifacts <index>", "JSON index of existing images and wheels").option("--config <file>", "sweep config (YAML or JSON)").option("--overrides <file>", "JSONL rows { id, perf_command, ... } replacing dataset fields").option("--repo <dir>", "a checkout of the engine: scripts checked at each commit, changed files from git diff").option("--pool <spec>", "what-if runner pool, e.g. 8xH100:1,2xH100:4,1xH100:8").option("--markdown", "print the job-summary markdown").option("--json", "print one JSON document").action(async (opts) => {
     const result = await runPlan(opts);
     for (const e of result.value.errors) log(`warning: ${formatDatasetError(e)}`);
     if (result.value.unknown_ids.length > 0) log(`warning: unknown task ids: ${result.value.unknown_ids.join(", ")}`);
