@@ -28,9 +28,8 @@ import {
   runPlan,
   runReport,
   runRun,
-  secretValues,
-  selectTasks
-} from "./chunks/chunk-4TOYVJ3P.js";
+  secretValues
+} from "./chunks/chunk-LJ2K7II6.js";
 import {
   error,
   getInput,
@@ -2290,10 +2289,6 @@ function reportOptions(inputs) {
     ...opt("format", inputs.format),
     ...opt("out", inputs.out)
   };
-}
-var DEMO_ENGINE_REPO = "benchsweep/demo-engine";
-function engineForRepos(repos) {
-  return repos.length > 0 && repos.every((r) => r === DEMO_ENGINE_REPO) ? "demo" : "vllm";
 }
 
 // src/core/pr-gate.ts
@@ -7077,10 +7072,6 @@ async function readEventPayload(env) {
     return {};
   }
 }
-async function selectedRepos(dataset, only) {
-  const { tasks } = selectTasks((await loadDataset(dataset)).tasks, only);
-  return tasks.map((t) => t.repo);
-}
 function gateOutputs(d) {
   return {
     allowed: String(d.allowed),
@@ -7213,9 +7204,7 @@ async function runAction(env = process.env) {
         result = await runPlanCommand(inputs, env);
         break;
       case "build": {
-        const options = buildOptions(inputs, env);
-        options.engine ??= engineForRepos(await selectedRepos(options.dataset, options.only));
-        result = await runBuild(options);
+        result = await runBuild(buildOptions(inputs, env));
         break;
       }
       case "run":

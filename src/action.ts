@@ -10,7 +10,6 @@ import { cp, mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   buildOptions,
-  engineForRepos,
   INPUT_NAMES,
   parseActionInputs,
   planOptions,
@@ -22,7 +21,7 @@ import {
 import { affectedTasks, decidePrGate, parseChangedFiles, type GateDecision } from './core/pr-gate.js';
 import { lastResultsFromRecords, lastResultsFromReport, ReportLike, selectReruns, tasksToCarryForward, type RecordLike } from './core/rerun-select.js';
 import { redact, secretValues } from './core/redact.js';
-import { parseDataset, selectTasks } from './core/dataset.js';
+import { parseDataset } from './core/dataset.js';
 import { loadDataset } from './adapters/dataset-file.js';
 import { createCheckRun, emitAnnotations, upsertStickyComment } from './adapters/github.js';
 import { annotationsFor, checkRunFor, fitSummary } from './core/github-surfaces.js';
@@ -51,11 +50,6 @@ async function readEventPayload(env: Env): Promise<unknown> {
   } catch {
     return {};
   }
-}
-
-async function selectedRepos(dataset: string, only: string[] | undefined): Promise<string[]> {
-  const { tasks } = selectTasks((await loadDataset(dataset)).tasks, only);
-  return tasks.map((t) => t.repo);
 }
 
 function gateOutputs(d: GateDecision): Record<string, string> {
@@ -213,10 +207,7 @@ export async function runAction(env: Env = process.env): Promise<void> {
         result = await runPlanCommand(inputs, env);
         break;
       case 'build': {
-        const options = buildOptions(inputs, env);
-        // Like run, build picks the engine preset from the dataset's repo unless told.
-        options.engine ??= engineForRepos(await selectedRepos(options.dataset, options.only));
-        result = await runBuild(options);
+        result = await runBuild(buildOptions(inputs, env));
         break;
       }
       case 'run':

@@ -17,6 +17,7 @@ import type { Variant } from '../core/schemas.js';
 import type { Task } from '../core/task.js';
 import { createArtifactResolver } from '../run/artifact-resolver.js';
 import type { CommandResult } from './command-result.js';
+import { engineForRepos } from '../core/engine-kind.js';
 
 export interface BuildOptions {
   dataset: string;
@@ -28,7 +29,7 @@ export interface BuildOptions {
   artifacts?: string;
   /** ArtifactConfig as YAML/JSON (toolchain, build limits, engine layout, cache format). */
   artifactConfig?: string;
-  /** Engine preset: the demo engine's layout (default) or vLLM's. */
+  /** Engine preset: vLLM's layout or the demo engine's (default: from the dataset's repo). */
   engine?: 'demo' | 'vllm';
   /** Print the plan only; build nothing. */
   dryRun?: boolean;
@@ -113,7 +114,7 @@ export async function runBuild(options: BuildOptions): Promise<CommandResult<Bui
     if (!parsed.success) throw new UserError(`artifact index ${options.artifacts}: ${issues(parsed.error)}`);
     index = parsed.data;
   }
-  const rawConfig = merge(enginePreset(options.engine), options.artifactConfig ? ((await loadJsonOrYaml(options.artifactConfig, 'artifact config')) as Record<string, unknown>) : {});
+  const rawConfig = merge(enginePreset(options.engine ?? engineForRepos(tasks.map((t) => t.repo))), options.artifactConfig ? ((await loadJsonOrYaml(options.artifactConfig, 'artifact config')) as Record<string, unknown>) : {});
   const parsedConfig = ArtifactConfig.safeParse(rawConfig);
   if (!parsedConfig.success) throw new UserError(`artifact config: ${issues(parsedConfig.error)}`);
   const config = parsedConfig.data;
@@ -195,11 +196,11 @@ export function registerBuild(program: Command): void {
     .requiredOption('--cache-dir <dir>', 'runner-local artifact cache directory')
     .option('--artifacts <index>', 'JSON index of existing images and wheels')
     .option('--artifact-config <file>', 'artifact config (YAML/JSON): toolchain, build limits, engine layout')
-    .option('--engine <name>', 'engine preset: demo | vllm', 'demo')
+    .option('--engine <name>', 'engine preset: demo | vllm (default: from the dataset repo)')
     .option('--dry-run', 'print the artifact plan, build nothing')
     .option('--json', 'print one JSON document on stdout')
-    .action(async (o: { dataset: string; only?: string[]; repo: string; cacheDir: string; artifacts?: string; artifactConfig?: string; engine: string; dryRun?: boolean; json?: boolean }) => {
-      if (o.engine !== 'demo' && o.engine !== 'vllm') throw new UserError(`--engine: expected demo or vllm, got ${o.engine}`);
+    .action(async (o: { dataset: string; only?: string[]; repo: string; cacheDir: string; artifacts?: string; artifactConfig?: string; engine?: string; dryRun?: boolean; json?: boolean }) => {
+      if (o.engine !== undefined && o.engine !== 'demo' && o.engine !== 'vllm') throw new UserError(`--engine: expected demo or vllm, got ${o.engine}`);
       const result = await runBuild({
         dataset: o.dataset,
         repo: o.repo,

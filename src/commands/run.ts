@@ -11,6 +11,7 @@ import type { ExecutorKind } from '../run/executor-types.js';
 import { runSample } from '../run/run-sample.js';
 import { runSweep } from '../run/sweep.js';
 import type { CommandResult } from './command-result.js';
+import { engineForRepos } from '../core/engine-kind.js';
 
 export interface RunOptions {
   dataset: string;
@@ -39,7 +40,6 @@ export interface RunValue {
   records: ResultRecord[];
 }
 
-const DEMO_REPO = 'benchsweep/demo-engine';
 
 function positiveInt(name: string, v: number | undefined): void {
   if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new UserError(`${name}: expected a positive integer, got ${v}`);
@@ -70,7 +70,7 @@ export async function runRun(options: RunOptions): Promise<CommandResult<RunValu
   for (const e of dataset.errors) log(`warning: ${formatDatasetError(e)}`);
   const { tasks, unknown } = selectTasks(dataset.tasks, options.only);
   if (unknown.length > 0) log(`warning: unknown task ids: ${unknown.join(', ')}`);
-  const engine = options.engine ?? (tasks.length > 0 && tasks.every((t) => t.repo === DEMO_REPO) ? 'demo' : 'vllm');
+  const engine = options.engine ?? engineForRepos(tasks.map((t) => t.repo));
   const repoDir = resolve(options.repo ?? '.');
   const resultsDir = resolve(options.results);
   const images = createArtifactResolver({

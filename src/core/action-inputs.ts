@@ -231,10 +231,4 @@ export function reportOptions(inputs: ActionInputs): ReportInputOptions {
   };
 }
 
-/** The repository name of the bundled demo engine's dataset rows. */
-export const DEMO_ENGINE_REPO = 'benchsweep/demo-engine';
-
-/** The engine preset when the `engine` input is not given: demo only when every task is the demo's. */
-export function engineForRepos(repos: string[]): 'vllm' | 'demo' {
-  return repos.length > 0 && repos.every((r) => r === DEMO_ENGINE_REPO) ? 'demo' : 'vllm';
-}
+export { DEMO_ENGINE_REPO, engineForRepos } from './engine-kind.js';

@@ -42392,8 +42392,13 @@ async function runSweep(tasks, deps, opts) {
   return all;
 }
 
+// src/core/engine-kind.ts
+var DEMO_ENGINE_REPO = "benchsweep/demo-engine";
+function engineForRepos(repos) {
+  return repos.length > 0 && repos.every((r) => r === DEMO_ENGINE_REPO) ? "demo" : "vllm";
+}
+
 // src/commands/run.ts
-var DEMO_REPO = "benchsweep/demo-engine";
 function positiveInt(name, v) {
   if (v !== void 0 && (!Number.isInteger(v) || v < 1)) throw new UserError(`${name}: expected a positive integer, got ${v}`);
 }
@@ -42422,7 +42427,7 @@ async function runRun(options) {
   for (const e of dataset.errors) log(`warning: ${formatDatasetError(e)}`);
   const { tasks, unknown: unknown2 } = selectTasks(dataset.tasks, options.only);
   if (unknown2.length > 0) log(`warning: unknown task ids: ${unknown2.join(", ")}`);
-  const engine = options.engine ?? (tasks.length > 0 && tasks.every((t) => t.repo === DEMO_REPO) ? "demo" : "vllm");
+  const engine = options.engine ?? engineForRepos(tasks.map((t) => t.repo));
   const repoDir = resolve4(options.repo ?? ".");
   const resultsDir = resolve4(options.results);
   const images = createArtifactResolver({
@@ -42523,7 +42528,7 @@ async function runBuild(options) {
     if (!parsed.success) throw new UserError(`artifact index ${options.artifacts}: ${issues(parsed.error)}`);
     index = parsed.data;
   }
-  const rawConfig = merge2(enginePreset(options.engine), options.artifactConfig ? await loadJsonOrYaml(options.artifactConfig, "artifact config") : {});
+  const rawConfig = merge2(enginePreset(options.engine ?? engineForRepos(tasks.map((t) => t.repo))), options.artifactConfig ? await loadJsonOrYaml(options.artifactConfig, "artifact config") : {});
   const parsedConfig = ArtifactConfig.safeParse(rawConfig);
   if (!parsedConfig.success) throw new UserError(`artifact config: ${issues(parsedConfig.error)}`);
   const config2 = parsedConfig.data;
@@ -42596,8 +42601,8 @@ ${text}
   };
 }
 function registerBuild(program) {
-  program.command("build").description("CPU job before the GPU jobs: resolve, derive (overlay) or build every artifact the plan needs, verify and cache it").requiredOption("--dataset <file>", "dataset (JSONL, JSON or CSV with ISO-Bench field names)").option("--only <ids>", "comma-separated task ids or commit prefixes", (v) => v.split(",").map((x) => x.trim()).filter(Boolean)).requiredOption("--repo <dir>", "checkout of the engine repository holding every commit").requiredOption("--cache-dir <dir>", "runner-local artifact cache directory").option("--artifacts <index>", "JSON index of existing images and wheels").option("--artifact-config <file>", "artifact config (YAML/JSON): toolchain, build limits, engine layout").option("--engine <name>", "engine preset: demo | vllm", "demo").option("--dry-run", "print the artifact plan, build nothing").option("--json", "print one JSON document on stdout").action(async (o2) => {
-    if (o2.engine !== "demo" && o2.engine !== "vllm") throw new UserError(`--engine: expected demo or vllm, got ${o2.engine}`);
+  program.command("build").description("CPU job before the GPU jobs: resolve, derive (overlay) or build every artifact the plan needs, verify and cache it").requiredOption("--dataset <file>", "dataset (JSONL, JSON or CSV with ISO-Bench field names)").option("--only <ids>", "comma-separated task ids or commit prefixes", (v) => v.split(",").map((x) => x.trim()).filter(Boolean)).requiredOption("--repo <dir>", "checkout of the engine repository holding every commit").requiredOption("--cache-dir <dir>", "runner-local artifact cache directory").option("--artifacts <index>", "JSON index of existing images and wheels").option("--artifact-config <file>", "artifact config (YAML/JSON): toolchain, build limits, engine layout").option("--engine <name>", "engine preset: demo | vllm (default: from the dataset repo)").option("--dry-run", "print the artifact plan, build nothing").option("--json", "print one JSON document on stdout").action(async (o2) => {
+    if (o2.engine !== void 0 && o2.engine !== "demo" && o2.engine !== "vllm") throw new UserError(`--engine: expected demo or vllm, got ${o2.engine}`);
     const result = await runBuild({
       dataset: o2.dataset,
       repo: o2.repo,
@@ -43854,7 +43859,6 @@ export {
   external_exports,
   defaultConfig,
   parseDataset,
-  selectTasks,
   loadDataset,
   CATEGORIES,
   VARIANTS,
