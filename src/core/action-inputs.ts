@@ -4,7 +4,11 @@
  * and mapped to each command's options. Pure: the entry (src/action.ts) hands in `process.env`.
  */
 import { z } from 'zod';
-import { VARIANTS, type Variant } from './schemas.js';
+import type { PlanOptions } from '../commands/plan.js';
+import type { BuildOptions } from '../commands/build.js';
+import type { RunOptions } from '../commands/run.js';
+import type { ReportOptions } from '../commands/report.js';
+import { VARIANTS } from './schemas.js';
 
 export const COMMANDS = ['plan', 'build', 'run', 'report'] as const;
 export type ActionCommand = (typeof COMMANDS)[number];
@@ -143,41 +147,12 @@ function opt<K extends string, V>(key: K, value: V | undefined): Partial<Record<
   return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }
 
-export interface PlanInputOptions {
-  dataset: string;
-  only?: string[];
-  maxGpus?: number;
-  artifacts?: string;
-  config?: string;
-  pool?: string;
-}
-export interface BuildInputOptions {
-  dataset: string;
-  only?: string[];
-  repo: string;
-  cacheDir: string;
-  artifacts?: string;
-  artifactConfig?: string;
-  engine?: 'vllm' | 'demo';
-}
-export interface RunInputOptions {
-  dataset: string;
-  only?: string[];
-  results: string;
-  repo?: string;
-  executor: 'docker' | 'host';
-  repeats?: number;
-  warmup?: boolean;
-  variants?: Variant[];
-  cache: string;
-  engine?: 'vllm' | 'demo';
-}
-export interface ReportInputOptions {
-  results: string;
-  format?: 'md' | 'json' | 'html';
-  /** A directory: the report writes report.json, report.md and report.html there. */
-  out?: string;
-}
+// The action maps its inputs onto the same option types the CLI commands take (types only: no runtime import).
+export type PlanInputOptions = Pick<PlanOptions, 'dataset' | 'only' | 'maxGpus' | 'artifacts' | 'config' | 'pool'>;
+export type BuildInputOptions = Pick<BuildOptions, 'dataset' | 'only' | 'repo' | 'cacheDir' | 'artifacts' | 'artifactConfig' | 'engine'>;
+export type RunInputOptions = Pick<RunOptions, 'dataset' | 'only' | 'results' | 'repo' | 'repeats' | 'warmup' | 'variants' | 'engine'> &
+  Required<Pick<RunOptions, 'executor' | 'cache'>>;
+export type ReportInputOptions = Pick<ReportOptions, 'results' | 'format' | 'out'>;
 
 export function planOptions(inputs: ActionInputs): PlanInputOptions {
   return {
