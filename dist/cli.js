@@ -39,7 +39,7 @@ import {
   renderMarkdown,
   runSample,
   runSweep
-} from "./chunks/chunk-LJ2K7II6.js";
+} from "./chunks/chunk-ULGALLB6.js";
 import "./chunks/chunk-PTJ7H6CC.js";
 
 // node_modules/commander/lib/error.js

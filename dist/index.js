@@ -29,7 +29,7 @@ import {
   runReport,
   runRun,
   secretValues
-} from "./chunks/chunk-LJ2K7II6.js";
+} from "./chunks/chunk-ULGALLB6.js";
 import {
   error,
   getInput,
@@ -2177,7 +2177,8 @@ var INPUT_NAMES = [
   "changed-files",
   "base-dataset",
   "rerun-from",
-  "previous-results"
+  "previous-results",
+  "push"
 ];
 var List = external_exports.string().transform((s) => s.split(/[,\n]/).map((x) => x.trim()).filter(Boolean));
 var PositiveInt = external_exports.string().regex(/^\d+$/, "expected a positive integer").transform(Number).pipe(external_exports.number().int().positive());
@@ -2221,7 +2222,9 @@ var ActionInputs = external_exports.object({
   "changed-files": external_exports.string().optional(),
   "base-dataset": external_exports.string().optional(),
   "rerun-from": external_exports.string().optional(),
-  "previous-results": external_exports.string().optional()
+  "previous-results": external_exports.string().optional(),
+  /** build: docker push every resolved image to its registry template (artifact-config `registry`). */
+  push: Bool.optional()
 });
 var ActionInputError = class extends Error {
   name = "ActionInputError";
@@ -2266,7 +2269,8 @@ function buildOptions(inputs, env) {
     cacheDir: inputs["cache-dir"] ?? defaultCacheDir(env),
     ...opt("artifacts", inputs.artifacts),
     ...opt("artifactConfig", inputs["artifact-config"]),
-    ...opt("engine", inputs.engine)
+    ...opt("engine", inputs.engine),
+    ...opt("push", inputs.push)
   };
 }
 function runOptions(inputs, env) {
@@ -2280,7 +2284,9 @@ function runOptions(inputs, env) {
     ...opt("warmup", inputs.warmup),
     ...opt("variants", inputs.variants),
     cache: inputs["cache-dir"] ?? defaultCacheDir(env),
-    ...opt("engine", inputs.engine)
+    ...opt("engine", inputs.engine),
+    ...opt("artifactConfig", inputs["artifact-config"]),
+    ...opt("artifacts", inputs.artifacts)
   };
 }
 function reportOptions(inputs) {

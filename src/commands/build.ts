@@ -1,16 +1,16 @@
 /**
  * `benchsweep build`: the CPU job that runs before the GPU jobs (`needs:`). For every selected
  * task it resolves the baseline, human and agent artifacts in the plan's order (cache, index,
- * overlay, build), verifies them and leaves them in the cache, so GPU runners never compile.
+ * overlay, build), verifies them and leaves them in the cache, so GPU runners never compile. With
+ * --push it also pushes each one to its registry template, so GPU runners on other machines pull it.
  */
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { emit, log, UserError } from '../cli-output.js';
 import { loadDataset } from '../adapters/dataset-file.js';
 import { readText } from '../adapters/files.js';
-import { ArtifactConfig, ArtifactIndex, artifactsJson, planArtifactsForTasks, summarizeArtifacts, type ArtifactSummary } from '../core/artifacts.js';
+import { artifactsJson, planArtifactsForTasks, summarizeArtifacts, type ArtifactSummary } from '../core/artifacts.js';
 import { formatDatasetError, selectTasks } from '../core/dataset.js';
 import { pathsInPatch } from '../core/patch-paths.js';
 import type { Variant } from '../core/schemas.js';
@@ -18,6 +18,10 @@ import type { Task } from '../core/task.js';
 import { createArtifactResolver } from '../run/artifact-resolver.js';
 import type { CommandResult } from './command-result.js';
 import { engineForRepos } from '../core/engine-kind.js';
+import { loadArtifactConfig, loadArtifactIndex } from '../adapters/artifact-config-file.js';
+import { sha256Hex } from '../core/artifact-keys.js';
+import { resolveCommit } from '../adapters/git.js';
+import { pushImage, pushTarget } from '../adapters/registry-push.js';
 
 export interface BuildOptions {
   dataset: string;
@@ -33,6 +37,16 @@ export interface BuildOptions {
   engine?: 'demo' | 'vllm';
   /** Print the plan only; build nothing. */
   dryRun?: boolean;
+  /**
+   * Tag every variant that resolved with its registry template (artifact config `registry`:
+   * `imageTemplates[0]` by commit, `agentTemplate` by commit + patch) and `docker push` it, so GPU
+   * runners pull it through the same templates. Never pushes a failed resolution.
+   */
+  push?: boolean;
+  /** Repository part of the resolver's local tags (tests isolate theirs; default benchsweep/artifact). */
+  imageRepository?: string;
+  /** First delay between push attempts (ms; default 5000). */
+  pushRetryDelayMs?: number;
 }
 
 export interface BuiltVariant {
@@ -45,6 +59,11 @@ export interface BuiltVariant {
   reason?: string;
   evidence?: string;
   log?: string;
+  /** --push: the registry reference this variant's image was pushed to (or already was there). */
+  pushed?: string;
+  /** --push: why pushing failed (the image itself resolved; the step fails). */
+  push_error?: string;
+  push_seconds?: number;
 }
 
 export interface BuildReport {
@@ -53,43 +72,13 @@ export interface BuildReport {
   builds: number;
   overlays: number;
   failed: number;
+  /** --push: images pushed (or found already there) and pushes that failed. */
+  pushed: number;
+  push_failed: number;
   dry_run: boolean;
 }
 
-/** The preset a `--engine` name stands for (a config file overrides it field by field). */
-export function enginePreset(engine: 'demo' | 'vllm' | undefined): Record<string, unknown> {
-  if (engine === 'vllm') {
-    return {
-      engine: { packageDir: 'vllm', commitRecord: 'vllm-version-file', extraDirs: [] },
-      // vLLM's runtime image differs per commit range: keep self-contained tarballs.
-      cache: { format: 'image' },
-      build: { builderImage: 'nvidia/cuda:12.4.1-devel-ubuntu22.04' },
-    };
-  }
-  return { engine: { packageDir: 'demo_engine', installedPath: '/opt/engine/site/demo_engine', extraDirs: [{ repoDir: 'benchmarks', installedPath: '/opt/engine/benchmarks' }] } };
-}
-
-function merge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...a };
-  for (const [k, v] of Object.entries(b)) {
-    const prev = out[k];
-    out[k] = v && typeof v === 'object' && !Array.isArray(v) && prev && typeof prev === 'object' && !Array.isArray(prev) ? merge(prev as Record<string, unknown>, v as Record<string, unknown>) : v;
-  }
-  return out;
-}
-
-async function loadJsonOrYaml(file: string, what: string): Promise<unknown> {
-  const text = await readText(file, what);
-  try {
-    return parseYaml(text) ?? {};
-  } catch (e) {
-    throw new UserError(`${what} ${file}: not valid YAML/JSON (${(e as Error).message})`);
-  }
-}
-
-function issues(e: { issues: Array<{ path: PropertyKey[]; message: string }> }): string {
-  return e.issues.map((i) => `field ${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; ');
-}
+export { enginePreset } from '../adapters/artifact-config-file.js';
 
 async function agentPatch(task: Task, datasetFile: string): Promise<string | undefined> {
   if (task.hasAgentPatch === false || !task.patchPath) return undefined;
@@ -108,16 +97,8 @@ export async function runBuild(options: BuildOptions): Promise<CommandResult<Bui
   if (unknown.length) throw new UserError(`--only: no task matches ${unknown.join(', ')}`);
   if (!options.dryRun && !existsSync(options.repo)) throw new UserError(`--repo ${options.repo}: not found`);
 
-  let index = ArtifactIndex.parse({});
-  if (options.artifacts) {
-    const parsed = ArtifactIndex.safeParse(await loadJsonOrYaml(options.artifacts, 'artifact index'));
-    if (!parsed.success) throw new UserError(`artifact index ${options.artifacts}: ${issues(parsed.error)}`);
-    index = parsed.data;
-  }
-  const rawConfig = merge(enginePreset(options.engine ?? engineForRepos(tasks.map((t) => t.repo))), options.artifactConfig ? ((await loadJsonOrYaml(options.artifactConfig, 'artifact config')) as Record<string, unknown>) : {});
-  const parsedConfig = ArtifactConfig.safeParse(rawConfig);
-  if (!parsedConfig.success) throw new UserError(`artifact config: ${issues(parsedConfig.error)}`);
-  const config = parsedConfig.data;
+  const index = await loadArtifactIndex(options.artifacts);
+  const config = await loadArtifactConfig(options.engine ?? engineForRepos(tasks.map((t) => t.repo)), options.artifactConfig);
 
   const patches = new Map<string, string>();
   for (const t of tasks) {
@@ -130,8 +111,13 @@ export async function runBuild(options: BuildOptions): Promise<CommandResult<Bui
     agentPatchPathsByTask: new Map([...patches].map(([id, p]) => [id, pathsInPatch(p)])),
   });
 
-  const report: BuildReport = { tasks: [], plan_summary: summarizeArtifacts(plans.values()), builds: 0, overlays: 0, failed: 0, dry_run: Boolean(options.dryRun) };
-  const resolver = options.dryRun ? undefined : createArtifactResolver({ repoDir: options.repo, cacheDir: options.cacheDir, index, config, log });
+  if (options.push && config.registry.imageTemplates.length === 0) {
+    throw new UserError('--push: the artifact config has no registry.imageTemplates (e.g. "{registry}/{repo}:{sha}" with registry.registry and registry.repo set)');
+  }
+  const report: BuildReport = { tasks: [], plan_summary: summarizeArtifacts(plans.values()), builds: 0, overlays: 0, failed: 0, pushed: 0, push_failed: 0, dry_run: Boolean(options.dryRun) };
+  const resolver = options.dryRun
+    ? undefined
+    : createArtifactResolver({ repoDir: options.repo, cacheDir: options.cacheDir, index, config, log, ...(options.imageRepository ? { imageRepository: options.imageRepository } : {}) });
   for (const task of tasks) {
     const entry: BuildReport['tasks'][number] = { id: task.id, variants: {}, plan: artifactsJson(plans.get(task.id)!) };
     report.tasks.push(entry);
@@ -150,7 +136,28 @@ export async function runBuild(options: BuildOptions): Promise<CommandResult<Bui
       log(`${task.id} ${w.variant}: resolving ${w.commit.slice(0, 12)}${w.patch ? ' + agent patch' : ''}`);
       const r = await resolver.resolve({ task, variant: w.variant, commit: w.commit, repoDir: options.repo, ...(w.patch ? { patch: w.patch } : {}) });
       if (r.ok) {
-        entry.variants[w.variant] = { ok: true, source: r.artifact.source, ...(r.artifact.from ? { from: r.artifact.from } : {}), image: r.image, seconds: Number(r.seconds.toFixed(2)) };
+        const built: BuiltVariant = { ok: true, source: r.artifact.source, ...(r.artifact.from ? { from: r.artifact.from } : {}), image: r.image, seconds: Number(r.seconds.toFixed(2)) };
+        entry.variants[w.variant] = built;
+        if (options.push) {
+          const commit = await resolveCommit(options.repo, w.commit);
+          const target = pushTarget(config.registry, commit, w.patch ? sha256Hex(w.patch) : undefined)!;
+          if (r.artifact.source === 'registry' && r.artifact.ref === target) {
+            // Pulled from that very reference: it is there already.
+            built.pushed = target;
+            report.pushed += 1;
+          } else {
+            const p = await pushImage({ image: r.image, ref: target, retries: config.registry.pushRetries, ...(options.pushRetryDelayMs !== undefined ? { minTimeoutMs: options.pushRetryDelayMs } : {}), log });
+            built.push_seconds = p.seconds;
+            if (p.ok) {
+              built.pushed = p.ref;
+              report.pushed += 1;
+            } else {
+              built.push_error = p.error;
+              report.push_failed += 1;
+              log(`${task.id} ${w.variant}: push to ${target} FAILED: ${p.error}`);
+            }
+          }
+        }
       } else {
         entry.variants[w.variant] = { ok: false, category: r.category, reason: r.reason, ...(r.evidence ? { evidence: r.evidence } : {}), ...(r.log ? { log: r.log } : {}) };
         // An agent patch that does not apply is the agent's result, not a failed build job.
@@ -166,7 +173,9 @@ export async function runBuild(options: BuildOptions): Promise<CommandResult<Bui
     const parts = (['baseline', 'human', 'agent'] as const).map((v) => {
       const b = t.variants[v];
       if (!b) return `${v}: ${t.plan[v].source}${t.plan[v].from ? ` from ${t.plan[v].from.slice(0, 8)}` : ''} (planned)`;
-      return b.ok ? `${v}: ${b.source}${b.from ? ` from ${b.from.slice(0, 8)}` : ''} ${b.seconds} s` : `${v}: FAILED ${b.category}: ${b.reason}`;
+      if (!b.ok) return `${v}: FAILED ${b.category}: ${b.reason}`;
+      const push = b.pushed ? `, pushed ${b.pushed}` : b.push_error ? `, PUSH FAILED: ${b.push_error.split('\n')[0]}` : '';
+      return `${v}: ${b.source}${b.from ? ` from ${b.from.slice(0, 8)}` : ''} ${b.seconds} s${push}`;
     });
     lines.push(`${t.id}  ${parts.join('  |  ')}`);
   }
@@ -175,14 +184,16 @@ export async function runBuild(options: BuildOptions): Promise<CommandResult<Bui
     '',
     `plan: baselines ${s.baseline.overlay} overlay, ${s.baseline.build} build, ${s.baseline.registry} registry, ${s.baseline.cache} cache`,
     report.dry_run ? 'dry run: nothing built' : `done: ${report.builds} builds, ${report.overlays} overlays, ${report.failed} failed`,
+    ...(options.push && !report.dry_run ? [`push: ${report.pushed} pushed, ${report.push_failed} failed`] : []),
   );
   const text = lines.join('\n');
   return {
     value: report,
     text,
     summary: `### benchsweep build\n\n\`\`\`\n${text}\n\`\`\`\n`,
-    outputs: { builds: String(report.builds), overlays: String(report.overlays), failed: String(report.failed) },
-    failed: report.failed > 0,
+    outputs: { builds: String(report.builds), overlays: String(report.overlays), failed: String(report.failed), ...(options.push ? { pushed: String(report.pushed), 'push-failed': String(report.push_failed) } : {}) },
+    // A push that failed leaves the GPU runners without the image: the step fails (the other pushes still ran).
+    failed: report.failed > 0 || report.push_failed > 0,
   };
 }
 
@@ -198,8 +209,9 @@ export function registerBuild(program: Command): void {
     .option('--artifact-config <file>', 'artifact config (YAML/JSON): toolchain, build limits, engine layout')
     .option('--engine <name>', 'engine preset: demo | vllm (default: from the dataset repo)')
     .option('--dry-run', 'print the artifact plan, build nothing')
+    .option('--push', 'docker push every resolved image to its registry template (artifact config registry.imageTemplates / agentTemplate)')
     .option('--json', 'print one JSON document on stdout')
-    .action(async (o: { dataset: string; only?: string[]; repo: string; cacheDir: string; artifacts?: string; artifactConfig?: string; engine?: string; dryRun?: boolean; json?: boolean }) => {
+    .action(async (o: { dataset: string; only?: string[]; repo: string; cacheDir: string; artifacts?: string; artifactConfig?: string; engine?: string; dryRun?: boolean; push?: boolean; json?: boolean }) => {
       if (o.engine !== undefined && o.engine !== 'demo' && o.engine !== 'vllm') throw new UserError(`--engine: expected demo or vllm, got ${o.engine}`);
       const result = await runBuild({
         dataset: o.dataset,
@@ -210,6 +222,7 @@ export function registerBuild(program: Command): void {
         ...(o.artifacts ? { artifacts: o.artifacts } : {}),
         ...(o.artifactConfig ? { artifactConfig: o.artifactConfig } : {}),
         ...(o.dryRun ? { dryRun: true } : {}),
+        ...(o.push ? { push: true } : {}),
       });
       emit({ json: Boolean(o.json), value: result.value, text: () => result.text });
       if (result.failed) process.exitCode = 1;

@@ -8,7 +8,7 @@ import { planSweep, type Plan } from '../core/plan.js';
 import { renderPlanMarkdown, renderPlanText } from '../core/plan-markdown.js';
 import { parsePool } from '../core/pool.js';
 import type { CommandResult } from './command-result.js';
-import { ArtifactIndex } from '../core/artifacts.js';
+import { loadArtifactIndex } from '../adapters/artifact-config-file.js';
 import { diffNameStatus, listFiles } from '../adapters/git.js';
 import type { Task } from '../core/task.js';
 import { pathsInPatch } from '../core/patch-paths.js';
@@ -44,17 +44,7 @@ async function filesAtCommits(repo: string, tasks: Task[]): Promise<(task: Task,
 }
 
 async function loadArtifactsContext(file: string, tasks: Task[], repo: string | undefined, datasetDir: string) {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await readText(file, 'artifact index'));
-  } catch (e) {
-    if (e instanceof UserError) throw e;
-    throw new UserError(`artifact index ${file}: not valid JSON (${(e as Error).message})`);
-  }
-  const parsed = ArtifactIndex.safeParse(raw);
-  if (!parsed.success) {
-    throw new UserError(`artifact index ${file}: ${parsed.error.issues.map((i) => `field ${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
-  }
+  const index = await loadArtifactIndex(file);
   const changedFilesByTask = new Map<string, string[]>();
   if (repo) {
     for (const t of tasks) {
@@ -76,7 +66,7 @@ async function loadArtifactsContext(file: string, tasks: Task[], repo: string | 
       log(`warning: ${t.id}: cannot read agent patch ${t.patchPath} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); its artifact stays tentative`);
     }
   }
-  return { index: parsed.data, changedFilesByTask, agentPatchPathsByTask };
+  return { index, changedFilesByTask, agentPatchPathsByTask };
 }
 
 export async function runPlan(options: PlanOptions): Promise<CommandResult<Plan>> {

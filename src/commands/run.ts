@@ -12,6 +12,7 @@ import { runSample } from '../run/run-sample.js';
 import { runSweep } from '../run/sweep.js';
 import type { CommandResult } from './command-result.js';
 import { engineForRepos } from '../core/engine-kind.js';
+import { loadArtifactConfig, loadArtifactIndex } from '../adapters/artifact-config-file.js';
 
 export interface RunOptions {
   dataset: string;
@@ -27,6 +28,10 @@ export interface RunOptions {
   gpus?: number[];
   /** Which server a serving task starts: vLLM's api_server, or the demo engine's (default: from the dataset's repo). */
   engine?: 'vllm' | 'demo';
+  /** Artifact config (YAML/JSON) shared with the build job: engine layout, cache format, registry templates. */
+  artifactConfig?: string;
+  /** Artifact index JSON of existing images and wheels. */
+  artifacts?: string;
   /** Image/artifact cache folder. */
   cache?: string;
   readyTimeoutS?: number;
@@ -77,7 +82,9 @@ export async function runRun(options: RunOptions): Promise<CommandResult<RunValu
     repoDir,
     cacheDir: resolve(options.cache ?? join(homedir(), '.cache', 'benchsweep', 'artifacts')),
     log,
-    ...(engine === 'vllm' ? { config: { engine: { packageDir: 'vllm', commitRecord: 'vllm-version-file' } } } : {}),
+    // The same artifact config as the build job, so run finds what build cached or pushed.
+    config: await loadArtifactConfig(engine, options.artifactConfig),
+    index: await loadArtifactIndex(options.artifacts),
   });
   const records = await runSweep(
     tasks,
@@ -122,6 +129,8 @@ export function registerRun(program: Command): void {
     .option('--gpus <list>', 'GPU indices, e.g. 0,1', (v) => list(v).map(Number))
     .option('--engine <kind>', 'vllm or demo (default: from the dataset repo)')
     .option('--cache <dir>', 'artifact cache folder')
+    .option('--artifact-config <file>', 'artifact config shared with build (engine layout, cache format, registry templates)')
+    .option('--artifacts <index>', 'JSON index of existing images and wheels')
     .option('--ready-timeout <s>', 'seconds to wait for the server', int)
     .option('--benchmark-timeout <s>', 'seconds the benchmark may run', int)
     .option('--max-attempts <n>', 'attempts for retryable failures', int)

@@ -46,6 +46,7 @@ export const INPUT_NAMES = [
   'base-dataset',
   'rerun-from',
   'previous-results',
+  'push',
 ] as const;
 export type InputName = (typeof INPUT_NAMES)[number];
 
@@ -116,6 +117,8 @@ export const ActionInputs = z.object({
   'base-dataset': z.string().optional(),
   'rerun-from': z.string().optional(),
   'previous-results': z.string().optional(),
+  /** build: docker push every resolved image to its registry template (artifact-config `registry`). */
+  push: Bool.optional(),
 });
 export type ActionInputs = z.output<typeof ActionInputs>;
 
@@ -149,8 +152,8 @@ function opt<K extends string, V>(key: K, value: V | undefined): Partial<Record<
 
 // The action maps its inputs onto the same option types the CLI commands take (types only: no runtime import).
 export type PlanInputOptions = Pick<PlanOptions, 'dataset' | 'only' | 'maxGpus' | 'artifacts' | 'config' | 'pool'>;
-export type BuildInputOptions = Pick<BuildOptions, 'dataset' | 'only' | 'repo' | 'cacheDir' | 'artifacts' | 'artifactConfig' | 'engine'>;
-export type RunInputOptions = Pick<RunOptions, 'dataset' | 'only' | 'results' | 'repo' | 'repeats' | 'warmup' | 'variants' | 'engine'> &
+export type BuildInputOptions = Pick<BuildOptions, 'dataset' | 'only' | 'repo' | 'cacheDir' | 'artifacts' | 'artifactConfig' | 'engine' | 'push'>;
+export type RunInputOptions = Pick<RunOptions, 'dataset' | 'only' | 'results' | 'repo' | 'repeats' | 'warmup' | 'variants' | 'engine' | 'artifactConfig' | 'artifacts'> &
   Required<Pick<RunOptions, 'executor' | 'cache'>>;
 export type ReportInputOptions = Pick<ReportOptions, 'results' | 'format' | 'out'>;
 
@@ -180,6 +183,7 @@ export function buildOptions(inputs: ActionInputs, env: Record<string, string | 
     ...opt('artifacts', inputs.artifacts),
     ...opt('artifactConfig', inputs['artifact-config']),
     ...opt('engine', inputs.engine),
+    ...opt('push', inputs.push),
   };
 }
 
@@ -195,6 +199,8 @@ export function runOptions(inputs: ActionInputs, env: Record<string, string | un
     ...opt('variants', inputs.variants),
     cache: inputs['cache-dir'] ?? defaultCacheDir(env),
     ...opt('engine', inputs.engine),
+    ...opt('artifactConfig', inputs['artifact-config']),
+    ...opt('artifacts', inputs.artifacts),
   };
 }
 

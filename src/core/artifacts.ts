@@ -62,6 +62,13 @@ export const ArtifactConfig = z.object({
       wheelTemplates: z.array(z.string()).default([]),
       registry: z.string().default(''),
       repo: z.string().default(''),
+      /**
+       * Where agent images live: keyed by the parent commit AND the patch (`{patch12}` = first 12 hex
+       * of the patch's sha256), so two agents' patches on one commit never share a tag.
+       */
+      agentTemplate: z.string().default('{registry}/{repo}:agent-{sha12}-{patch12}'),
+      /** `build --push`: extra attempts of a `docker push` that failed transiently (network, 5xx). */
+      pushRetries: z.number().int().nonnegative().default(2),
     })
     .prefault({}),
   engine: z

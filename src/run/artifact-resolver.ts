@@ -2,7 +2,8 @@
  * The ImageProvider of real sweeps: for a (commit, patch, toolchain) key, in order
  *   1. an image already produced by this resolver,
  *   2. the runner-local cache (docker load of a checksum-verified tarball, then verified by import),
- *   3. the index / registry (an image reference that exists on this machine or can be pulled),
+ *   3. the index / registry (an image reference that exists on this machine or can be pulled; the
+ *      config's registry templates are probed too, so what `build --push` pushed is found without an index),
  *   4. an overlay from a neighbour that has an artifact (baseline <-> human when the diff ships
  *      as-is; agent from the baseline when its patch does),
  *   5. a build (counted in `builds`),
@@ -18,6 +19,7 @@ import { ArtifactCache, loadImageEntry, saveImageEntry } from '../adapters/artif
 import { buildArtifact, imageTagForKey, VLLM_BUILD_SCRIPT, DEMO_BUILD_SCRIPT, type BuildResult } from '../adapters/builder.js';
 import { resolveCommit, diffNameStatus } from '../adapters/git.js';
 import { DEMO_COMMIT_RECORD, deriveOverlayImage, treeWithPatch, verifyImage, vllmCommitRecord, type CommitRecord } from '../adapters/overlay-image.js';
+import { imageAvailable, renderTemplate } from '../adapters/registry-probe.js';
 import type { ImageProvider, ImageRequest, ImageResolution } from './image-provider.js';
 
 export interface ArtifactResolverOptions {
@@ -107,24 +109,48 @@ export function createArtifactResolver(opts: ArtifactResolverOptions): ArtifactR
       if (lookupBySha(index.wheels, commit)) log(`index: a wheel exists for ${commit.slice(0, 12)}, but this resolver installs images only; deriving or building instead`);
       return undefined;
     }
+    return pullVerified('index', hit.value, commit, tag);
+  }
+
+  /** Pull `ref` unless it is here, verify it holds `commit`, tag it as this resolver's. */
+  async function pullVerified(what: string, ref: string, commit: string, tag: string): Promise<Resolved | undefined> {
     const started = Date.now();
-    const ref = hit.value;
     if (!(await imageExists(ref))) {
       const pulled = await execa('docker', ['pull', ref], { reject: false, all: true });
       if (pulled.exitCode !== 0) {
-        log(`index: ARTIFACT_DOWNLOAD_FAILED for ${ref}: ${String(pulled.all).split('\n').slice(-2).join(' ')}; deriving or building instead`);
+        log(`${what}: ARTIFACT_DOWNLOAD_FAILED for ${ref}: ${String(pulled.all).split('\n').slice(-2).join(' ')}; deriving or building instead`);
         return undefined;
       }
+      log(`${what}: pulled ${ref} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     }
     const verified = await verifyImage(ref, packageName, commit, recordFor(commit));
     if (!verified.ok) {
       // A listed image that holds another commit or does not import is never used (seeds/003: broken human images).
-      log(`index: ${ref} failed verification (${verified.category}: ${verified.reason}); deriving or building instead`);
+      log(`${what}: ${ref} failed verification (${verified.category}: ${verified.reason}); deriving or building instead`);
       return undefined;
     }
     await execa('docker', ['tag', ref, tag]);
     baseOf.set(tag, ref);
     return { ok: true, image: tag, artifact: { source: 'registry', ref }, seconds: (Date.now() - started) / 1000 };
+  }
+
+  /**
+   * The configured registry templates, without an index file: what `build --push` pushed
+   * (baseline/human by commit through `imageTemplates`, agent by commit + patch through
+   * `agentTemplate`) is probed (local, then an HTTP HEAD on the manifest), pulled and verified.
+   */
+  async function fromTemplates(commit: string, patch: string | undefined, tag: string): Promise<Resolved | undefined> {
+    const r = config.registry;
+    if (r.imageTemplates.length === 0) return undefined;
+    const templates = patch ? [r.agentTemplate] : r.imageTemplates;
+    const vars = { registry: r.registry, repo: r.repo, ...(patch ? { patchHash: sha256Hex(patch) } : {}) };
+    for (const t of templates) {
+      const ref = renderTemplate(t, commit, vars);
+      if (!(await imageAvailable(ref))) continue;
+      const got = await pullVerified('registry', ref, commit, tag);
+      if (got) return got;
+    }
+    return undefined;
   }
 
   /** Resolved without deriving or building: produced, cached or indexed. */
@@ -138,10 +164,9 @@ export function createArtifactResolver(opts: ArtifactResolverOptions): ArtifactR
       produced.set(key, cached);
       return cached;
     }
-    if (patch) return undefined;
-    const indexed = await fromIndex(commit, tag);
-    if (indexed) produced.set(key, indexed);
-    return indexed;
+    const found = (patch ? undefined : await fromIndex(commit, tag)) ?? (await fromTemplates(commit, patch, tag));
+    if (found) produced.set(key, found);
+    return found;
   }
 
   async function resolveKey(req: ImageRequest, commit: string, patch: string | undefined): Promise<ImageResolution> {

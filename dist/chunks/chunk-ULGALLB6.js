@@ -10486,8 +10486,8 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path10, issues3) {
-  return issues3.map((iss) => {
+function prefixIssues(path10, issues2) {
+  return issues2.map((iss) => {
     var _a3;
     (_a3 = iss).path ?? (_a3.path = []);
     iss.path.unshift(path10);
@@ -10509,10 +10509,10 @@ function sizeCaps(defChecks) {
   }
   return caps;
 }
-function attachSchema(issues3, start, inst) {
+function attachSchema(issues2, start, inst) {
   var _a3;
-  for (let i2 = start; i2 < issues3.length; i2++) {
-    (_a3 = issues3[i2]).schema ?? (_a3.schema = inst);
+  for (let i2 = start; i2 < issues2.length; i2++) {
+    (_a3 = issues2[i2]).schema ?? (_a3.schema = inst);
   }
 }
 function finalizeIssue(iss, ctx, config2) {
@@ -10955,7 +10955,7 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
   const processError = (error63, path10 = []) => {
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues3) => processError({ issues: issues3 }, [...path10, ...issue2.path]));
+        issue2.errors.map((issues2) => processError({ issues: issues2 }, [...path10, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
         processError({ issues: issue2.issues }, [...path10, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
@@ -11004,7 +11004,7 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
     var _a3;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues3) => processError({ issues: issues3 }, [...path10, ...issue2.path]));
+        issue2.errors.map((issues2) => processError({ issues: issues2 }, [...path10, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
         processError({ issues: issue2.issues }, [...path10, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
@@ -11067,8 +11067,8 @@ function toDotPath(_path) {
 }
 function prettifyError(error62) {
   const lines = [];
-  const issues3 = [...error62.issues].sort((a2, b) => (a2.path ?? []).length - (b.path ?? []).length);
-  for (const issue2 of issues3) {
+  const issues2 = [...error62.issues].sort((a2, b) => (a2.path ?? []).length - (b.path ?? []).length);
+  for (const issue2 of issues2) {
     lines.push(`\u2716 ${issue2.message}`);
     if (issue2.path?.length)
       lines.push(`  \u2192 at ${toDotPath(issue2.path)}`);
@@ -11122,21 +11122,21 @@ var _safeParse = (_Err) => (schema, value, _ctx) => {
   return result.issues.length ? failure(_Err, result.issues, ctx) : { success: true, data: result.value };
 };
 var safeParse = /* @__PURE__ */ _safeParse($ZodRealError);
-function failure(Err, issues3, ctx) {
+function failure(Err, issues2, ctx) {
   let error62;
   return {
     success: false,
     get error() {
       if (!error62) {
-        error62 = new Err(issues3.map((iss) => finalizeIssue(iss, ctx, config())));
-        issues3 = void 0;
+        error62 = new Err(issues2.map((iss) => finalizeIssue(iss, ctx, config())));
+        issues2 = void 0;
         ctx = void 0;
       }
       return error62;
     },
     set error(e) {
       error62 = e;
-      issues3 = void 0;
+      issues2 = void 0;
       ctx = void 0;
     }
   };
@@ -14386,8 +14386,8 @@ var NO_ISSUES = [];
 function isRef(value) {
   return value !== null && typeof value === "object";
 }
-function cloneIssues(issues3) {
-  return issues3.map((iss) => iss.path ? { ...iss, path: iss.path.slice() } : { ...iss });
+function cloneIssues(issues2) {
+  return issues2.map((iss) => iss.path ? { ...iss, path: iss.path.slice() } : { ...iss });
 }
 var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
@@ -26528,8 +26528,8 @@ function _lazyMethod(proto, key, make) {
     }
   });
 }
-var initializer2 = (inst, issues3) => {
-  $ZodError.init(inst, issues3);
+var initializer2 = (inst, issues2) => {
+  $ZodError.init(inst, issues2);
   inst.name = "ZodError";
   const proto = Object.getPrototypeOf(inst);
   if (_installedErrorProtos.has(proto))
@@ -26541,8 +26541,8 @@ var initializer2 = (inst, issues3) => {
     self.issues.push(issue2);
     self.message = JSON.stringify(self.issues, jsonStringifyReplacer, 2);
   });
-  _lazyMethod(proto, "addIssues", (self) => (issues4) => {
-    self.issues.push(...issues4);
+  _lazyMethod(proto, "addIssues", (self) => (issues3) => {
+    self.issues.push(...issues3);
     self.message = JSON.stringify(self.issues, jsonStringifyReplacer, 2);
   });
   Object.defineProperty(proto, "isEmpty", {
@@ -29300,8 +29300,8 @@ async function loadConfig(file2) {
   }
   const parsed = SweepConfig.safeParse(raw);
   if (!parsed.success) {
-    const issues3 = parsed.error.issues.map((i2) => `field ${i2.path.join(".") || "(root)"}: ${i2.message}`);
-    throw new UserError(`config ${file2}: ${issues3.join("; ")}`);
+    const issues2 = parsed.error.issues.map((i2) => `field ${i2.path.join(".") || "(root)"}: ${i2.message}`);
+    throw new UserError(`config ${file2}: ${issues2.join("; ")}`);
   }
   return parsed.data;
 }
@@ -29375,7 +29375,14 @@ var ArtifactConfig = external_exports.object({
     imageTemplates: external_exports.array(external_exports.string()).default([]),
     wheelTemplates: external_exports.array(external_exports.string()).default([]),
     registry: external_exports.string().default(""),
-    repo: external_exports.string().default("")
+    repo: external_exports.string().default(""),
+    /**
+     * Where agent images live: keyed by the parent commit AND the patch (`{patch12}` = first 12 hex
+     * of the patch's sha256), so two agents' patches on one commit never share a tag.
+     */
+    agentTemplate: external_exports.string().default("{registry}/{repo}:agent-{sha12}-{patch12}"),
+    /** `build --push`: extra attempts of a `docker push` that failed transiently (network, 5xx). */
+    pushRetries: external_exports.number().int().nonnegative().default(2)
   }).prefault({}),
   engine: external_exports.object({
     /** The package directory in the repository (vllm/, demo_engine/). */
@@ -31103,6 +31110,51 @@ function renderPlanText(plan) {
   if (plan.pool) lines.push(`pool: makespan ${plan.pool.makespanH} h, lower bound ${plan.pool.lowerBoundH} h, ratio ${plan.pool.ratio}`);
   for (const e of plan.errors) lines.push(`error: ${formatDatasetError(e)}`);
   return lines.join("\n");
+}
+
+// src/adapters/artifact-config-file.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+function enginePreset(engine) {
+  if (engine === "vllm") {
+    return {
+      engine: { packageDir: "vllm", commitRecord: "vllm-version-file", extraDirs: [] },
+      // vLLM's runtime image differs per commit range: keep self-contained tarballs.
+      cache: { format: "image" },
+      build: { builderImage: "nvidia/cuda:12.4.1-devel-ubuntu22.04" }
+    };
+  }
+  return { engine: { packageDir: "demo_engine", installedPath: "/opt/engine/site/demo_engine", extraDirs: [{ repoDir: "benchmarks", installedPath: "/opt/engine/benchmarks" }] } };
+}
+function merge2(a2, b) {
+  const out = { ...a2 };
+  for (const [k, v] of Object.entries(b)) {
+    const prev = out[k];
+    out[k] = v && typeof v === "object" && !Array.isArray(v) && prev && typeof prev === "object" && !Array.isArray(prev) ? merge2(prev, v) : v;
+  }
+  return out;
+}
+async function loadJsonOrYaml(file2, what) {
+  const text = await readText(file2, what);
+  try {
+    return (0, import_yaml2.parse)(text) ?? {};
+  } catch (e) {
+    throw new UserError(`${what} ${file2}: not valid YAML/JSON (${e.message})`);
+  }
+}
+function formatIssues(e) {
+  return e.issues.map((i2) => `field ${i2.path.map(String).join(".") || "(root)"}: ${i2.message}`).join("; ");
+}
+async function loadArtifactConfig(engine, file2) {
+  const raw = merge2(enginePreset(engine), file2 ? await loadJsonOrYaml(file2, "artifact config") : {});
+  const parsed = ArtifactConfig.safeParse(raw);
+  if (!parsed.success) throw new UserError(`artifact config${file2 ? ` ${file2}` : ""}: ${formatIssues(parsed.error)}`);
+  return parsed.data;
+}
+async function loadArtifactIndex(file2) {
+  if (!file2) return ArtifactIndex.parse({});
+  const parsed = ArtifactIndex.safeParse(await loadJsonOrYaml(file2, "artifact index"));
+  if (!parsed.success) throw new UserError(`artifact index ${file2}: ${formatIssues(parsed.error)}`);
+  return parsed.data;
 }
 
 // node_modules/is-plain-obj/index.js
@@ -38973,17 +39025,7 @@ async function filesAtCommits(repo, tasks) {
   return (task, path10) => trees.get(task.id)?.has(path10.replace(/^\.\//, "")) ?? true;
 }
 async function loadArtifactsContext(file2, tasks, repo, datasetDir) {
-  let raw;
-  try {
-    raw = JSON.parse(await readText(file2, "artifact index"));
-  } catch (e) {
-    if (e instanceof UserError) throw e;
-    throw new UserError(`artifact index ${file2}: not valid JSON (${e.message})`);
-  }
-  const parsed = ArtifactIndex.safeParse(raw);
-  if (!parsed.success) {
-    throw new UserError(`artifact index ${file2}: ${parsed.error.issues.map((i2) => `field ${i2.path.join(".") || "(root)"}: ${i2.message}`).join("; ")}`);
-  }
+  const index = await loadArtifactIndex(file2);
   const changedFilesByTask = /* @__PURE__ */ new Map();
   if (repo) {
     for (const t of tasks) {
@@ -39004,7 +39046,7 @@ async function loadArtifactsContext(file2, tasks, repo, datasetDir) {
       log(`warning: ${t.id}: cannot read agent patch ${t.patchPath} (${e.code ?? e.message}); its artifact stays tentative`);
     }
   }
-  return { index: parsed.data, changedFilesByTask, agentPatchPathsByTask };
+  return { index, changedFilesByTask, agentPatchPathsByTask };
 }
 async function runPlan(options) {
   const config2 = await loadConfig(options.config);
@@ -40125,6 +40167,62 @@ function imageTagForKey(repository, key) {
   return `${repository}:${key.toLowerCase().replace(/[^a-z0-9_.-]/g, "-").slice(0, 128)}`;
 }
 
+// src/adapters/registry-probe.ts
+function renderTemplate(template, sha, vars = {}) {
+  return template.replaceAll("{registry}", vars.registry ?? "").replaceAll("{patch12}", (vars.patchHash ?? "").slice(0, 12)).replaceAll("{repo}", vars.repo ?? "").replaceAll("{sha12}", sha.slice(0, 12)).replaceAll("{sha8}", sha.slice(0, 8)).replaceAll("{sha7}", sha.slice(0, 7)).replaceAll("{sha}", sha).replace(/^\/+/, "");
+}
+function parseImageRef(ref) {
+  let rest = ref;
+  let reference = "latest";
+  const at = rest.indexOf("@");
+  if (at >= 0) {
+    reference = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+  } else {
+    const colon = rest.lastIndexOf(":");
+    if (colon > rest.lastIndexOf("/")) {
+      reference = rest.slice(colon + 1);
+      rest = rest.slice(0, colon);
+    }
+  }
+  const slash = rest.indexOf("/");
+  const first = slash >= 0 ? rest.slice(0, slash) : "";
+  if (slash >= 0 && (first.includes(".") || first.includes(":") || first === "localhost")) return { host: first, name: rest.slice(slash + 1), reference };
+  return { host: "docker.io", name: rest.includes("/") ? rest : `library/${rest}`, reference };
+}
+function isLoopback(host) {
+  const h3 = host.replace(/:\d+$/, "").replace(/^\[|\]$/g, "");
+  return h3 === "localhost" || h3 === "::1" || /^127\./.test(h3);
+}
+var MANIFEST_ACCEPT = [
+  "application/vnd.docker.distribution.manifest.v2+json",
+  "application/vnd.docker.distribution.manifest.list.v2+json",
+  "application/vnd.oci.image.manifest.v1+json",
+  "application/vnd.oci.image.index.v1+json"
+].join(", ");
+async function manifestExists(ref, timeoutS = 30) {
+  const { host, name, reference } = parseImageRef(ref);
+  if (host === "docker.io") return void 0;
+  const url2 = `${isLoopback(host) ? "http" : "https"}://${host}/v2/${name}/manifests/${reference}`;
+  try {
+    const r = await fetch(url2, { method: "HEAD", headers: { Accept: MANIFEST_ACCEPT }, signal: AbortSignal.timeout(timeoutS * 1e3) });
+    if (r.status === 200) return true;
+    if (r.status === 404) return false;
+    return void 0;
+  } catch {
+    return void 0;
+  }
+}
+async function imageAvailable(ref, opts = {}) {
+  const local = await execa("docker", ["image", "inspect", ref], { reject: false });
+  if (local.exitCode === 0) return true;
+  if (opts.remote === false) return false;
+  const head = await manifestExists(ref, opts.timeoutS ?? 30);
+  if (head !== void 0) return head;
+  const remote = await execa("docker", ["manifest", "inspect", ref], { reject: false, timeout: (opts.timeoutS ?? 30) * 1e3 });
+  return remote.exitCode === 0;
+}
+
 // src/run/artifact-resolver.ts
 function createArtifactResolver(opts) {
   const config2 = ArtifactConfig.parse(opts.config ?? {});
@@ -40183,23 +40281,39 @@ function createArtifactResolver(opts) {
       if (lookupBySha(index.wheels, commit)) log2(`index: a wheel exists for ${commit.slice(0, 12)}, but this resolver installs images only; deriving or building instead`);
       return void 0;
     }
+    return pullVerified("index", hit.value, commit, tag);
+  }
+  async function pullVerified(what, ref, commit, tag) {
     const started = Date.now();
-    const ref = hit.value;
     if (!await imageExists(ref)) {
       const pulled = await execa("docker", ["pull", ref], { reject: false, all: true });
       if (pulled.exitCode !== 0) {
-        log2(`index: ARTIFACT_DOWNLOAD_FAILED for ${ref}: ${String(pulled.all).split("\n").slice(-2).join(" ")}; deriving or building instead`);
+        log2(`${what}: ARTIFACT_DOWNLOAD_FAILED for ${ref}: ${String(pulled.all).split("\n").slice(-2).join(" ")}; deriving or building instead`);
         return void 0;
       }
+      log2(`${what}: pulled ${ref} in ${((Date.now() - started) / 1e3).toFixed(1)} s`);
     }
     const verified = await verifyImage(ref, packageName, commit, recordFor(commit));
     if (!verified.ok) {
-      log2(`index: ${ref} failed verification (${verified.category}: ${verified.reason}); deriving or building instead`);
+      log2(`${what}: ${ref} failed verification (${verified.category}: ${verified.reason}); deriving or building instead`);
       return void 0;
     }
     await execa("docker", ["tag", ref, tag]);
     baseOf.set(tag, ref);
     return { ok: true, image: tag, artifact: { source: "registry", ref }, seconds: (Date.now() - started) / 1e3 };
+  }
+  async function fromTemplates(commit, patch, tag) {
+    const r = config2.registry;
+    if (r.imageTemplates.length === 0) return void 0;
+    const templates = patch ? [r.agentTemplate] : r.imageTemplates;
+    const vars = { registry: r.registry, repo: r.repo, ...patch ? { patchHash: sha256Hex(patch) } : {} };
+    for (const t of templates) {
+      const ref = renderTemplate(t, commit, vars);
+      if (!await imageAvailable(ref)) continue;
+      const got = await pullVerified("registry", ref, commit, tag);
+      if (got) return got;
+    }
+    return void 0;
   }
   async function existing(commit, patch) {
     const key = keyFor(commit, patch);
@@ -40211,10 +40325,9 @@ function createArtifactResolver(opts) {
       produced.set(key, cached2);
       return cached2;
     }
-    if (patch) return void 0;
-    const indexed = await fromIndex(commit, tag);
-    if (indexed) produced.set(key, indexed);
-    return indexed;
+    const found = (patch ? void 0 : await fromIndex(commit, tag)) ?? await fromTemplates(commit, patch, tag);
+    if (found) produced.set(key, found);
+    return found;
   }
   async function resolveKey(req, commit, patch) {
     const repoDir = req.repoDir || opts.repoDir;
@@ -42434,7 +42547,9 @@ async function runRun(options) {
     repoDir,
     cacheDir: resolve4(options.cache ?? join12(homedir(), ".cache", "benchsweep", "artifacts")),
     log,
-    ...engine === "vllm" ? { config: { engine: { packageDir: "vllm", commitRecord: "vllm-version-file" } } } : {}
+    // The same artifact config as the build job, so run finds what build cached or pushed.
+    config: await loadArtifactConfig(engine, options.artifactConfig),
+    index: await loadArtifactIndex(options.artifacts)
   });
   const records = await runSweep(
     tasks,
@@ -42463,7 +42578,7 @@ async function runRun(options) {
 var list2 = (v) => v.split(",").map((s) => s.trim()).filter(Boolean);
 var int2 = (v) => Number(v);
 function registerRun(program) {
-  program.command("run").description("run tasks: baseline, human and agent variants with interleaved repeats; one result record per variant and attempt").requiredOption("--dataset <file>", "dataset: JSONL, JSON array or CSV with ISO-Bench fields").option("--only <ids>", "comma-separated task ids or commit prefixes", list2).requiredOption("--results <dir>", "where records and whole logs are written").option("--repo <dir>", "a checkout of the engine repository holding the commits", ".").option("--executor <kind>", "docker or host", "docker").option("--repeats <n>", "samples per variant", int2, 3).option("--warmup", "one uncounted warm-up sample per variant").option("--variants <list>", "comma-separated: baseline,human,agent", list2).option("--gpus <list>", "GPU indices, e.g. 0,1", (v) => list2(v).map(Number)).option("--engine <kind>", "vllm or demo (default: from the dataset repo)").option("--cache <dir>", "artifact cache folder").option("--ready-timeout <s>", "seconds to wait for the server", int2).option("--benchmark-timeout <s>", "seconds the benchmark may run", int2).option("--max-attempts <n>", "attempts for retryable failures", int2).option("--json", "print one JSON document { results, records }").action(async (opts) => {
+  program.command("run").description("run tasks: baseline, human and agent variants with interleaved repeats; one result record per variant and attempt").requiredOption("--dataset <file>", "dataset: JSONL, JSON array or CSV with ISO-Bench fields").option("--only <ids>", "comma-separated task ids or commit prefixes", list2).requiredOption("--results <dir>", "where records and whole logs are written").option("--repo <dir>", "a checkout of the engine repository holding the commits", ".").option("--executor <kind>", "docker or host", "docker").option("--repeats <n>", "samples per variant", int2, 3).option("--warmup", "one uncounted warm-up sample per variant").option("--variants <list>", "comma-separated: baseline,human,agent", list2).option("--gpus <list>", "GPU indices, e.g. 0,1", (v) => list2(v).map(Number)).option("--engine <kind>", "vllm or demo (default: from the dataset repo)").option("--cache <dir>", "artifact cache folder").option("--artifact-config <file>", "artifact config shared with build (engine layout, cache format, registry templates)").option("--artifacts <index>", "JSON index of existing images and wheels").option("--ready-timeout <s>", "seconds to wait for the server", int2).option("--benchmark-timeout <s>", "seconds the benchmark may run", int2).option("--max-attempts <n>", "attempts for retryable failures", int2).option("--json", "print one JSON document { results, records }").action(async (opts) => {
     const result = await runRun({
       ...opts,
       ...opts.readyTimeout ? { readyTimeoutS: opts.readyTimeout } : {},
@@ -42474,39 +42589,322 @@ function registerRun(program) {
 }
 
 // src/commands/build.ts
-var import_yaml2 = __toESM(require_dist(), 1);
 import { existsSync as existsSync2 } from "node:fs";
 import { dirname as dirname7, isAbsolute as isAbsolute4, resolve as resolve5 } from "node:path";
-function enginePreset(engine) {
-  if (engine === "vllm") {
-    return {
-      engine: { packageDir: "vllm", commitRecord: "vllm-version-file", extraDirs: [] },
-      // vLLM's runtime image differs per commit range: keep self-contained tarballs.
-      cache: { format: "image" },
-      build: { builderImage: "nvidia/cuda:12.4.1-devel-ubuntu22.04" }
+
+// node_modules/is-network-error/index.js
+var objectToString3 = Object.prototype.toString;
+var isError = (value) => objectToString3.call(value) === "[object Error]";
+var errorMessages = /* @__PURE__ */ new Set([
+  "network error",
+  // Chrome
+  "NetworkError when attempting to fetch resource.",
+  // Firefox
+  "The Internet connection appears to be offline.",
+  // Safari 16
+  "Network request failed",
+  // `cross-fetch`
+  "fetch failed",
+  // Undici (Node.js)
+  "terminated",
+  // Undici (Node.js)
+  " A network error occurred.",
+  // Bun (WebKit)
+  "Network connection lost"
+  // Cloudflare Workers (fetch)
+]);
+function isNetworkError(error62) {
+  const isValid = error62 && isError(error62) && error62.name === "TypeError" && typeof error62.message === "string";
+  if (!isValid) {
+    return false;
+  }
+  const { message, stack } = error62;
+  if (message === "Load failed" || message.startsWith("Load failed (") && message.endsWith(")")) {
+    return stack === void 0 || "__sentry_captured__" in error62;
+  }
+  if (message.startsWith("error sending request for url")) {
+    return true;
+  }
+  if (message === "Failed to fetch" || message.startsWith("Failed to fetch (") && message.endsWith(")")) {
+    return true;
+  }
+  return errorMessages.has(message);
+}
+
+// node_modules/p-retry/index.js
+function validateRetries(retries) {
+  if (typeof retries === "number") {
+    if (retries < 0) {
+      throw new TypeError("Expected `retries` to be a non-negative number.");
+    }
+    if (Number.isNaN(retries)) {
+      throw new TypeError("Expected `retries` to be a valid number or Infinity, got NaN.");
+    }
+    if (Number.isFinite(retries) && !Number.isInteger(retries)) {
+      throw new TypeError("Expected `retries` to be a non-negative integer or Infinity.");
+    }
+  } else if (retries !== void 0) {
+    throw new TypeError("Expected `retries` to be a number or Infinity.");
+  }
+}
+function validateNumberOption(name, value, { allowInfinity = false } = {}) {
+  if (typeof value !== "number" || Number.isNaN(value)) {
+    throw new TypeError(`Expected \`${name}\` to be a number${allowInfinity ? " or Infinity" : ""}.`);
+  }
+  if (!allowInfinity && !Number.isFinite(value)) {
+    throw new TypeError(`Expected \`${name}\` to be a finite number.`);
+  }
+  if (value < 0) {
+    throw new TypeError(`Expected \`${name}\` to be \u2265 0.`);
+  }
+}
+function validateOption(name, value, type) {
+  if (value === void 0 || value === null) {
+    return;
+  }
+  if (typeof value !== type) {
+    throw new TypeError(`Expected \`${name}\` to be a ${type}.`);
+  }
+}
+function validateSignal(value) {
+  if (value === void 0 || value === null) {
+    return;
+  }
+  if (typeof value.throwIfAborted !== "function" || typeof value.addEventListener !== "function" || typeof value.removeEventListener !== "function") {
+    throw new TypeError("Expected `signal` to be an AbortSignal.");
+  }
+}
+var AbortError = class _AbortError extends Error {
+  constructor(message) {
+    super(typeof message === "string" ? message : void 0);
+    this.name = "AbortError";
+    if (message instanceof Error) {
+      this.originalError = message;
+      ({ message } = message);
+    } else {
+      this.originalError = new Error(message);
+      ({ message } = this.originalError);
+      Error.captureStackTrace?.(this.originalError, _AbortError);
+    }
+    this.message = message;
+  }
+};
+var maximumDelay = 2 ** 31 - 1;
+function calculateDelay(retriesConsumed, options) {
+  if (options.minTimeout === 0) {
+    return 0;
+  }
+  const attempt = retriesConsumed + 1;
+  const random = options.randomize ? Math.random() + 1 : 1;
+  const timeout = Math.round(random * options.minTimeout * options.factor ** (attempt - 1));
+  return Math.min(timeout, Math.ceil(options.maxTimeout), maximumDelay);
+}
+function calculateRemainingTime(start, max) {
+  return Number.isFinite(max) ? max - (performance.now() - start) : max;
+}
+async function delayForRetry(delay, options) {
+  if (delay <= 0) {
+    return;
+  }
+  await new Promise((resolve6, reject) => {
+    const onAbort = () => {
+      clearTimeout(timeoutToken);
+      reject(options.signal.reason);
     };
-  }
-  return { engine: { packageDir: "demo_engine", installedPath: "/opt/engine/site/demo_engine", extraDirs: [{ repoDir: "benchmarks", installedPath: "/opt/engine/benchmarks" }] } };
+    const timeoutToken = setTimeout(() => {
+      options.signal?.removeEventListener("abort", onAbort);
+      resolve6();
+    }, delay);
+    if (options.unref) {
+      timeoutToken.unref?.();
+    }
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+  });
 }
-function merge2(a2, b) {
-  const out = { ...a2 };
-  for (const [k, v] of Object.entries(b)) {
-    const prev = out[k];
-    out[k] = v && typeof v === "object" && !Array.isArray(v) && prev && typeof prev === "object" && !Array.isArray(prev) ? merge2(prev, v) : v;
-  }
-  return out;
-}
-async function loadJsonOrYaml(file2, what) {
-  const text = await readText(file2, what);
+function stringifyThrownValue(value) {
   try {
-    return (0, import_yaml2.parse)(text) ?? {};
-  } catch (e) {
-    throw new UserError(`${what} ${file2}: not valid YAML/JSON (${e.message})`);
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
   }
 }
-function issues(e) {
-  return e.issues.map((i2) => `field ${i2.path.map(String).join(".") || "(root)"}: ${i2.message}`).join("; ");
+function unwrapAbortError(error62) {
+  let cause = error62;
+  while (cause instanceof AbortError && cause.originalError instanceof Error) {
+    cause = cause.originalError;
+  }
+  return cause;
 }
+async function onAttemptFailure({ error: error62, attemptNumber, retriesConsumed, startTime, options }) {
+  const abortIfNeeded = () => {
+    options.signal?.throwIfAborted();
+  };
+  const normalizedError = error62 instanceof Error ? error62 : new TypeError(`Non-error was thrown: "${stringifyThrownValue(error62)}". You should only throw errors.`);
+  abortIfNeeded();
+  if (normalizedError instanceof AbortError) {
+    throw unwrapAbortError(normalizedError);
+  }
+  const retriesLeft = options.retries - retriesConsumed;
+  const isRetriableError = !(normalizedError instanceof TypeError) || isNetworkError(normalizedError);
+  const timeLeft = calculateRemainingTime(startTime, options.maxRetryTime);
+  const delayTime = isRetriableError && timeLeft > 0 && retriesLeft > 0 ? calculateDelay(retriesConsumed, options) : 0;
+  const consumeRetryContext = Object.freeze({
+    error: normalizedError,
+    attemptNumber,
+    retriesLeft,
+    retriesConsumed,
+    retryDelay: delayTime
+  });
+  const consumeRetry = await options.shouldConsumeRetry(consumeRetryContext) ?? true;
+  abortIfNeeded();
+  const effectiveDelay = consumeRetry ? delayTime : 0;
+  const context = Object.freeze({
+    error: normalizedError,
+    attemptNumber,
+    retriesLeft,
+    retriesConsumed,
+    retryDelay: effectiveDelay
+  });
+  await options.onFailedAttempt(context);
+  abortIfNeeded();
+  const remainingTime = calculateRemainingTime(startTime, options.maxRetryTime);
+  if (!isRetriableError || remainingTime <= 0 || retriesLeft <= 0) {
+    throw normalizedError;
+  }
+  const shouldRetry2 = await options.shouldRetry(context);
+  abortIfNeeded();
+  if (!shouldRetry2) {
+    throw normalizedError;
+  }
+  const remainingTimeAfterShouldRetry = calculateRemainingTime(startTime, options.maxRetryTime);
+  if (remainingTimeAfterShouldRetry <= 0) {
+    throw normalizedError;
+  }
+  if (!consumeRetry) {
+    return false;
+  }
+  await delayForRetry(Math.min(effectiveDelay, remainingTimeAfterShouldRetry), options);
+  return true;
+}
+async function pRetry(input2, options = {}) {
+  options = { ...options };
+  options.retries ??= 10;
+  validateRetries(options.retries);
+  if (Object.hasOwn(options, "forever")) {
+    throw new Error("The `forever` option is no longer supported. For many use-cases, you can set `retries: Infinity` instead.");
+  }
+  options.factor ??= 2;
+  options.minTimeout ??= 1e3;
+  options.maxTimeout ??= Infinity;
+  options.maxRetryTime ??= Infinity;
+  options.randomize ??= false;
+  options.onFailedAttempt ??= () => {
+  };
+  options.shouldRetry ??= () => true;
+  options.shouldConsumeRetry ??= () => true;
+  validateOption("onFailedAttempt", options.onFailedAttempt, "function");
+  validateOption("shouldRetry", options.shouldRetry, "function");
+  validateOption("shouldConsumeRetry", options.shouldConsumeRetry, "function");
+  validateOption("randomize", options.randomize, "boolean");
+  validateOption("unref", options.unref, "boolean");
+  validateSignal(options.signal);
+  validateNumberOption("factor", options.factor);
+  validateNumberOption("minTimeout", options.minTimeout);
+  validateNumberOption("maxTimeout", options.maxTimeout, { allowInfinity: true });
+  validateNumberOption("maxRetryTime", options.maxRetryTime, { allowInfinity: true });
+  if (options.factor === 0) {
+    options.factor = 1;
+  }
+  options.signal?.throwIfAborted();
+  let attemptNumber = 0;
+  let retriesConsumed = 0;
+  const startTime = performance.now();
+  while (retriesConsumed <= options.retries) {
+    attemptNumber++;
+    try {
+      options.signal?.throwIfAborted();
+      const result = await input2(attemptNumber);
+      options.signal?.throwIfAborted();
+      return result;
+    } catch (error62) {
+      if (await onAttemptFailure({
+        error: error62,
+        attemptNumber,
+        retriesConsumed,
+        startTime,
+        options
+      })) {
+        retriesConsumed++;
+      }
+    }
+  }
+  throw new Error("Retry attempts exhausted without throwing an error.");
+}
+
+// src/adapters/registry-push.ts
+function pushTarget(registry2, commit, patchHash) {
+  const template = patchHash ? registry2.agentTemplate : registry2.imageTemplates[0];
+  if (!template || registry2.imageTemplates.length === 0) return void 0;
+  return renderTemplate(template, commit, { registry: registry2.registry, repo: registry2.repo, ...patchHash ? { patchHash } : {} });
+}
+function validImageRef(ref) {
+  return /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::\d+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)+:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(ref) || /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(ref);
+}
+var TRANSIENT = [
+  /connection reset/i,
+  /broken pipe/i,
+  /\bEOF\b/,
+  /i\/o timeout/i,
+  /TLS handshake timeout/i,
+  /connection refused/i,
+  /no such host/i,
+  /\b50[0234]\b/,
+  /Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout/i,
+  /unexpected status/i,
+  /too many requests|\b429\b/i
+];
+var PERMANENT = [/denied/i, /unauthorized/i, /authentication required/i, /invalid reference format/i, /name unknown/i, /manifest invalid/i];
+function isTransientPushError(output2) {
+  if (PERMANENT.some((r) => r.test(output2))) return false;
+  return TRANSIENT.some((r) => r.test(output2));
+}
+async function pushImage(o2) {
+  const started = Date.now();
+  const log2 = o2.log ?? (() => {
+  });
+  const seconds = () => Number(((Date.now() - started) / 1e3).toFixed(2));
+  if (!validImageRef(o2.ref)) return { ok: false, ref: o2.ref, error: `not a valid image reference: ${o2.ref} (check registry.imageTemplates / agentTemplate)`, attempts: 0, seconds: 0 };
+  const tagged = await execa("docker", ["tag", o2.image, o2.ref], { reject: false, all: true });
+  if (tagged.exitCode !== 0) return { ok: false, ref: o2.ref, error: `docker tag ${o2.image} ${o2.ref}: ${String(tagged.all).trim()}`, attempts: 0, seconds: seconds() };
+  let attempts = 0;
+  try {
+    await pRetry(
+      async () => {
+        attempts += 1;
+        const r = await execa("docker", ["push", o2.ref], { reject: false, all: true });
+        if (r.exitCode === 0) return;
+        const tail = String(r.all ?? "").trim().split("\n").slice(-3).join("\n");
+        const err = new Error(`docker push ${o2.ref} (exit ${r.exitCode}): ${tail}`);
+        if (!isTransientPushError(tail)) throw new AbortError(err);
+        throw err;
+      },
+      {
+        retries: o2.retries ?? 2,
+        minTimeout: o2.minTimeoutMs ?? 5e3,
+        factor: 2,
+        onFailedAttempt: ({ error: error62, retriesLeft }) => {
+          if (retriesLeft > 0) log2(`push: ${error62.message.split("\n")[0]}; retrying (${retriesLeft} left)`);
+        }
+      }
+    );
+  } catch (e) {
+    return { ok: false, ref: o2.ref, error: e.message, attempts, seconds: seconds() };
+  }
+  log2(`push: ${o2.ref} in ${seconds()} s`);
+  return { ok: true, ref: o2.ref, seconds: seconds(), attempts };
+}
+
+// src/commands/build.ts
 async function agentPatch(task, datasetFile) {
   if (task.hasAgentPatch === false || !task.patchPath) return void 0;
   const path10 = isAbsolute4(task.patchPath) ? task.patchPath : resolve5(dirname7(datasetFile), task.patchPath);
@@ -42522,16 +42920,8 @@ async function runBuild(options) {
   const { tasks, unknown: unknown2 } = selectTasks(dataset.tasks, options.only);
   if (unknown2.length) throw new UserError(`--only: no task matches ${unknown2.join(", ")}`);
   if (!options.dryRun && !existsSync2(options.repo)) throw new UserError(`--repo ${options.repo}: not found`);
-  let index = ArtifactIndex.parse({});
-  if (options.artifacts) {
-    const parsed = ArtifactIndex.safeParse(await loadJsonOrYaml(options.artifacts, "artifact index"));
-    if (!parsed.success) throw new UserError(`artifact index ${options.artifacts}: ${issues(parsed.error)}`);
-    index = parsed.data;
-  }
-  const rawConfig = merge2(enginePreset(options.engine ?? engineForRepos(tasks.map((t) => t.repo))), options.artifactConfig ? await loadJsonOrYaml(options.artifactConfig, "artifact config") : {});
-  const parsedConfig = ArtifactConfig.safeParse(rawConfig);
-  if (!parsedConfig.success) throw new UserError(`artifact config: ${issues(parsedConfig.error)}`);
-  const config2 = parsedConfig.data;
+  const index = await loadArtifactIndex(options.artifacts);
+  const config2 = await loadArtifactConfig(options.engine ?? engineForRepos(tasks.map((t) => t.repo)), options.artifactConfig);
   const patches = /* @__PURE__ */ new Map();
   for (const t of tasks) {
     const p = await agentPatch(t, options.dataset);
@@ -42542,8 +42932,11 @@ async function runBuild(options) {
     costs: config2.costs,
     agentPatchPathsByTask: new Map([...patches].map(([id, p]) => [id, pathsInPatch(p)]))
   });
-  const report = { tasks: [], plan_summary: summarizeArtifacts(plans.values()), builds: 0, overlays: 0, failed: 0, dry_run: Boolean(options.dryRun) };
-  const resolver = options.dryRun ? void 0 : createArtifactResolver({ repoDir: options.repo, cacheDir: options.cacheDir, index, config: config2, log });
+  if (options.push && config2.registry.imageTemplates.length === 0) {
+    throw new UserError('--push: the artifact config has no registry.imageTemplates (e.g. "{registry}/{repo}:{sha}" with registry.registry and registry.repo set)');
+  }
+  const report = { tasks: [], plan_summary: summarizeArtifacts(plans.values()), builds: 0, overlays: 0, failed: 0, pushed: 0, push_failed: 0, dry_run: Boolean(options.dryRun) };
+  const resolver = options.dryRun ? void 0 : createArtifactResolver({ repoDir: options.repo, cacheDir: options.cacheDir, index, config: config2, log, ...options.imageRepository ? { imageRepository: options.imageRepository } : {} });
   for (const task of tasks) {
     const entry = { id: task.id, variants: {}, plan: artifactsJson(plans.get(task.id)) };
     report.tasks.push(entry);
@@ -42562,7 +42955,27 @@ async function runBuild(options) {
       log(`${task.id} ${w.variant}: resolving ${w.commit.slice(0, 12)}${w.patch ? " + agent patch" : ""}`);
       const r = await resolver.resolve({ task, variant: w.variant, commit: w.commit, repoDir: options.repo, ...w.patch ? { patch: w.patch } : {} });
       if (r.ok) {
-        entry.variants[w.variant] = { ok: true, source: r.artifact.source, ...r.artifact.from ? { from: r.artifact.from } : {}, image: r.image, seconds: Number(r.seconds.toFixed(2)) };
+        const built = { ok: true, source: r.artifact.source, ...r.artifact.from ? { from: r.artifact.from } : {}, image: r.image, seconds: Number(r.seconds.toFixed(2)) };
+        entry.variants[w.variant] = built;
+        if (options.push) {
+          const commit = await resolveCommit(options.repo, w.commit);
+          const target = pushTarget(config2.registry, commit, w.patch ? sha256Hex(w.patch) : void 0);
+          if (r.artifact.source === "registry" && r.artifact.ref === target) {
+            built.pushed = target;
+            report.pushed += 1;
+          } else {
+            const p = await pushImage({ image: r.image, ref: target, retries: config2.registry.pushRetries, ...options.pushRetryDelayMs !== void 0 ? { minTimeoutMs: options.pushRetryDelayMs } : {}, log });
+            built.push_seconds = p.seconds;
+            if (p.ok) {
+              built.pushed = p.ref;
+              report.pushed += 1;
+            } else {
+              built.push_error = p.error;
+              report.push_failed += 1;
+              log(`${task.id} ${w.variant}: push to ${target} FAILED: ${p.error}`);
+            }
+          }
+        }
       } else {
         entry.variants[w.variant] = { ok: false, category: r.category, reason: r.reason, ...r.evidence ? { evidence: r.evidence } : {}, ...r.log ? { log: r.log } : {} };
         if (!(w.variant === "agent" && r.category === "PATCH_FAILED")) report.failed += 1;
@@ -42576,7 +42989,9 @@ async function runBuild(options) {
     const parts = ["baseline", "human", "agent"].map((v) => {
       const b = t.variants[v];
       if (!b) return `${v}: ${t.plan[v].source}${t.plan[v].from ? ` from ${t.plan[v].from.slice(0, 8)}` : ""} (planned)`;
-      return b.ok ? `${v}: ${b.source}${b.from ? ` from ${b.from.slice(0, 8)}` : ""} ${b.seconds} s` : `${v}: FAILED ${b.category}: ${b.reason}`;
+      if (!b.ok) return `${v}: FAILED ${b.category}: ${b.reason}`;
+      const push = b.pushed ? `, pushed ${b.pushed}` : b.push_error ? `, PUSH FAILED: ${b.push_error.split("\n")[0]}` : "";
+      return `${v}: ${b.source}${b.from ? ` from ${b.from.slice(0, 8)}` : ""} ${b.seconds} s${push}`;
     });
     lines.push(`${t.id}  ${parts.join("  |  ")}`);
   }
@@ -42584,7 +42999,8 @@ async function runBuild(options) {
   lines.push(
     "",
     `plan: baselines ${s.baseline.overlay} overlay, ${s.baseline.build} build, ${s.baseline.registry} registry, ${s.baseline.cache} cache`,
-    report.dry_run ? "dry run: nothing built" : `done: ${report.builds} builds, ${report.overlays} overlays, ${report.failed} failed`
+    report.dry_run ? "dry run: nothing built" : `done: ${report.builds} builds, ${report.overlays} overlays, ${report.failed} failed`,
+    ...options.push && !report.dry_run ? [`push: ${report.pushed} pushed, ${report.push_failed} failed`] : []
   );
   const text = lines.join("\n");
   return {
@@ -42596,12 +43012,13 @@ async function runBuild(options) {
 ${text}
 \`\`\`
 `,
-    outputs: { builds: String(report.builds), overlays: String(report.overlays), failed: String(report.failed) },
-    failed: report.failed > 0
+    outputs: { builds: String(report.builds), overlays: String(report.overlays), failed: String(report.failed), ...options.push ? { pushed: String(report.pushed), "push-failed": String(report.push_failed) } : {} },
+    // A push that failed leaves the GPU runners without the image: the step fails (the other pushes still ran).
+    failed: report.failed > 0 || report.push_failed > 0
   };
 }
 function registerBuild(program) {
-  program.command("build").description("CPU job before the GPU jobs: resolve, derive (overlay) or build every artifact the plan needs, verify and cache it").requiredOption("--dataset <file>", "dataset (JSONL, JSON or CSV with ISO-Bench field names)").option("--only <ids>", "comma-separated task ids or commit prefixes", (v) => v.split(",").map((x) => x.trim()).filter(Boolean)).requiredOption("--repo <dir>", "checkout of the engine repository holding every commit").requiredOption("--cache-dir <dir>", "runner-local artifact cache directory").option("--artifacts <index>", "JSON index of existing images and wheels").option("--artifact-config <file>", "artifact config (YAML/JSON): toolchain, build limits, engine layout").option("--engine <name>", "engine preset: demo | vllm (default: from the dataset repo)").option("--dry-run", "print the artifact plan, build nothing").option("--json", "print one JSON document on stdout").action(async (o2) => {
+  program.command("build").description("CPU job before the GPU jobs: resolve, derive (overlay) or build every artifact the plan needs, verify and cache it").requiredOption("--dataset <file>", "dataset (JSONL, JSON or CSV with ISO-Bench field names)").option("--only <ids>", "comma-separated task ids or commit prefixes", (v) => v.split(",").map((x) => x.trim()).filter(Boolean)).requiredOption("--repo <dir>", "checkout of the engine repository holding every commit").requiredOption("--cache-dir <dir>", "runner-local artifact cache directory").option("--artifacts <index>", "JSON index of existing images and wheels").option("--artifact-config <file>", "artifact config (YAML/JSON): toolchain, build limits, engine layout").option("--engine <name>", "engine preset: demo | vllm (default: from the dataset repo)").option("--dry-run", "print the artifact plan, build nothing").option("--push", "docker push every resolved image to its registry template (artifact config registry.imageTemplates / agentTemplate)").option("--json", "print one JSON document on stdout").action(async (o2) => {
     if (o2.engine !== void 0 && o2.engine !== "demo" && o2.engine !== "vllm") throw new UserError(`--engine: expected demo or vllm, got ${o2.engine}`);
     const result = await runBuild({
       dataset: o2.dataset,
@@ -42611,7 +43028,8 @@ function registerBuild(program) {
       ...o2.only ? { only: o2.only } : {},
       ...o2.artifacts ? { artifacts: o2.artifacts } : {},
       ...o2.artifactConfig ? { artifactConfig: o2.artifactConfig } : {},
-      ...o2.dryRun ? { dryRun: true } : {}
+      ...o2.dryRun ? { dryRun: true } : {},
+      ...o2.push ? { push: true } : {}
     });
     emit({ json: Boolean(o2.json), value: result.value, text: () => result.text });
     if (result.failed) process.exitCode = 1;
@@ -42948,7 +43366,7 @@ function looksLikeRecord(value) {
   const v = value;
   return v["schema"] === "benchsweep/result@1" || "task" in v && "variant" in v || "variant" in v && "status" in v;
 }
-function issues2(error62) {
+function issues(error62) {
   return error62.issues.map((i2) => `${i2.path.map(String).join(".") || "(root)"}: ${i2.message}`).join("; ");
 }
 async function loadResultRecords(dir) {
@@ -42972,7 +43390,7 @@ async function loadResultRecords(dir) {
       const where = Array.isArray(parsed) ? `${name}[${index}]` : name;
       const check2 = ResultRecord.safeParse(candidate);
       if (check2.success) result.records.push(check2.data);
-      else result.errors.push({ file: where, message: `not a result record: ${issues2(check2.error)}` });
+      else result.errors.push({ file: where, message: `not a result record: ${issues(check2.error)}` });
     });
   }
   return result;
