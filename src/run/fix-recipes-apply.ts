@@ -12,11 +12,9 @@ import { join } from 'node:path';
 import { showFile } from '../adapters/git.js';
 import type { ExecutorKind } from './executor-types.js';
 
-/** The recipe shape of src/core/rules/fix-recipes.ts, as far as applying it needs. */
-export type FixAction =
-  | { type: 'pip-constraint'; spec: string }
-  | { type: 'file-patch'; path: string; find: string; replace: string }
-  | { type: 'file-restore'; path: string; fromRef?: string };
+import type { FixAction } from '../core/rules/fix-recipes.js';
+
+export type { FixAction };
 
 export interface FixRecipeLike {
   id: string;

@@ -1,26 +1,20 @@
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempDir } from '../helpers/temp-dir.js';
 import { runBuild } from '../../src/commands/build.js';
 
 const FACTS = new URL('../../examples/datasets/vllm-commit-facts.jsonl', import.meta.url);
 const DATASET = new URL('../../examples/datasets/isobench-vllm.jsonl', import.meta.url).pathname;
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'bs-build-cmd-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const dir = useTempDir('bs-build-cmd-');
 
 describe('benchsweep build --dry-run', () => {
   it('plans every real row: human images indexed, the no-compile baselines are derived', async () => {
     const facts = readFileSync(FACTS, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { commit: string });
-    const index = join(dir, 'index.json');
+    const index = join(dir(), 'index.json');
     await writeFile(index, JSON.stringify({ images: Object.fromEntries(facts.map((f) => [f.commit, `registry.example/vllm:${f.commit}`])), wheels: {} }));
-    const r = await runBuild({ dataset: DATASET, repo: join(dir, 'no-checkout'), cacheDir: join(dir, 'cache'), artifacts: index, engine: 'vllm', dryRun: true });
+    const r = await runBuild({ dataset: DATASET, repo: join(dir(), 'no-checkout'), cacheDir: join(dir(), 'cache'), artifacts: index, engine: 'vllm', dryRun: true });
     expect(r.value.dry_run).toBe(true);
     expect(r.value.tasks).toHaveLength(96);
     expect(r.value.plan_summary.baseline).toEqual({ cache: 0, registry: 2, overlay: 83, build: 11 });
@@ -30,8 +24,8 @@ describe('benchsweep build --dry-run', () => {
   });
 
   it('rejects a malformed index with the field that is wrong', async () => {
-    const index = join(dir, 'bad.json');
+    const index = join(dir(), 'bad.json');
     await writeFile(index, JSON.stringify({ images: { 'not-a-sha': 'x' } }));
-    await expect(runBuild({ dataset: DATASET, repo: dir, cacheDir: dir, artifacts: index, dryRun: true })).rejects.toThrow(/artifact index .*field images/);
+    await expect(runBuild({ dataset: DATASET, repo: dir(), cacheDir: dir(), artifacts: index, dryRun: true })).rejects.toThrow(/artifact index .*field images/);
   });
 });

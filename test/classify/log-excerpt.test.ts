@@ -1,25 +1,19 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempDir } from '../helpers/temp-dir.js';
 import { UserError } from '../../src/cli-output.js';
 import { parseFile, readLogForClassify, streamFile } from '../../src/adapters/log-stream.js';
 import { classifyLines } from '../../src/core/classify.js';
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'benchsweep-log-stream-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const dir = useTempDir('benchsweep-log-stream-');
 
 describe('readLogForClassify', () => {
   it('a long log: head and tail are read, the lines between are counted, line numbers stay true', async () => {
     const lines = ['INFO 11-20 08:00:01 api_server.py:585] vLLM API server version 0.6.4.post2.dev375+g25ebed2f'];
     for (let i = 2; i <= 5000; i++) lines.push(`INFO:     127.0.0.1:5000 - "POST /v1/completions HTTP/1.1" 200 OK (${i})`);
     lines.push('OSError: [Errno 98] Address already in use');
-    const path = join(dir, 'long.log');
+    const path = join(dir(), 'long.log');
     await writeFile(path, lines.join('\n') + '\n');
     const excerpt = await readLogForClassify(path, { whole: 10_000, head: 4096, tail: 4096 });
     expect(excerpt.cut).toBe(true);
@@ -34,14 +28,14 @@ describe('readLogForClassify', () => {
   });
 
   it('a short log is read whole', async () => {
-    const path = join(dir, 'short.log');
+    const path = join(dir(), 'short.log');
     await writeFile(path, 'a\nb\n');
     expect(await readLogForClassify(path)).toEqual({ text: 'a\nb\n', tailFirstLine: 1, headLines: 0, cut: false });
   });
 
   it('a missing file or a directory is a UserError naming it', async () => {
-    await expect(readLogForClassify(join(dir, 'none.log'))).rejects.toThrow(UserError);
-    await expect(streamFile(dir, () => {})).rejects.toThrow(/not a file/);
+    await expect(readLogForClassify(join(dir(), 'none.log'))).rejects.toThrow(UserError);
+    await expect(streamFile(dir(), () => {})).rejects.toThrow(/not a file/);
   });
 });
 
@@ -53,7 +47,7 @@ describe('parseFile', () => {
       'Output token throughput (tok/s):         123.45    ',
       '==================================================',
     ].join('\n');
-    const path = join(dir, 'block.log');
+    const path = join(dir(), 'block.log');
     await writeFile(path, 'é\n'.repeat(10) + block + '\n');
     const { streamFileBytes } = await import('../../src/adapters/log-stream.js');
     let chunks = 0;

@@ -3,26 +3,20 @@
  * interleaved repeats → report) and `benchsweep run` on a task whose agent patch edits benchmarks/.
  * BENCHSWEEP_E2E_CLI=dist/cli.js runs the bundled CLI instead of the sources.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { useTempDir } from '../helpers/temp-dir.js';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createDemoRepo } from '../../src/adapters/demo-repo.js';
 import { git } from '../../src/adapters/git.js';
 import { ResultRecord } from '../../src/core/schemas.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const REPEATS = 3;
-let work: string;
+const work = useTempDir('e2e-demo-');
 
-function cli(args: string[]) {
-  const bundled = process.env.BENCHSWEEP_E2E_CLI;
-  const [file, argv] = bundled ? [process.execPath, [resolve(ROOT, bundled), ...args]] : [join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'src/cli.ts'), ...args]];
-  // tsx runs on the `node` of PATH: put the node running the tests first.
-  return execa(file, argv, { cwd: ROOT, reject: false, env: { PATH: `${dirname(process.execPath)}:${process.env.PATH}` }, timeout: 240_000 });
-}
+const cli = (args: string[]) => runCli(args, { timeout: 240_000 });
 
 async function recordsIn(dir: string): Promise<ResultRecord[]> {
   const out: ResultRecord[] = [];
@@ -35,17 +29,11 @@ async function recordsIn(dir: string): Promise<ResultRecord[]> {
   return out;
 }
 
-beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'e2e-demo-'));
-});
-afterAll(async () => {
-  await rm(work, { recursive: true, force: true });
-});
 
 describe('benchsweep demo (Docker, CPU)', () => {
   it('runs three variants with repeats and reports the human commit faster than its parent', async () => {
-    const results = join(work, 'demo-results');
-    const r = await cli(['demo', '--json', '--results', results, '--repeats', String(REPEATS), '--cache-dir', join(work, 'cache')]);
+    const results = join(work(), 'demo-results');
+    const r = await cli(['demo', '--json', '--results', results, '--repeats', String(REPEATS), '--cache-dir', join(work(), 'cache')]);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/image builds: [1-9]/);
     const report = JSON.parse(r.stdout);
@@ -87,8 +75,8 @@ describe('benchsweep demo (Docker, CPU)', () => {
   }, 240_000);
 
   it('a rerun with the warm cache builds nothing, and prints the three-way table', async () => {
-    const results = join(work, 'demo-text');
-    const r = await cli(['demo', '--results', results, '--repeats', '1', '--cache-dir', join(work, 'cache')]);
+    const results = join(work(), 'demo-text');
+    const r = await cli(['demo', '--results', results, '--repeats', '1', '--cache-dir', join(work(), 'cache')]);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stderr).toContain('image builds: 0');
     expect(r.stdout).toContain('0 image build(s)');
@@ -101,20 +89,20 @@ describe('benchsweep demo (Docker, CPU)', () => {
 
 describe('benchsweep run (Docker, CPU)', () => {
   it('an agent patch that edits benchmarks/ is PATCH_REJECTED; baseline and human still run', async () => {
-    const demo = await createDemoRepo(join(work, 'run'));
+    const demo = await createDemoRepo(join(work(), 'run'));
     const script = join(demo.dir, 'benchmarks', 'benchmark_serving.py');
     const original = await readFile(script, 'utf8');
     await writeFile(script, original + '\n# the agent lowers the bar\n');
     const evil = (await git(demo.dir, ['diff', 'HEAD~1', '--', 'benchmarks/benchmark_serving.py'])) + demo.agentPatch;
     await git(demo.dir, ['checkout', '-q', '--', '.']);
-    const patchFile = join(work, 'run', 'evil.patch');
+    const patchFile = join(work(), 'run', 'evil.patch');
     await writeFile(patchFile, evil);
     const row = JSON.parse((await readFile(demo.datasetFile, 'utf8')).trim());
-    const dataset = join(work, 'run', 'evil.jsonl');
+    const dataset = join(work(), 'run', 'evil.jsonl');
     await writeFile(dataset, JSON.stringify({ ...row, patch_path: patchFile }) + '\n');
 
-    const results = join(work, 'run-results');
-    const r = await cli(['run', '--dataset', dataset, '--repo', demo.dir, '--results', results, '--repeats', '1', '--cache', join(work, 'run-cache'), '--json']);
+    const results = join(work(), 'run-results');
+    const r = await cli(['run', '--dataset', dataset, '--repo', demo.dir, '--results', results, '--repeats', '1', '--cache', join(work(), 'run-cache'), '--json']);
     expect(r.exitCode, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as { records: ResultRecord[] };
     const by = Object.fromEntries(out.records.map((x) => [x.variant, x]));

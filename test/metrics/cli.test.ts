@@ -2,38 +2,21 @@
  * `benchsweep parse` and `benchsweep classify`: a few runs as a user runs them (a process, argv,
  * stdout), the rest through runParse / runClassify in-process (each CLI process costs seconds).
  */
-import { execa } from 'execa';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { useTempDir } from '../helpers/temp-dir.js';
+import { ROOT, runCli } from '../helpers/cli.js';
 import { UserError } from '../../src/cli-output.js';
 import { runClassify } from '../../src/commands/classify.js';
 import { runParse } from '../../src/commands/parse.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const METRICS = join(ROOT, 'test/fixtures/metrics');
 const CLASSIFY = join(ROOT, 'test/fixtures/classify');
 
-function cli(args: string[]) {
-  return execa(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'src/cli.ts'), ...args], {
-    reject: false,
-    cwd: ROOT,
-    // tsx runs on the node that runs the tests (Node 24), whatever else is on PATH.
-    env: { PATH: `${dirname(process.execPath)}:${process.env['PATH'] ?? ''}` },
-    extendEnv: false,
-    timeout: 60_000,
-  });
-}
+const cli = (args: string[]) => runCli(args, { timeout: 60_000 });
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'benchsweep-parse-cli-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const dir = useTempDir('benchsweep-parse-cli-');
 
 describe('benchsweep parse (process)', () => {
   it('--json prints exactly one document: kind, metrics and the block used', async () => {
@@ -48,7 +31,7 @@ describe('benchsweep parse (process)', () => {
   });
 
   it('a missing file is a usage error naming the file (exit 2, nothing on stdout)', async () => {
-    const missing = join(dir, 'nope.log');
+    const missing = join(dir(), 'nope.log');
     const r = await cli(['parse', missing, '--json']);
     expect(r.exitCode).toBe(2);
     expect(r.stdout).toBe('');
@@ -91,20 +74,20 @@ describe('runParse', () => {
     const r = await runParse({ file: join(METRICS, 'latency-percentiles.txt') });
     expect(r.text).toMatch(/latency result, lines 4-10/);
     expect(r.text).toMatch(/avg_latency\s+0\.243057258923848\d+\s+<- primary \(lower is better\)/);
-    const cut = join(dir, 'cut.txt');
+    const cut = join(dir(), 'cut.txt');
     await writeFile(cut, '============ Serving Benchmark Result ============\nOutput token throughput (tok/s):         12.50     \n');
     expect((await runParse({ file: cut })).text).toContain('INCOMPLETE');
   });
 
   it('rejects an unknown --kind and a missing file with UserError', async () => {
     await expect(runParse({ file: join(METRICS, 'serving-2023.txt'), kind: 'bogus' as never })).rejects.toThrow(UserError);
-    await expect(runParse({ file: join(dir, 'absent.txt') })).rejects.toThrow(/absent\.txt/);
+    await expect(runParse({ file: join(dir(), 'absent.txt') })).rejects.toThrow(/absent\.txt/);
   });
 });
 
 describe('runClassify', () => {
   it('a hang with --timed-out and no exception', async () => {
-    const log = join(dir, 'hang.log');
+    const log = join(dir(), 'hang.log');
     await writeFile(log, 'INFO loading\nINFO capturing graphs\n');
     const r = await runClassify({ file: log, timedOut: true, phase: 'server-start' });
     expect(r.value).toEqual({
@@ -124,7 +107,7 @@ describe('runClassify', () => {
   });
 
   it('rejects a missing file and an unknown phase', async () => {
-    await expect(runClassify({ file: join(dir, 'missing.log') })).rejects.toThrow(/missing\.log/);
+    await expect(runClassify({ file: join(dir(), 'missing.log') })).rejects.toThrow(/missing\.log/);
     await expect(runClassify({ file: join(CLASSIFY, 'gated-401.log'), phase: 'lunch' as never })).rejects.toThrow(UserError);
   });
 });
