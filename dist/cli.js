@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-import { createRequire as __bsCreateRequire } from 'node:module';
-import { fileURLToPath as __bsFileURLToPath } from 'node:url';
-import { dirname as __bsDirname } from 'node:path';
-const require = __bsCreateRequire(import.meta.url);
-const __filename = __bsFileURLToPath(import.meta.url);
-const __dirname = __bsDirname(__filename);
+import { createRequire as __benchsweepCreateRequire } from 'node:module';
+import { fileURLToPath as __benchsweepFileURLToPath } from 'node:url';
+import { dirname as __benchsweepDirname } from 'node:path';
+const require = __benchsweepCreateRequire(import.meta.url);
+const __benchsweep_filename = __benchsweepFileURLToPath(import.meta.url);
+const __benchsweep_dirname = __benchsweepDirname(__benchsweep_filename);
 if (!Set.prototype.union) { const S = Set.prototype; const has = (o, v) => o.has(v);
   Object.assign(S, { union(o) { const r = new Set(this); for (const v of o.keys()) r.add(v); return r; },
     intersection(o) { return new Set([...this].filter((v) => has(o, v))); },
@@ -15,32 +15,60 @@ if (!Set.prototype.union) { const S = Set.prototype; const has = (o, v) => o.has
     isDisjointFrom(o) { return [...this].every((v) => !has(o, v)); } }); }
 import {
   BENCHMARK_KINDS,
+  DEFAULT_BOOTSTRAP_ITERATIONS,
+  DEFAULT_SEED,
+  DEFAULT_THRESHOLD,
   DEMO_ENGINE,
+  DEMO_WHEEL_PREPARE,
   UserError,
+  VARIANTS,
+  affectedTasks,
   buildReport,
-  classifyLines,
+  buildWheel,
   commitAll,
-  countNewlines,
+  compareSides,
   createArtifactResolver,
+  createLogClassifier,
   createMetricsScanner,
+  decideApproval,
   defaultConfig,
+  dockerUnreachable,
   emit,
+  enginePreset,
+  ensureBaseImage,
+  escapeWorkflowText,
+  external_exports,
+  formatValue,
+  gatedTaskRefusals,
   git,
   initRepo,
   loadDataset,
+  loadResultRecords,
   log,
+  normalizeProject,
+  parseChangedFiles,
+  parseDataset,
+  parsePerfCommand,
+  parseWheelName,
   planSweep,
   primaryMetricFor,
+  readText,
   recipeById,
   registerBuild,
   registerPlan,
   registerReport,
   registerRun,
+  removeStaleContainers,
   renderMarkdown,
+  renderProjectPage,
+  renderRootPage,
   runSample,
-  runSweep
-} from "./chunks/chunk-ULGALLB6.js";
-import "./chunks/chunk-PTJ7H6CC.js";
+  runSweep,
+  sha256File,
+  unsafePatchPath,
+  writeFileAtomic
+} from "./chunks/chunk-KADVZOVB.js";
+import "./chunks/chunk-LOE4VG7Q.js";
 
 // node_modules/commander/lib/error.js
 var CommanderError = class extends Error {
@@ -3416,7 +3444,7 @@ var program = new Command();
 
 // src/adapters/log-stream.ts
 import { createReadStream } from "node:fs";
-import { open, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 var CHUNK_BYTES = 4 * 1024 * 1024;
 async function assertReadableFile(path2) {
   try {
@@ -3442,48 +3470,10 @@ async function parseFile(path2, opts = {}) {
   const bytes = await streamFileBytes(path2, (b) => scanner.pushBytes(b));
   return { ...scanner.end(), bytes };
 }
-var WHOLE_LIMIT = 128 * 1024 * 1024;
-var HEAD_BYTES = 2 * 1024 * 1024;
-var TAIL_BYTES = 64 * 1024 * 1024;
-async function readLogForClassify(path2, limits = { whole: WHOLE_LIMIT, head: HEAD_BYTES, tail: TAIL_BYTES }) {
-  const { whole: WHOLE, head: HEAD, tail: TAIL } = limits;
-  const size = await assertReadableFile(path2);
-  const fh = await open(path2, "r");
-  try {
-    if (size <= WHOLE || size <= HEAD + TAIL) {
-      const buf = Buffer.alloc(size);
-      await fh.read(buf, 0, size, 0);
-      return { text: buf.toString("utf8"), tailFirstLine: 1, headLines: 0, cut: false };
-    }
-    const head = Buffer.alloc(HEAD);
-    await fh.read(head, 0, HEAD, 0);
-    const headEnd = head.lastIndexOf(10) + 1;
-    const tailStart = size - TAIL;
-    const tail = Buffer.alloc(TAIL);
-    await fh.read(tail, 0, TAIL, tailStart);
-    const tailFrom = tail.indexOf(10) + 1;
-    let newlines = count(head.subarray(0, headEnd));
-    const middle = Buffer.alloc(CHUNK_BYTES);
-    for (let pos = headEnd; pos < tailStart + tailFrom; ) {
-      const want = Math.min(CHUNK_BYTES, tailStart + tailFrom - pos);
-      const { bytesRead } = await fh.read(middle, 0, want, pos);
-      if (bytesRead === 0) break;
-      newlines += count(middle.subarray(0, bytesRead));
-      pos += bytesRead;
-    }
-    const headText = head.subarray(0, headEnd).toString("utf8");
-    return {
-      text: headText + tail.subarray(tailFrom).toString("utf8"),
-      tailFirstLine: newlines + 1,
-      headLines: count(head.subarray(0, headEnd)),
-      cut: true
-    };
-  } finally {
-    await fh.close();
-  }
-}
-function count(buf) {
-  return countNewlines(buf, 0, buf.length);
+async function classifyFile(path2, context = {}) {
+  const classifier = createLogClassifier(context);
+  const bytes = await streamFileBytes(path2, (b) => classifier.pushBytes(b));
+  return { ...classifier.end(), bytes };
 }
 
 // src/commands/parse.ts
@@ -3495,7 +3485,7 @@ async function runParse(options) {
   const result = await parseFile(options.file, { kind });
   const used = result.used !== void 0 ? result.blocks[result.used] : void 0;
   const value = { kind: result.kind ?? null, metrics: result.metrics };
-  if (used) value.block = { startLine: used.startLine, endLine: used.endLine, complete: used.complete };
+  if (used) value.block = { startLine: used.startLine, endLine: used.endLine, complete: used.complete, partial: used.partial };
   if (options.all) value.blocks = result.blocks;
   const lines = [];
   if (!used || !result.kind) {
@@ -3503,7 +3493,7 @@ async function runParse(options) {
   } else {
     const primary = primaryMetricFor(result.kind, result.metrics);
     lines.push(
-      `${options.file}: ${result.kind} result, lines ${used.startLine}-${used.endLine}${used.complete ? "" : " (INCOMPLETE: cut off before its end)"} (block ${result.used + 1} of ${result.blocks.length})`
+      `${options.file}: ${result.kind} result, lines ${used.startLine}-${used.endLine}${used.complete ? "" : " (INCOMPLETE: cut off before its end)"}${used.complete && used.partial ? " (PARTIAL: starts mid-way; every value shown was read)" : ""} (block ${result.used + 1} of ${result.blocks.length})`
     );
     const width = Math.max(...Object.keys(result.metrics).map((k) => k.length));
     for (const [name, v] of Object.entries(result.metrics)) {
@@ -3532,28 +3522,30 @@ async function runClassify(options) {
   if (options.phase && !PHASES.includes(options.phase)) {
     throw new UserError(`--phase: expected ${PHASES.join(", ")}, got ${options.phase}`);
   }
-  const log2 = await readLogForClassify(options.file);
-  const lines = log2.text.split("\n");
-  const lineNumber = log2.cut ? (i) => i < log2.headLines ? i + 1 : log2.tailFirstLine + (i - log2.headLines) : (i) => i + 1;
-  const c = classifyLines(
-    lines,
-    {
-      ...options.exitCode !== void 0 ? { exitCode: options.exitCode } : {},
-      ...options.timedOut ? { timedOut: true } : {},
-      ...options.phase ? { phase: options.phase } : {},
-      ...options.engineVersion ? { engineVersion: options.engineVersion } : {}
-    },
-    lineNumber
-  );
-  const value = { category: c.category, stage: c.stage, retryable: c.retryable, action: c.action, evidence: c.evidence };
+  const c = await classifyFile(options.file, {
+    ...options.exitCode !== void 0 ? { exitCode: options.exitCode } : {},
+    ...options.timedOut ? { timedOut: true } : {},
+    ...options.phase ? { phase: options.phase } : {},
+    ...options.engineVersion ? { engineVersion: options.engineVersion } : {}
+  });
+  const value = { category: c.category, stage: c.stage, retryable: c.retryable, action: c.action, evidence: c.evidence, matched: c.matched };
   if (c.fix) value.fix = c.fix;
+  if (options.explain) value.explain = c.explain;
+  const hit = (h) => `${h.signature} \u2192 ${h.category} (${h.strength}, line ${h.line}): ${h.text.length > 160 ? h.text.slice(0, 160) + "\u2026" : h.text}`;
   const text = [
-    `${options.file}: ${c.category} (stage ${c.stage}, ${c.retryable ? "retryable" : "not retryable"})` + (c.matched ? ` \u2014 signature ${c.signature}` : " \u2014 no known signature: decided from exit code / timeout / phase"),
+    `${options.file}: ${c.category} (stage ${c.stage}, ${c.retryable ? "retryable" : "not retryable"})` + (c.matched ? ` \u2014 signature ${c.signature}` : " \u2014 matched: false, no known signature: decided from exit code / timeout / phase"),
     ...c.fix ? [`fix: ${c.fix} \u2014 ${recipeById(c.fix)?.title ?? ""}`] : [],
     `action: ${c.action}`,
     "evidence:",
     ...c.evidence.split("\n").map((l, i) => `  ${String(c.evidenceLines[i] ?? "?").padStart(7)} | ${l}`),
-    ...log2.cut ? ["(long log: its head and last 64 MiB were read)"] : []
+    ...options.explain ? [
+      "explain:",
+      c.explain.decidedBy ? `  decided by: ${hit(c.explain.decidedBy)}` : `  decided by the context: ${c.explain.context ?? ""}`,
+      ...c.explain.normalized !== void 0 ? [`  normalised line: ${c.explain.normalized}`] : [],
+      ...c.explain.engineVersion ? [`  engine version: ${c.explain.engineVersion.value} (from the ${c.explain.engineVersion.from})`] : [],
+      c.explain.runnersUp.length > 0 ? "  runners-up:" : "  runners-up: none",
+      ...c.explain.runnersUp.map((h) => `    ${hit(h)}`)
+    ] : []
   ].join("\n");
   return { value, text, outputs: { category: c.category, retryable: String(c.retryable), ...c.fix ? { fix: c.fix } : {} } };
 }
@@ -3562,22 +3554,23 @@ function registerClassify(program2) {
     const n = Number(v);
     if (!Number.isInteger(n)) throw new UserError(`--exit-code: expected an integer, got ${v}`);
     return n;
-  }).option("--timed-out", "the process was stopped by a timeout").option("--phase <phase>", "server-start | benchmark | build | patch").option("--engine-version <version>", "engine version, when the log does not print it").option("--json", "print one JSON document").action(async (file, opts) => {
+  }).option("--timed-out", "the process was stopped by a timeout").option("--phase <phase>", "server-start | benchmark | build | patch").option("--engine-version <version>", "engine version, when the log does not print it").option("--explain", "show the rule that decided, the runners-up and the normalised evidence line").option("--json", "print one JSON document").action(async (file, opts) => {
     const result = await runClassify({
       file,
       ...opts.exitCode !== void 0 ? { exitCode: opts.exitCode } : {},
       ...opts.timedOut ? { timedOut: true } : {},
       ...opts.phase ? { phase: opts.phase } : {},
-      ...opts.engineVersion ? { engineVersion: opts.engineVersion } : {}
+      ...opts.engineVersion ? { engineVersion: opts.engineVersion } : {},
+      ...opts.explain ? { explain: true } : {}
     });
     emit({ json: !!opts.json, value: result.value, text: () => result.text });
   });
 }
 
 // src/run/demo.ts
-import { mkdir as mkdir2, mkdtemp, rm } from "node:fs/promises";
+import { mkdir as mkdir4, mkdtemp as mkdtemp2, rm as rm2 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join as join2, resolve as resolve2 } from "node:path";
+import { join as join4, resolve as resolve2 } from "node:path";
 
 // src/adapters/demo-repo.ts
 import { existsSync } from "node:fs";
@@ -3597,7 +3590,26 @@ var DEMO_ENGINE_DIR = join(packageRoot(), "examples", "demo-engine");
 var DEMO_MODEL = "demo-model";
 var DEMO_SPEED_FILE = "demo_engine/speed.py";
 var DEMO_DELAYS = { parent: "0.012", human: "0.006", agent: "0.009" };
-var DEMO_PERF_COMMAND = "python3 benchmarks/benchmark_serving.py --backend vllm --model demo-model --dataset-name random --num-prompts 16 --random-input-len 32 --random-output-len 32 --request-rate inf --seed 0 --percentile-metrics ttft,tpot,itl,e2el --save-result --result-filename benchmark_result.json";
+var DEMO_PERF_COMMAND = (
+  // `--dtype` is an engine flag, not one of the (strict) client's: the run must route it to the
+  // server, or the client exits 2 and the demo fails (issue 10).
+  "python3 benchmarks/benchmark_serving.py --backend vllm --model demo-model --dtype float16 --dataset-name random --num-prompts 16 --random-input-len 32 --random-output-len 32 --request-rate inf --seed 0 --percentile-metrics ttft,tpot,itl,e2el --save-result --result-filename benchmark_result.json"
+);
+var DEMO_PYPROJECT = [
+  "[build-system]",
+  'requires = ["setuptools>=61", "wheel"]',
+  'build-backend = "setuptools.build_meta"',
+  "",
+  "[project]",
+  'name = "demo-engine"',
+  'version = "0.1.0"',
+  'description = "The demo engine benchsweep benchmarks instead of vLLM"',
+  'requires-python = ">=3.9"',
+  "",
+  "[tool.setuptools]",
+  'packages = ["demo_engine"]',
+  ""
+].join("\n");
 function withDelay(speedPy, delay) {
   if (!/^TOKEN_DELAY_S = /m.test(speedPy)) throw new Error(`TOKEN_DELAY_S not found in ${DEMO_SPEED_FILE}`);
   return speedPy.replace(/^TOKEN_DELAY_S = .*$/m, `TOKEN_DELAY_S = ${delay}`);
@@ -3616,6 +3628,7 @@ async function createDemoRepo(root) {
     join(dir, "README.md"),
     "# demo engine\n\nAn OpenAI-compatible streaming server in Python (stdlib only) that stands in for vLLM.\n"
   );
+  await writeFile(join(dir, "pyproject.toml"), DEMO_PYPROJECT);
   await initRepo(dir);
   const speedPath = join(dir, DEMO_SPEED_FILE);
   const original = await readFile(speedPath, "utf8");
@@ -3648,16 +3661,142 @@ async function createDemoRepo(root) {
   return { dir, root: resolve(root), parent, human, agentPatch, agentPatchFile, datasetFile, taskId };
 }
 
+// src/adapters/wheel-demo-index.ts
+import { mkdir as mkdir3, mkdtemp, readdir as readdir2, rm } from "node:fs/promises";
+import { join as join3 } from "node:path";
+
+// src/adapters/wheel-index-server.ts
+import { createReadStream as createReadStream2 } from "node:fs";
+import { copyFile, mkdir as mkdir2, readdir, stat as stat2, writeFile as writeFile2 } from "node:fs/promises";
+import { createServer } from "node:http";
+import { basename, join as join2, normalize, sep } from "node:path";
+async function publishWheels(root, wheels) {
+  for (const w of wheels) {
+    const name = parseWheelName(basename(w));
+    if (!name) throw new Error(`not a wheel file name: ${basename(w)}`);
+    const dir = join2(root, normalizeProject(name.distribution));
+    await mkdir2(dir, { recursive: true });
+    await copyFile(w, join2(dir, basename(w)));
+  }
+  const projects = (await readdir(root, { withFileTypes: true }).catch(() => [])).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  for (const p of projects) {
+    const files = (await readdir(join2(root, p))).filter((f) => f.endsWith(".whl")).sort();
+    const listed = [];
+    for (const f of files) listed.push({ fileName: f, sha256: await sha256File(join2(root, p, f)) });
+    await writeFile2(join2(root, p, "index.html"), renderProjectPage(p, listed));
+  }
+  await writeFile2(join2(root, "index.html"), renderRootPage(projects));
+}
+async function serveDirectory(dir, port = 0) {
+  const root = normalize(dir);
+  const requests = [];
+  const server = createServer((req, res) => {
+    const path2 = decodeURIComponent(new URL(req.url ?? "/", "http://127.0.0.1").pathname);
+    requests.push(path2);
+    const target = normalize(join2(root, path2));
+    if (target !== root && !target.startsWith(root + sep)) {
+      res.writeHead(403).end();
+      return;
+    }
+    void (async () => {
+      let file = target;
+      const s = await stat2(file).catch(() => void 0);
+      if (s?.isDirectory()) {
+        if (!path2.endsWith("/")) {
+          res.writeHead(301, { Location: path2 + "/" }).end();
+          return;
+        }
+        file = join2(file, "index.html");
+      }
+      const f = await stat2(file).catch(() => void 0);
+      if (!f?.isFile()) {
+        res.writeHead(404, { "Content-Type": "text/plain" }).end("not found\n");
+        return;
+      }
+      const type = file.endsWith(".html") ? "text/html" : file.endsWith(".json") ? "application/json" : "application/octet-stream";
+      res.writeHead(200, { "Content-Type": type, "Content-Length": f.size });
+      if (req.method === "HEAD") res.end();
+      else createReadStream2(file).pipe(res);
+    })().catch(() => {
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+  await new Promise((resolve3, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => resolve3());
+  });
+  const addr = server.address();
+  const actual = typeof addr === "object" && addr ? addr.port : port;
+  return {
+    url: `http://127.0.0.1:${actual}`,
+    port: actual,
+    requests,
+    close: () => new Promise((resolve3) => server.close(() => resolve3()))
+  };
+}
+
+// src/adapters/wheel-demo-index.ts
+async function startDemoWheelIndex(o) {
+  const root = join3(o.cacheDir, "demo-wheel-index");
+  const commitRoot = join3(root, o.commit);
+  const project = o.project ?? "demo-engine";
+  const present = (await readdir2(join3(commitRoot, project)).catch(() => [])).some((f) => f.endsWith(".whl"));
+  let built = false;
+  if (!present) {
+    await mkdir3(o.cacheDir, { recursive: true });
+    const tmp = await mkdtemp(join3(o.cacheDir, ".demo-wheel-"));
+    try {
+      const wb = await buildWheel({
+        repoDir: o.repoDir,
+        commit: o.commit,
+        builderImage: o.builderImage,
+        env: { MAX_JOBS: 2, NVCC_THREADS: 1, TORCH_CUDA_ARCH_LIST: "9.0" },
+        timeoutS: 300,
+        logFile: join3(tmp, "wheel-build.log"),
+        outDir: tmp,
+        prepareScript: DEMO_WHEEL_PREPARE,
+        ...o.log ? { log: o.log } : {}
+      });
+      if (!wb.ok) throw new Error(`demo wheel index: building the parent's wheel failed: ${wb.category}: ${wb.reason}
+${wb.evidence ?? ""}`);
+      await publishWheels(commitRoot, [wb.path]);
+      built = true;
+      o.log?.(`demo wheel index: published ${wb.fileName} for ${o.commit.slice(0, 12)}`);
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  }
+  const served = await serveDirectory(root);
+  o.log?.(`demo wheel index: serving ${root} at ${served.url}`);
+  return { served, root, template: "{base}/{sha}/", built };
+}
+
 // src/run/demo.ts
+function demoShortfall(report) {
+  const complete = report.tasks.filter((t) => ["baseline", "human", "agent"].every((v) => t.variants[v]?.status === "success"));
+  if (complete.length > 0) return void 0;
+  const why = report.tasks.map((t) => {
+    const failed = ["baseline", "human", "agent"].filter((v) => t.variants[v]?.status !== "success");
+    return `${t.task}: ${failed.map((v) => `${v} ${t.variants[v]?.status ?? "missing"}${t.variants[v]?.category ? ` (${t.variants[v].category})` : ""}`).join(", ")}`;
+  });
+  return `no task got three successes (baseline, human and agent)${why.length ? `: ${why.join("; ")}` : ": no task ran"}`;
+}
 var DEMO_TIMEOUTS = { readyS: 60, benchmarkS: 180 };
 async function runDemo(opts = {}, deps = {}) {
   const started = Date.now();
   const log2 = opts.log ?? (() => {
   });
-  const root = await mkdtemp(join2(tmpdir(), "benchsweep-demo-"));
-  const resultsDir = resolve2(opts.resultsDir ?? join2(root, "results"));
-  await mkdir2(resultsDir, { recursive: true });
-  const demo = await createDemoRepo(join2(root, "work"));
+  if (!deps.images) {
+    const lost = await dockerUnreachable();
+    if (lost) throw new UserError(`${lost} (the demo runs in Docker: start dockerd, or run ./scripts/setup)`);
+    await removeStaleContainers({ log: log2 });
+  }
+  const root = await mkdtemp2(join4(tmpdir(), "benchsweep-demo-"));
+  const resultsDir = resolve2(opts.resultsDir ?? join4(root, "results"));
+  await mkdir4(resultsDir, { recursive: true });
+  const demo = await createDemoRepo(join4(root, "work"));
+  let wheelIndex;
   log2(`demo repository ${demo.dir}: parent ${demo.parent.slice(0, 12)}, human ${demo.human.slice(0, 12)}, agent patch ${demo.agentPatchFile}`);
   try {
     const dataset = await loadDataset(demo.datasetFile);
@@ -3667,8 +3806,16 @@ async function runDemo(opts = {}, deps = {}) {
     const notes = refused.map((t) => `preflight refused the demo task ${t.id} (${t.category}: ${t.reason ?? ""}); the demo ran it anyway`);
     for (const n of notes) log2(`warning: ${n}`);
     const tasks = dataset.tasks;
-    const cacheDir = opts.cacheDir ? resolve2(opts.cacheDir) : join2(root, "cache");
-    const images = deps.images ? deps.images(demo.dir, cacheDir, log2) : createArtifactResolver({ repoDir: demo.dir, cacheDir, log: log2 });
+    const cacheDir = opts.cacheDir ? resolve2(opts.cacheDir) : join4(root, "cache");
+    let resolver;
+    let images;
+    if (deps.images) images = deps.images(demo.dir, cacheDir, log2);
+    else {
+      const base = await ensureBaseImage({ log: log2 });
+      wheelIndex = await startDemoWheelIndex({ repoDir: demo.dir, commit: demo.parent, cacheDir, builderImage: base, log: log2 });
+      const config = { ...enginePreset("demo"), build: { builderImage: base }, wheel: { indexTemplates: [wheelIndex.template], base: wheelIndex.served.url, runtimeBase: base } };
+      images = resolver = createArtifactResolver({ repoDir: demo.dir, cacheDir, config, log: log2 });
+    }
     const records = await runSweep(
       tasks,
       { images, runSample: deps.runSample ?? ((spec) => runSample(spec)), log: log2 },
@@ -3686,11 +3833,22 @@ async function runDemo(opts = {}, deps = {}) {
     );
     const report = buildReport(records, { generatedAt: (/* @__PURE__ */ new Date()).toISOString(), notes });
     const markdown = renderMarkdown(report);
-    return { report, markdown, records, plan, resultsDir, repoDir: demo.dir, kept: opts.keep === true, seconds: (Date.now() - started) / 1e3, images: { builds: images.builds } };
+    return {
+      report,
+      markdown,
+      records,
+      plan,
+      resultsDir,
+      repoDir: demo.dir,
+      kept: opts.keep === true,
+      seconds: (Date.now() - started) / 1e3,
+      images: { builds: images.builds, ...resolver ? { downloads: resolver.downloads } : {}, ...wheelIndex ? { wheelIndexBuilt: wheelIndex.built } : {} }
+    };
   } finally {
+    await wheelIndex?.served.close();
     if (!opts.keep) {
-      await rm(join2(root, "work"), { recursive: true, force: true });
-      await rm(join2(root, "cache"), { recursive: true, force: true });
+      await rm2(join4(root, "work"), { recursive: true, force: true });
+      await rm2(join4(root, "cache"), { recursive: true, force: true });
     }
   }
 }
@@ -3722,11 +3880,1141 @@ async function runDemo2(options) {
   });
   log(`results and logs: ${run.resultsDir}`);
   log(`image builds: ${run.images.builds}`);
-  return { value: run.report, text: renderDemoText(run), summary: run.markdown, outputs: { results: run.resultsDir, builds: String(run.images.builds) } };
+  const shortfall = demoShortfall(run.report);
+  return {
+    value: run.report,
+    text: renderDemoText(run),
+    summary: run.markdown,
+    outputs: { results: run.resultsDir, builds: String(run.images.builds) },
+    ...shortfall ? { failed: true, reason: shortfall } : {}
+  };
 }
 function registerDemo(program2) {
   program2.command("demo").description("the whole flow on the bundled demo engine (CPU, Docker): plan, three variants with repeats, report").option("--results <dir>", "where records and logs go (default: a temporary folder, kept)").option("--repeats <n>", "samples per variant (5: enough for a rank test at p < 0.05)", (v) => Number(v), 5).option("--warmup", "one uncounted warm-up sample per variant").option("--keep", "keep the demo engine repository and image cache").option("--cache-dir <dir>", "a persistent artifact cache: a rerun with it builds nothing").option("--json", "print the report as one JSON document").action(async (opts) => {
     const result = await runDemo2(opts);
+    emit({ json: !!opts.json, value: result.value, text: () => result.text });
+    if (result.failed) {
+      log(`benchsweep demo FAILED: ${result.reason ?? "no task got three successes"}`);
+      process.exitCode = 1;
+    }
+  });
+}
+
+// src/commands/runner-guard.ts
+import { readFile as readFile2 } from "node:fs/promises";
+
+// src/core/runner-guard.ts
+var EventRepository = external_exports.looseObject({
+  repository: external_exports.looseObject({ full_name: external_exports.string().optional(), default_branch: external_exports.string().optional() }).optional()
+});
+function parseWorkflowRef(ref) {
+  const at = ref.lastIndexOf("@");
+  if (at < 0) return void 0;
+  const left = ref.slice(0, at);
+  const m = /^([^/\s]+\/[^/\s]+)\/(\.github\/workflows\/[^@\s]+)$/.exec(left);
+  const gitRef = ref.slice(at + 1);
+  if (!m || !/^refs\/\S+$/.test(gitRef)) return void 0;
+  return { repository: m[1], path: m[2], ref: gitRef };
+}
+var oneLine = (s) => s.replace(/[\r\n]+/g, " ");
+function decideRunnerGuard(input) {
+  const refuse = (reason, extra = {}) => ({ allowed: false, reason: oneLine(`runner-guard: refused: ${reason}`), ...extra });
+  if (!input.workflowRef) return refuse("GITHUB_WORKFLOW_REF is not set: cannot tell where the job\u2019s workflow file comes from");
+  const wf = parseWorkflowRef(input.workflowRef);
+  if (!wf) return refuse(`GITHUB_WORKFLOW_REF is not a workflow reference: ${JSON.stringify(input.workflowRef)}`);
+  const parsed = EventRepository.safeParse(input.event);
+  const repo = parsed.success ? parsed.data.repository : void 0;
+  const defaultBranch = repo?.default_branch ?? input.defaultBranch;
+  const common = { workflow: `${wf.repository}/${wf.path}`, ref: wf.ref, ...defaultBranch ? { defaultBranch } : {} };
+  if (!defaultBranch) return refuse("the event names no default branch (repository.default_branch) and BENCHSWEEP_DEFAULT_BRANCH is not set on this runner", common);
+  const expectedRepo = repo?.full_name ?? input.repository;
+  if (expectedRepo && expectedRepo.toLowerCase() !== wf.repository.toLowerCase()) {
+    return refuse(`the workflow ${wf.path} belongs to ${wf.repository}, not to ${expectedRepo}`, common);
+  }
+  if (input.repository && input.repository.toLowerCase() !== wf.repository.toLowerCase()) {
+    return refuse(`the workflow ${wf.path} belongs to ${wf.repository}, not to ${input.repository}`, common);
+  }
+  const want = `refs/heads/${defaultBranch}`;
+  if (wf.ref !== want) {
+    return refuse(`${wf.path} comes from ${wf.ref}, not from the default branch (${want}): self-hosted runners run only workflows the default branch defines`, common);
+  }
+  return { allowed: true, reason: oneLine(`runner-guard: allowed: ${wf.path} at ${wf.ref} (the default branch of ${wf.repository})`), ...common };
+}
+
+// src/commands/runner-guard.ts
+async function readEvent(path2) {
+  if (!path2) return void 0;
+  try {
+    return JSON.parse(await readFile2(path2, "utf8"));
+  } catch {
+    return void 0;
+  }
+}
+async function runRunnerGuard(options = {}) {
+  const env = options.env ?? process.env;
+  const decision = decideRunnerGuard({
+    workflowRef: env.GITHUB_WORKFLOW_REF,
+    event: await readEvent(env.GITHUB_EVENT_PATH),
+    ...env.GITHUB_REPOSITORY ? { repository: env.GITHUB_REPOSITORY } : {},
+    ...env.BENCHSWEEP_DEFAULT_BRANCH ? { defaultBranch: env.BENCHSWEEP_DEFAULT_BRANCH } : {}
+  });
+  return { value: decision, text: decision.reason, failed: !decision.allowed };
+}
+function registerRunnerGuard(program2) {
+  program2.command("runner-guard").description("self-hosted runner hook: exit 1 unless the job's workflow file is on the default branch").option("--json", "print one JSON document").action(async (opts) => {
+    const result = await runRunnerGuard();
+    emit({ json: !!opts.json, value: result.value, text: () => result.text });
+    if (result.failed) process.exitCode = 1;
+  });
+}
+
+// src/commands/pr-approval.ts
+import { appendFile, readFile as readFile3 } from "node:fs/promises";
+
+// src/core/rules/gated-models.ts
+var GATED_MODELS = [
+  { pattern: /^meta-llama\//i, why: "Meta\u2019s Llama licence must be accepted on the hub", source: "model card hf.co/meta-llama/Llama-3.1-8B-Instruct" },
+  { pattern: /^google\/gemma/i, why: "Google\u2019s Gemma terms must be accepted on the hub", source: "model card hf.co/google/gemma-2-9b" },
+  { pattern: /^mistralai\//i, why: "Mistral AI\u2019s repositories ask for contact details before download", source: "model card hf.co/mistralai/Mistral-7B-Instruct-v0.3" },
+  { pattern: /^bigcode\/starcoder/i, why: "the BigCode OpenRAIL-M agreement must be accepted on the hub", source: "model card hf.co/bigcode/starcoder" }
+];
+function gatedModel(model) {
+  return GATED_MODELS.find((r) => r.pattern.test(model))?.why;
+}
+
+// src/commands/pr-approval.ts
+async function readJson(path2, what) {
+  try {
+    return JSON.parse(await readFile3(path2, "utf8"));
+  } catch (e) {
+    throw new UserError(`${what} ${path2}: ${e.message}`);
+  }
+}
+function flattenPages(v) {
+  if (!Array.isArray(v)) return [];
+  return v.every(Array.isArray) ? v.flat() : v;
+}
+async function runPrApproval(o) {
+  const decision = decideApproval({
+    eventName: o.eventName,
+    payload: await readJson(o.event, "event"),
+    pull: await readJson(o.pull, "pull request"),
+    reviews: o.reviews ? flattenPages(await readJson(o.reviews, "reviews")) : [],
+    ...o.label ? { label: o.label } : {}
+  });
+  const value = { ...decision };
+  if (decision.allowed && o.dataset && o.changedFiles) {
+    const head = parseDataset(await readFile3(o.dataset, "utf8"), o.datasetPath ?? o.dataset);
+    let base = null;
+    if (o.baseDataset) {
+      try {
+        base = parseDataset(await readFile3(o.baseDataset, "utf8"), o.baseDataset).tasks;
+      } catch {
+        base = null;
+      }
+    }
+    const affected = affectedTasks({ changedFiles: parseChangedFiles(await readFile3(o.changedFiles, "utf8")), datasetPath: o.datasetPath ?? o.dataset, headTasks: head.tasks, baseTasks: base });
+    const touched = head.tasks.filter((t) => affected.ids.includes(t.id));
+    const refused = decision.fork ? gatedTaskRefusals(touched, (t) => (t.perfCommand ? parsePerfCommand(t.perfCommand).model : void 0) ?? t.models[0], gatedModel) : {};
+    for (const t of touched) {
+      const why = t.patchPath ? unsafePatchPath(t.patchPath) : void 0;
+      if (why) refused[t.id] = why;
+    }
+    value.tasks = affected.ids.filter((id) => !(id in refused));
+    value.refused = refused;
+  }
+  const lines = [
+    `${value.allowed ? "approved" : "not approved"}: ${value.reason}`,
+    ...value.tasks ? [`tasks: ${value.tasks.join(", ") || "(none)"}`] : [],
+    ...Object.entries(value.refused ?? {}).map(([id, why]) => `refused ${id}: ${why}`)
+  ];
+  const outputs = {
+    allowed: String(value.allowed),
+    sha: value.sha ?? "",
+    "head-repo": value.headRepo ?? "",
+    "pr-number": value.prNumber !== void 0 ? String(value.prNumber) : "",
+    tasks: (value.tasks ?? []).join(","),
+    "has-tasks": String((value.tasks ?? []).length > 0),
+    // One line: text from data (logins, SHAs) never starts a workflow command.
+    reason: escapeWorkflowText(value.reason)
+  };
+  return { value, text: lines.join("\n"), outputs };
+}
+function registerPrApproval(program2) {
+  program2.command("pr-approval").description("verify-pr-bench's gate: was the PR's current head approved by its SHA, and which tasks does it touch").option("--event <file>", "the event payload", process.env.GITHUB_EVENT_PATH).option("--event-name <name>", "the event name", process.env.GITHUB_EVENT_NAME).requiredOption("--pull <file>", "GET /repos/{owner}/{repo}/pulls/{n} as JSON").option("--reviews <file>", "GET .../pulls/{n}/reviews as JSON (all pages)").option("--label <name>", "the label that asks for a run", "safe-to-bench").option("--dataset <file>", "the PR's dataset at the approved SHA").option("--dataset-path <path>", "the dataset's path in the repository").option("--base-dataset <file>", "the default branch's dataset").option("--changed-files <file>", "the files the PR changes, one per line").option("--github-output <file>", "append the outputs (NAME=value lines) to this file").option("--json", "print one JSON document").action(async (opts) => {
+    if (!opts.event || !opts.eventName) throw new UserError("--event and --event-name (or GITHUB_EVENT_PATH, GITHUB_EVENT_NAME) are required");
+    const result = await runPrApproval(opts);
+    if (opts.githubOutput) await appendFile(opts.githubOutput, Object.entries(result.outputs ?? {}).map(([k, v]) => `${k}=${v}
+`).join(""));
+    emit({ json: !!opts.json, value: result.value, text: () => result.text });
+  });
+}
+
+// src/commands/history.ts
+import { join as join6 } from "node:path";
+
+// src/adapters/history-store.ts
+import { appendFile as appendFile2, link, mkdir as mkdir5, open, readFile as readFile4, unlink, writeFile as writeFile3 } from "node:fs/promises";
+import { join as join5 } from "node:path";
+import { randomBytes } from "node:crypto";
+import { StringDecoder } from "node:string_decoder";
+
+// src/core/history/index-entry.ts
+var BRIEF_SLOT = { baseline: 4, human: 5, agent: 6 };
+function binomialHalfCdf(k, n) {
+  let term = Math.pow(0.5, n);
+  let sum = term;
+  for (let i = 1; i <= k; i++) {
+    term = term * (n - i + 1) / i;
+    sum += term;
+  }
+  return sum;
+}
+function medianInterval(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const n = sorted.length;
+  if (n === 0) return [Number.NaN, Number.NaN];
+  let j = 0;
+  while (j + 1 < n / 2 && binomialHalfCdf(j + 1, n) <= 0.025) j++;
+  return [sorted[j], sorted[n - 1 - j]];
+}
+function brief(value) {
+  return Number.isFinite(value) ? Number(value.toPrecision(7)) : value;
+}
+function median(sorted) {
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+function indexEntryOf(sweep) {
+  const tasks = {};
+  for (const t of sweep.tasks) {
+    const v = VARIANTS.map((name) => {
+      const r = t.variants[name];
+      if (!r) return null;
+      if (r.status === "success" && r.samples.length > 0) {
+        const sorted = [...r.samples].sort((a, b) => a - b);
+        const [lo, hi] = medianInterval(sorted);
+        return [brief(r.value ?? median(sorted)), brief(lo), brief(hi), sorted.length];
+      }
+      return r.category ?? r.status;
+    });
+    tasks[t.task] = [t.primary_metric, t.higher_is_better ? 1 : 0, t.captured_share === null ? null : brief(t.captured_share), t.outcome, v[0], v[1], v[2]];
+  }
+  const entry = { id: sweep.id, added_at: sweep.added_at, tasks };
+  if (sweep.label) entry.label = sweep.label;
+  if (sweep.source.commit) entry.commit = sweep.source.commit;
+  if (sweep.source.run_url) entry.run_url = sweep.source.run_url;
+  return entry;
+}
+function dedupeEntries(entries) {
+  const seen = /* @__PURE__ */ new Set();
+  const out = [];
+  for (const e of entries) {
+    if (seen.has(e.id)) continue;
+    seen.add(e.id);
+    out.push(e);
+  }
+  return out;
+}
+
+// src/core/history/sweep.ts
+import { createHash } from "node:crypto";
+var SWEEP_SCHEMA = "benchsweep/sweep@1";
+var StoredVariant = external_exports.looseObject({
+  status: external_exports.string(),
+  /** Median of `samples` (the report's value); null unless success. */
+  value: external_exports.number().nullable(),
+  samples: external_exports.array(external_exports.number()).default([]),
+  category: external_exports.string().optional(),
+  /** Every metric of the variant's latest record (medians), when `history add --results` had them. */
+  metrics: external_exports.record(external_exports.string(), external_exports.number()).optional()
+});
+var StoredTask = external_exports.looseObject({
+  task: external_exports.string().min(1),
+  kind: external_exports.string().optional(),
+  model: external_exports.string().optional(),
+  gpus: external_exports.number().optional(),
+  primary_metric: external_exports.string(),
+  higher_is_better: external_exports.boolean(),
+  outcome: external_exports.string(),
+  reason: external_exports.string().optional(),
+  captured_share: external_exports.number().nullable().default(null),
+  variants: external_exports.record(external_exports.string(), StoredVariant)
+});
+var SweepSource = external_exports.looseObject({
+  commit: external_exports.string().optional(),
+  ref: external_exports.string().optional(),
+  repository: external_exports.string().optional(),
+  workflow: external_exports.string().optional(),
+  event: external_exports.string().optional(),
+  run_id: external_exports.string().optional(),
+  run_attempt: external_exports.string().optional(),
+  run_url: external_exports.string().optional(),
+  runner: external_exports.looseObject({ name: external_exports.string().optional(), os: external_exports.string().optional(), arch: external_exports.string().optional() }).optional(),
+  engine: external_exports.looseObject({ repo: external_exports.string().optional(), version: external_exports.string().optional() }).optional()
+});
+var StoredSweep = external_exports.looseObject({
+  schema: external_exports.literal(SWEEP_SCHEMA),
+  id: external_exports.string().min(1),
+  added_at: external_exports.string(),
+  label: external_exports.string().optional(),
+  report_generated_at: external_exports.string().optional(),
+  threshold: external_exports.number().optional(),
+  source: SweepSource.default({}),
+  tasks: external_exports.array(StoredTask)
+});
+var ReportInput = external_exports.looseObject({
+  generated_at: external_exports.string().optional(),
+  threshold: external_exports.number().optional(),
+  tasks: external_exports.array(
+    external_exports.looseObject({
+      task: external_exports.string().min(1),
+      kind: external_exports.string().optional(),
+      model: external_exports.string().optional(),
+      gpus: external_exports.number().optional(),
+      primary_metric: external_exports.string(),
+      higher_is_better: external_exports.boolean().optional(),
+      outcome: external_exports.string(),
+      reason: external_exports.string().optional(),
+      captured_share: external_exports.number().nullable().optional(),
+      variants: external_exports.record(
+        external_exports.string(),
+        external_exports.looseObject({
+          status: external_exports.string(),
+          value: external_exports.number().nullable().optional(),
+          samples: external_exports.array(external_exports.number()).optional(),
+          category: external_exports.string().optional()
+        })
+      )
+    })
+  )
+});
+function canonicalJson(value) {
+  return JSON.stringify(
+    value,
+    (_key, v) => v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) : v
+  );
+}
+function sweepId(tasks, reportGeneratedAt) {
+  return createHash("sha256").update(canonicalJson({ report_generated_at: reportGeneratedAt ?? null, tasks })).digest("hex").slice(0, 20);
+}
+function higherIsBetterDefault(metric) {
+  return !/latency|_ms$|ttft|tpot|itl|e2el|duration/.test(metric);
+}
+function sweepFromReport(input) {
+  const tasks = [...input.report.tasks].sort((a, b) => a.task < b.task ? -1 : a.task > b.task ? 1 : 0).map((t) => {
+    const variants = {};
+    for (const v of VARIANTS) {
+      const r = t.variants[v];
+      if (!r) continue;
+      const stored = { status: r.status, value: r.value ?? null, samples: r.samples ?? (typeof r.value === "number" ? [r.value] : []) };
+      if (r.category) stored.category = r.category;
+      const metrics = input.metrics?.get(t.task)?.[v];
+      if (metrics && Object.keys(metrics).length > 0) stored.metrics = metrics;
+      variants[v] = stored;
+    }
+    const task = {
+      task: t.task,
+      primary_metric: t.primary_metric,
+      higher_is_better: t.higher_is_better ?? higherIsBetterDefault(t.primary_metric),
+      outcome: t.outcome,
+      captured_share: t.captured_share ?? null,
+      variants
+    };
+    if (t.kind) task.kind = t.kind;
+    if (t.model) task.model = t.model;
+    if (t.gpus !== void 0) task.gpus = t.gpus;
+    if (t.reason) task.reason = t.reason;
+    return task;
+  });
+  const sweep = {
+    schema: SWEEP_SCHEMA,
+    id: sweepId(tasks, input.report.generated_at),
+    added_at: input.addedAt,
+    source: input.source ?? {},
+    tasks
+  };
+  if (input.label) sweep.label = input.label;
+  if (input.report.generated_at) sweep.report_generated_at = input.report.generated_at;
+  if (input.report.threshold !== void 0) sweep.threshold = input.report.threshold;
+  return sweep;
+}
+function sourceFromEnv(env, overrides = {}) {
+  const source = {};
+  const set = (key, value) => {
+    if (value) source[key] = value;
+  };
+  set("commit", overrides.commit ?? env["GITHUB_SHA"]);
+  set("ref", env["GITHUB_REF_NAME"] ?? env["GITHUB_REF"]);
+  set("repository", env["GITHUB_REPOSITORY"]);
+  set("workflow", env["GITHUB_WORKFLOW"]);
+  set("event", env["GITHUB_EVENT_NAME"]);
+  set("run_id", env["GITHUB_RUN_ID"]);
+  set("run_attempt", env["GITHUB_RUN_ATTEMPT"]);
+  if (env["GITHUB_RUN_ID"] && env["GITHUB_REPOSITORY"]) {
+    set("run_url", `${env["GITHUB_SERVER_URL"] ?? "https://github.com"}/${env["GITHUB_REPOSITORY"]}/actions/runs/${env["GITHUB_RUN_ID"]}`);
+  }
+  const runner = { name: env["RUNNER_NAME"], os: env["RUNNER_OS"], arch: env["RUNNER_ARCH"] };
+  const definedRunner = Object.fromEntries(Object.entries(runner).filter(([, v]) => v));
+  if (Object.keys(definedRunner).length > 0) source.runner = definedRunner;
+  const engineRepo = overrides.engineRepo ?? env["BENCHSWEEP_ENGINE_REPO"] ?? env["ENGINE_REPO"];
+  if (engineRepo) source.engine = { repo: engineRepo };
+  return source;
+}
+
+// src/adapters/history-store.ts
+var INDEX_FILE = "index.jsonl";
+var SWEEPS_DIR = "sweeps";
+var GITATTRIBUTES = `# benchsweep history store: index.jsonl is append-only, so concurrent appends merge line by line.
+${INDEX_FILE} merge=union
+`;
+function sweepPath(store, id) {
+  if (!/^[0-9a-f]{8,64}$/.test(id)) throw new UserError(`not a sweep id: ${id}`);
+  return join5(store, SWEEPS_DIR, `${id}.json`);
+}
+async function ensureStore(store) {
+  await mkdir5(join5(store, SWEEPS_DIR), { recursive: true });
+  await writeFile3(join5(store, ".gitattributes"), GITATTRIBUTES, { flag: "wx" }).catch((e) => {
+    if (e.code !== "EEXIST") throw e;
+  });
+}
+async function indexHas(store, id) {
+  const handle = await open(join5(store, INDEX_FILE), "r").catch((e) => {
+    if (e.code === "ENOENT") return void 0;
+    throw e;
+  });
+  if (!handle) return false;
+  const needle = Buffer.from(`{"id":${JSON.stringify(id)},`);
+  try {
+    const { size } = await handle.stat();
+    const chunk = 1 << 20;
+    let end = size;
+    while (end > 0) {
+      const start = Math.max(0, end - chunk);
+      const length = Math.min(size, end + needle.length) - start;
+      const buf = Buffer.alloc(length);
+      await handle.read(buf, 0, length, start);
+      if (buf.includes(needle)) return true;
+      end = start;
+    }
+    return false;
+  } finally {
+    await handle.close();
+  }
+}
+async function endsWithNewline(file) {
+  const handle = await open(file, "r").catch((e) => {
+    if (e.code === "ENOENT") return void 0;
+    throw e;
+  });
+  if (!handle) return true;
+  try {
+    const { size } = await handle.stat();
+    if (size === 0) return true;
+    const last = Buffer.alloc(1);
+    await handle.read(last, 0, 1, size - 1);
+    return last[0] === 10;
+  } finally {
+    await handle.close();
+  }
+}
+async function addSweep(store, sweep) {
+  await ensureStore(store);
+  const path2 = sweepPath(store, sweep.id);
+  const tmp = join5(store, SWEEPS_DIR, `.${sweep.id}.${randomBytes(6).toString("hex")}.tmp`);
+  await writeFile3(tmp, JSON.stringify(sweep, null, 1) + "\n");
+  let claimed = true;
+  try {
+    await link(tmp, path2);
+  } catch (e) {
+    if (e.code !== "EEXIST") throw e;
+    claimed = false;
+  } finally {
+    await unlink(tmp).catch(() => void 0);
+  }
+  if (!claimed && await indexHas(store, sweep.id)) return { id: sweep.id, added: false, path: path2 };
+  const lead = await endsWithNewline(join5(store, INDEX_FILE)) ? "" : "\n";
+  await appendFile2(join5(store, INDEX_FILE), lead + JSON.stringify(indexEntryOf(sweep)) + "\n", { flag: "a" });
+  return { id: sweep.id, added: claimed, path: path2 };
+}
+function parseLines(lines, dedupe = true) {
+  const entries = [];
+  let skipped = 0;
+  for (const line of lines) {
+    if (line.trim() === "") continue;
+    try {
+      const e = JSON.parse(line);
+      if (typeof e?.id === "string" && e.tasks && typeof e.tasks === "object") entries.push(e);
+      else skipped++;
+    } catch {
+      skipped++;
+    }
+  }
+  return { entries: dedupe ? dedupeEntries(entries) : entries, skipped };
+}
+async function forEachIndexEntry(store, visit) {
+  const handle = await open(join5(store, INDEX_FILE), "r").catch((e) => {
+    if (e.code === "ENOENT") throw new UserError(`${store}: not a history store (no ${INDEX_FILE}); add a sweep first (benchsweep history add)`);
+    throw e;
+  });
+  let skipped = 0;
+  try {
+    const decoder = new StringDecoder("utf8");
+    const buf = Buffer.alloc(1 << 23);
+    let rest = "";
+    for (; ; ) {
+      const { bytesRead } = await handle.read(buf, 0, buf.length, null);
+      const text = rest + (bytesRead > 0 ? decoder.write(buf.subarray(0, bytesRead)) : decoder.end());
+      const lines = text.split("\n");
+      rest = bytesRead > 0 ? lines.pop() : "";
+      const read = parseLines(lines, false);
+      for (const e of read.entries) visit(e);
+      skipped += read.skipped;
+      if (bytesRead === 0) break;
+    }
+  } finally {
+    await handle.close();
+  }
+  return skipped;
+}
+async function readIndexTail(store, count, chunkBytes = 1 << 18) {
+  const file = join5(store, INDEX_FILE);
+  const handle = await open(file, "r").catch((e) => {
+    if (e.code === "ENOENT") throw new UserError(`${store}: not a history store (no ${INDEX_FILE}); add a sweep first (benchsweep history add)`);
+    throw e;
+  });
+  try {
+    const { size } = await handle.stat();
+    const chunk = chunkBytes;
+    let position = size;
+    let tail = Buffer.alloc(0);
+    for (; ; ) {
+      const length = Math.min(chunk, position);
+      position -= length;
+      const buf = Buffer.alloc(length);
+      await handle.read(buf, 0, length, position);
+      tail = Buffer.concat([buf, tail]);
+      const text = tail.toString("utf8");
+      const lines = text.split("\n");
+      if (position > 0) lines.shift();
+      const read = parseLines(lines);
+      if (read.entries.length >= count || position === 0) {
+        return { entries: read.entries.slice(-count), skipped: read.skipped };
+      }
+    }
+  } finally {
+    await handle.close();
+  }
+}
+async function readSweep(store, id) {
+  const path2 = sweepPath(store, id);
+  let raw;
+  try {
+    raw = JSON.parse(await readFile4(path2, "utf8"));
+  } catch (e) {
+    throw new UserError(`${path2}: ${e.code ?? e.message}`);
+  }
+  const parsed = StoredSweep.safeParse(raw);
+  if (!parsed.success) throw new UserError(`${path2}: not a benchsweep sweep: ${parsed.error.issues[0]?.message ?? "invalid"}`);
+  return parsed.data;
+}
+async function readLatestSweeps(store, count) {
+  const tail = await readIndexTail(store, count);
+  const sweeps = await Promise.all(tail.entries.map((e) => readSweep(store, e.id)));
+  return { sweeps, skipped: tail.skipped };
+}
+
+// src/core/history/check.ts
+var DEFAULT_WINDOW = 7;
+function saltOf(text) {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return (h >>> 0) % 1000003;
+}
+function median2(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+function usableSamples(v) {
+  if (!v || v.status !== "success") return [];
+  const s = v.samples.filter((x) => Number.isFinite(x) && x > 0);
+  if (s.length > 0) return s;
+  return typeof v.value === "number" && Number.isFinite(v.value) && v.value > 0 ? [v.value] : [];
+}
+function side(samples) {
+  return { status: "success", value: median2(samples), samples };
+}
+function changeOf(task, variant, against, c, n) {
+  const change = {
+    task: task.task,
+    variant,
+    metric: task.primary_metric,
+    ratio: c.ratio,
+    ci: c.ci,
+    significant: c.significant,
+    against,
+    higher_is_better: task.higher_is_better,
+    n
+  };
+  if (c.p_value !== void 0) change.p_value = c.p_value;
+  if (c.single_sample) change.single_sample = true;
+  return change;
+}
+function checkHistory(sweeps, opts = {}) {
+  const threshold = opts.threshold ?? DEFAULT_THRESHOLD;
+  const windowSize = Math.max(1, opts.window ?? DEFAULT_WINDOW);
+  const iterations = opts.bootstrapIterations ?? DEFAULT_BOOTSTRAP_ITERATIONS;
+  const seed = opts.seed ?? DEFAULT_SEED;
+  const latest = sweeps.at(-1);
+  const window = sweeps.slice(Math.max(0, sweeps.length - 1 - windowSize), -1);
+  const previous = window.at(-1);
+  const result = {
+    latest: latest?.id ?? null,
+    previous: previous?.id ?? null,
+    window: window.map((s) => s.id),
+    threshold,
+    regressions: [],
+    improvements: [],
+    notes: []
+  };
+  if (!latest || !previous) {
+    result.notes.push(latest ? "only one sweep in the store: nothing to compare with" : "the store holds no sweep");
+    return result;
+  }
+  const tasksOf = (s) => new Map(s.tasks.map((t) => [t.task, t]));
+  const previousTasks = tasksOf(previous);
+  const windowTasks = window.map(tasksOf);
+  for (const task of latest.tasks) {
+    const before = previousTasks.get(task.task);
+    if (!before) {
+      result.notes.push(`${task.task}: new in the latest sweep (no earlier result to compare)`);
+      continue;
+    }
+    for (const variant of VARIANTS) {
+      const now = task.variants[variant];
+      if (!now) continue;
+      const seedFor = seed + saltOf(`${task.task}/${variant}`);
+      const nowSamples = usableSamples(now);
+      const prev = before.variants[variant];
+      const prevSamples = before.primary_metric === task.primary_metric ? usableSamples(prev) : [];
+      if (before.primary_metric !== task.primary_metric) {
+        result.notes.push(`${task.task}: the primary metric changed (${before.primary_metric} \u2192 ${task.primary_metric}); not compared with the previous sweep`);
+      }
+      if (nowSamples.length === 0) {
+        if (prev?.status === "success" && now.status !== "success") {
+          const change = {
+            task: task.task,
+            variant,
+            metric: "status",
+            ratio: null,
+            ci: null,
+            significant: null,
+            against: "previous",
+            higher_is_better: task.higher_is_better,
+            status: now.status
+          };
+          if (now.category) change.category = now.category;
+          result.regressions.push(change);
+        }
+        continue;
+      }
+      if (prev && prev.status !== "success" && prev.status !== "missing") {
+        const change = {
+          task: task.task,
+          variant,
+          metric: "status",
+          ratio: null,
+          ci: null,
+          significant: null,
+          against: "previous",
+          higher_is_better: task.higher_is_better,
+          status: "success"
+        };
+        if (prev.category) change.category = prev.category;
+        result.improvements.push(change);
+      }
+      const nowMedian = median2(nowSamples);
+      const record = (against, refSamples, salt) => {
+        if (refSamples.length === 0) return;
+        if (Math.abs(nowMedian / median2(refSamples) - 1) <= threshold) return;
+        const c = compareSides(side(nowSamples), side(refSamples), task.higher_is_better, threshold, iterations, seedFor + salt);
+        if (c.verdict === "worse") result.regressions.push(changeOf(task, variant, against, c, [nowSamples.length, refSamples.length]));
+        else if (c.verdict === "better") result.improvements.push(changeOf(task, variant, against, c, [nowSamples.length, refSamples.length]));
+      };
+      record("previous", prevSamples, 1);
+      if (window.length >= 2) {
+        const pooled = windowTasks.flatMap((m) => {
+          const t = m.get(task.task);
+          return t && t.primary_metric === task.primary_metric ? usableSamples(t.variants[variant]) : [];
+        });
+        record("rolling", pooled, 2);
+      }
+    }
+  }
+  const order = (a, b) => a.task.localeCompare(b.task) || VARIANTS.indexOf(a.variant) - VARIANTS.indexOf(b.variant) || a.against.localeCompare(b.against);
+  result.regressions.sort(order);
+  result.improvements.sort(order);
+  return result;
+}
+function regressedTasks(check) {
+  return [...new Set(check.regressions.map((r) => r.task))];
+}
+function pct(ratio) {
+  const change = (ratio - 1) * 100;
+  return `${change >= 0 ? "+" : ""}${change.toFixed(2)}%`;
+}
+function describeChange(c) {
+  if (c.metric === "status") {
+    return `${c.task} ${c.variant}: ${c.status === "success" ? `succeeds again (was ${c.category ?? "failing"})` : `now ${c.status}${c.category ? ` (${c.category})` : ""}, succeeded in the previous sweep`}`;
+  }
+  const vs = c.against === "previous" ? "vs the previous sweep" : `vs the rolling baseline`;
+  const stats = c.single_sample ? "single sample: threshold only" : [c.ci ? `CI ${pct(c.ci[0])}\u2026${pct(c.ci[1])}` : "", c.p_value !== void 0 ? `p=${c.p_value.toPrecision(2)}` : ""].filter(Boolean).join(", ");
+  return `${c.task} ${c.variant}: ${c.metric} ${c.ratio === null ? "\u2014" : pct(c.ratio)} ${vs} (${c.higher_is_better ? "higher" : "lower"} is better; ${stats}${c.n ? `; n=${c.n[0]} vs ${c.n[1]}` : ""})`;
+}
+function checkText(check) {
+  const lines = [];
+  if (check.regressions.length > 0) {
+    lines.push(`REGRESSED: ${regressedTasks(check).join(", ")} (latest ${check.latest} vs previous ${check.previous} and the last ${check.window.length})`);
+    for (const r of check.regressions) lines.push(`  - ${describeChange(r)}`);
+  }
+  if (check.improvements.length > 0) {
+    lines.push(`improved: ${[...new Set(check.improvements.map((r) => r.task))].join(", ")}`);
+    for (const r of check.improvements) lines.push(`  + ${describeChange(r)}`);
+  }
+  return lines.join("\n");
+}
+function checkMarkdown(check, opts = {}) {
+  const lines = [`### benchsweep history: ${check.regressions.length > 0 ? `regression in ${regressedTasks(check).map((t) => `\`${t}\``).join(", ")}` : "no regression"}`, ""];
+  lines.push(`Latest sweep \`${check.latest}\` against the previous \`${check.previous}\` and the rolling baseline of the last ${check.window.length}; threshold \xB1${(check.threshold * 100).toFixed(1)}%.`, "");
+  if (check.regressions.length > 0) {
+    lines.push("| task | variant | metric | change | 95% CI | significant | against |", "|---|---|---|---|---|---|---|");
+    for (const r of check.regressions) {
+      lines.push(
+        `| \`${r.task}\` | ${r.variant} | ${r.metric}${r.metric === "status" ? "" : r.higher_is_better ? " \u2191" : " \u2193"} | ${r.ratio === null ? `${r.status}${r.category ? ` (${r.category})` : ""}` : pct(r.ratio)} | ${r.ci ? `${pct(r.ci[0])} \u2026 ${pct(r.ci[1])}` : "\u2014"} | ${r.significant === null ? r.single_sample ? "single sample" : "\u2014" : r.significant ? "yes" : "no"} | ${r.against} |`
+      );
+    }
+    lines.push("");
+  }
+  if (check.improvements.length > 0) lines.push(`Improved: ${[...new Set(check.improvements.map((r) => `\`${r.task}\``))].join(", ")}`, "");
+  if (opts.dashboardUrl) lines.push(`Dashboard: ${opts.dashboardUrl}`);
+  if (opts.runUrl) lines.push(`Run: ${opts.runUrl}`);
+  return lines.join("\n").trimEnd() + "\n";
+}
+
+// src/core/history/render.ts
+var VARIANT_COLOR = { baseline: "#868e96", human: "#1971c2", agent: "#e8590c" };
+var CATEGORY_PALETTE = ["#c92a2a", "#e67700", "#5f3dc4", "#0b7285", "#2b8a3e", "#a61e4d", "#364fc7", "#862e9c", "#d9480f", "#495057"];
+function esc(text) {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+}
+function attr(name, value) {
+  if (value === void 0) return "";
+  return ` ${name}="${esc(String(value))}"`;
+}
+function medianOf(values) {
+  if (values.length === 1) return values[0];
+  values.sort((a, b) => a - b);
+  const mid = values.length >> 1;
+  return values.length % 2 === 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+}
+var HistoryColumns = class {
+  sweeps = [];
+  tasks = /* @__PURE__ */ new Map();
+  /** Failed variants per category, per sweep (null: none). */
+  failures = [];
+  categories = /* @__PURE__ */ new Set();
+  seen = /* @__PURE__ */ new Set();
+  add(e) {
+    if (this.seen.has(e.id)) return;
+    this.seen.add(e.id);
+    const index = this.sweeps.length;
+    const meta = { id: e.id, added_at: e.added_at };
+    if (e.label !== void 0) meta.label = e.label;
+    if (e.commit !== void 0) meta.commit = e.commit;
+    if (e.run_url !== void 0) meta.run_url = e.run_url;
+    this.sweeps.push(meta);
+    let failures = null;
+    for (const task in e.tasks) {
+      const t = e.tasks[task];
+      let col = this.tasks.get(task);
+      if (!col) {
+        col = { task, metric: t[0], up: t[1] === 1, outcome: t[3], at: [], share: [], v: {} };
+        for (const v of VARIANTS) col.v[v] = { value: [], lo: [], hi: [], n: [], cat: [] };
+        this.tasks.set(task, col);
+      }
+      col.metric = t[0];
+      col.up = t[1] === 1;
+      col.outcome = t[3];
+      col.at.push(index);
+      col.share.push(typeof t[2] === "number" && Number.isFinite(t[2]) ? t[2] : Number.NaN);
+      for (const v of VARIANTS) {
+        const c = col.v[v];
+        const brief2 = t[BRIEF_SLOT[v]];
+        if (Array.isArray(brief2)) {
+          c.value.push(brief2[0]);
+          c.lo.push(brief2[1]);
+          c.hi.push(brief2[2]);
+          c.n.push(brief2[3]);
+          c.cat.push(null);
+          continue;
+        }
+        c.value.push(Number.NaN);
+        c.lo.push(Number.NaN);
+        c.hi.push(Number.NaN);
+        c.n.push(0);
+        const failed = typeof brief2 === "string" && brief2 !== "missing" ? brief2 : null;
+        c.cat.push(failed);
+        if (failed) {
+          failures ??= {};
+          failures[failed] = (failures[failed] ?? 0) + 1;
+          this.categories.add(failed);
+        }
+      }
+    }
+    this.failures.push(failures);
+  }
+};
+function bucketsOf(count, maxPoints) {
+  const size = Math.max(1, Math.ceil(count / maxPoints));
+  const buckets = [];
+  for (let i = 0; i < count; i += size) buckets.push({ first: i, last: Math.min(count, i + size) - 1 });
+  return { buckets, size };
+}
+function seriesOf(col, size) {
+  const series = { task: col.task, metric: col.metric, up: col.up, variants: {}, share: [], failures: {}, outcome: col.outcome, sweeps: col.at.length };
+  for (const v of VARIANTS) {
+    const c = col.v[v];
+    const points = [];
+    const marks = [];
+    let i2 = 0;
+    while (i2 < col.at.length) {
+      const x = Math.floor(col.at[i2] / size);
+      const values = [];
+      let lo = Infinity;
+      let hi = -Infinity;
+      let n = 0;
+      let cats = null;
+      for (; i2 < col.at.length && Math.floor(col.at[i2] / size) === x; i2++) {
+        const value = c.value[i2];
+        if (!Number.isNaN(value)) {
+          values.push(value);
+          if (c.lo[i2] < lo) lo = c.lo[i2];
+          if (c.hi[i2] > hi) hi = c.hi[i2];
+          n += c.n[i2];
+        } else if (c.cat[i2]) {
+          cats ??= {};
+          cats[c.cat[i2]] = (cats[c.cat[i2]] ?? 0) + 1;
+        }
+      }
+      if (values.length > 0) points.push({ x, value: medianOf(values), lo, hi, n });
+      if (cats) marks.push({ x, categories: cats });
+    }
+    series.variants[v] = points;
+    series.failures[v] = marks;
+  }
+  let i = 0;
+  while (i < col.at.length) {
+    const x = Math.floor(col.at[i] / size);
+    const shares = [];
+    for (; i < col.at.length && Math.floor(col.at[i] / size) === x; i++) if (!Number.isNaN(col.share[i])) shares.push(col.share[i]);
+    if (shares.length > 0) series.share.push({ x, share: medianOf(shares) });
+  }
+  return series;
+}
+var W = 560;
+var LEFT = 64;
+var RIGHT = 12;
+function xScale(count) {
+  const plot = W - LEFT - RIGHT;
+  return (x) => count <= 1 ? LEFT + plot / 2 : LEFT + x / (count - 1) * plot;
+}
+function sweepRange(buckets, entries, x) {
+  const b = buckets[x];
+  const first = entries[b.first];
+  const last = entries[b.last];
+  const name = (e) => `${e.label ?? e.id.slice(0, 8)} (${e.added_at.slice(0, 10)})`;
+  return b.first === b.last ? name(first) : `${b.last - b.first + 1} sweeps: ${name(first)} \u2026 ${name(last)}`;
+}
+function xAxis(buckets, entries, sx, y) {
+  if (buckets.length === 0) return "";
+  const label = (x, anchor) => {
+    const e = entries[buckets[x].first];
+    return `<text x="${sx(x).toFixed(1)}" y="${y}" text-anchor="${anchor}" class="tick">${esc(e.label ?? e.added_at.slice(0, 10))}</text>`;
+  };
+  return buckets.length === 1 ? label(0, "middle") : label(0, "start") + label(buckets.length - 1, "end");
+}
+function metricChart(s, buckets, entries) {
+  const H = 190;
+  const top = 10;
+  const bottom = H - 24;
+  const all = VARIANTS.flatMap((v) => s.variants[v].flatMap((p) => [p.lo, p.hi, p.value]));
+  if (all.length === 0) return `<div class="empty"${attr("data-chart", "metric")}>no successful run of ${esc(s.task)} yet</div>`;
+  let min = Math.min(...all);
+  let max = Math.max(...all);
+  if (max === min) {
+    max += Math.abs(max) * 0.05 || 1;
+    min -= Math.abs(min) * 0.05 || 1;
+  }
+  const pad = (max - min) * 0.08;
+  min -= pad;
+  max += pad;
+  const sx = xScale(buckets.length);
+  const sy = (v) => bottom - (v - min) / (max - min) * (bottom - top);
+  const dots = buckets.length <= 60;
+  const layers = VARIANTS.map((v) => {
+    const pts = s.variants[v];
+    if (pts.length === 0) return "";
+    const band = pts.length === 1 ? `<rect x="${(sx(pts[0].x) - 4).toFixed(1)}" y="${sy(pts[0].hi).toFixed(1)}" width="8" height="${Math.max(1, sy(pts[0].lo) - sy(pts[0].hi)).toFixed(1)}" fill="${VARIANT_COLOR[v]}" fill-opacity="0.2"/>` : `<polygon points="${[...pts.map((p) => `${sx(p.x).toFixed(1)},${sy(p.hi).toFixed(1)}`), ...[...pts].reverse().map((p) => `${sx(p.x).toFixed(1)},${sy(p.lo).toFixed(1)}`)].join(" ")}" fill="${VARIANT_COLOR[v]}" fill-opacity="0.16" stroke="none"/>`;
+    const line = `<polyline${attr("data-variant", v)}${attr("data-points", pts.length)}${attr("data-last-value", pts.at(-1).value)} points="${pts.map((p) => `${sx(p.x).toFixed(1)},${sy(p.value).toFixed(1)}`).join(" ")}" fill="none" stroke="${VARIANT_COLOR[v]}" stroke-width="1.8"/>`;
+    const circles = dots ? pts.map(
+      (p) => `<circle${attr("data-variant", v)}${attr("data-value", p.value)}${attr("data-lo", p.lo)}${attr("data-hi", p.hi)} cx="${sx(p.x).toFixed(1)}" cy="${sy(p.value).toFixed(1)}" r="2.6" fill="${VARIANT_COLOR[v]}"><title>${esc(`${v}: ${formatValue(p.value)} [${formatValue(p.lo)}, ${formatValue(p.hi)}] n=${p.n} \xB7 ${sweepRange(buckets, entries, p.x)}`)}</title></circle>`
+    ).join("") : "";
+    return `<g${attr("data-layer", v)}>${band}${line}${circles}</g>`;
+  }).join("");
+  const yTicks = [max - pad, (max + min) / 2, min + pad].map((v) => `<text x="${LEFT - 6}" y="${(sy(v) + 4).toFixed(1)}" text-anchor="end" class="tick">${esc(formatValue(Number(v.toPrecision(4))))}</text><line x1="${LEFT}" x2="${W - RIGHT}" y1="${sy(v).toFixed(1)}" y2="${sy(v).toFixed(1)}" stroke="#f1f3f5"/>`).join("");
+  return `<figure><figcaption>${esc(s.metric)} ${s.up ? "\u2191 higher is better" : "\u2193 lower is better"}</figcaption><svg${attr("data-chart", "metric")}${attr("data-task", s.task)} viewBox="0 0 ${W} ${H}" width="100%" role="img"${attr("aria-label", `${s.task} ${s.metric} over sweeps`)}>
+${yTicks}<line x1="${LEFT}" x2="${LEFT}" y1="${top}" y2="${bottom}" stroke="#adb5bd"/>${layers}${xAxis(buckets, entries, sx, H - 6)}</svg></figure>`;
+}
+function shareChart(s, buckets, entries) {
+  const H = 190;
+  const top = 10;
+  const bottom = H - 24;
+  if (s.share.length === 0) return `<figure><figcaption>Share of the human's gain the agent captured</figcaption><div class="empty"${attr("data-chart", "share")}${attr("data-task", s.task)}>no sweep where the human clearly improved on the baseline</div></figure>`;
+  const values = s.share.map((p) => p.share);
+  const min = Math.min(0, ...values);
+  const max = Math.max(1.2, ...values);
+  const sx = xScale(buckets.length);
+  const sy = (v) => bottom - (v - min) / (max - min) * (bottom - top);
+  const dots = buckets.length <= 60;
+  const ref = [0, 1].map((v) => `<line x1="${LEFT}" x2="${W - RIGHT}" y1="${sy(v).toFixed(1)}" y2="${sy(v).toFixed(1)}" stroke="${v === 1 ? "#1971c2" : "#adb5bd"}" stroke-dasharray="${v === 1 ? "4 3" : ""}"/><text x="${LEFT - 6}" y="${(sy(v) + 4).toFixed(1)}" text-anchor="end" class="tick">${v * 100}%</text>`).join("");
+  const line = `<polyline data-series="share"${attr("data-points", s.share.length)}${attr("data-last-share", s.share.at(-1).share)} points="${s.share.map((p) => `${sx(p.x).toFixed(1)},${sy(p.share).toFixed(1)}`).join(" ")}" fill="none" stroke="#e8590c" stroke-width="1.8"/>`;
+  const circles = dots ? s.share.map((p) => `<circle${attr("data-share", p.share)} cx="${sx(p.x).toFixed(1)}" cy="${sy(p.share).toFixed(1)}" r="2.6" fill="#e8590c"><title>${esc(`${Math.round(p.share * 100)}% \xB7 ${sweepRange(buckets, entries, p.x)}`)}</title></circle>`).join("") : "";
+  return `<figure><figcaption>Share of the human's gain the agent captured (100% = all of it)</figcaption><svg${attr("data-chart", "share")}${attr("data-task", s.task)} viewBox="0 0 ${W} ${H}" width="100%" role="img"${attr("aria-label", `${s.task} captured share over sweeps`)}>
+${ref}${line}${circles}${xAxis(buckets, entries, sx, H - 6)}</svg></figure>`;
+}
+function failureStrip(s, buckets, entries, colorOf) {
+  const marks = VARIANTS.flatMap((v) => s.failures[v].map((m) => ({ v, m })));
+  if (marks.length === 0) return `<div class="strip-none"${attr("data-failures", 0)}>no failures</div>`;
+  const rowH = 12;
+  const H = VARIANTS.length * rowH + 4;
+  const sx = xScale(buckets.length);
+  const cell = Math.max(2, Math.min(10, (W - LEFT - RIGHT) / Math.max(1, buckets.length)));
+  const rects = marks.map(({ v, m }) => {
+    const [top] = Object.entries(m.categories).sort((a, b) => b[1] - a[1]);
+    const row = VARIANTS.indexOf(v);
+    const text = `${v}: ${Object.entries(m.categories).map(([c, n]) => `${c}${n > 1 ? ` \xD7${n}` : ""}`).join(", ")} \xB7 ${sweepRange(buckets, entries, m.x)}`;
+    return `<rect${attr("data-variant", v)}${attr("data-category", top[0])} x="${(sx(m.x) - cell / 2).toFixed(1)}" y="${row * rowH + 2}" width="${cell.toFixed(1)}" height="${rowH - 3}" fill="${colorOf(top[0])}"><title>${esc(text)}</title></rect>`;
+  }).join("");
+  const labels = VARIANTS.map((v, i) => `<text x="${LEFT - 6}" y="${i * rowH + 11}" text-anchor="end" class="tick">${v}</text>`).join("");
+  return `<svg class="strip"${attr("data-chart", "failures")}${attr("data-task", s.task)}${attr("data-failures", marks.length)} viewBox="0 0 ${W} ${H}" role="img" aria-label="failures over sweeps">${labels}${rects}</svg>`;
+}
+function failuresOverTime(cols, buckets, colorOf, categories) {
+  const entries = cols.sweeps;
+  if (categories.length === 0) return '<p class="sub" data-chart="failures-over-time" data-failures="0">No failure in any sweep.</p>';
+  const H = 150;
+  const top = 10;
+  const bottom = H - 24;
+  const counts = buckets.map((b) => {
+    const c = {};
+    for (let i = b.first; i <= b.last; i++) for (const [k, n] of Object.entries(cols.failures[i] ?? {})) c[k] = (c[k] ?? 0) + n;
+    const sweeps = b.last - b.first + 1;
+    for (const k of Object.keys(c)) c[k] = c[k] / sweeps;
+    return c;
+  });
+  const max = Math.max(1, ...counts.map((c) => Object.values(c).reduce((s, n) => s + n, 0)));
+  const wide = 1e3;
+  const plot = wide - LEFT - RIGHT;
+  const barW = Math.min(36, Math.max(1, plot / buckets.length - (buckets.length <= 100 ? 2 : 0)));
+  const sy = (v) => (bottom - top) * v / max;
+  const bars = counts.map((c, x) => {
+    let y = bottom;
+    const x0 = LEFT + x * plot / buckets.length;
+    return categories.filter((k) => c[k]).map((k) => {
+      const h = sy(c[k]);
+      y -= h;
+      return `<rect${attr("data-category", k)}${attr("data-sweep", x)}${attr("data-count", Number(c[k].toFixed(3)))} x="${x0.toFixed(1)}" y="${y.toFixed(1)}" width="${barW.toFixed(1)}" height="${Math.max(0.5, h).toFixed(1)}" fill="${colorOf(k)}"><title>${esc(`${k}: ${Number(c[k].toFixed(2))} \xB7 ${sweepRange(buckets, entries, x)}`)}</title></rect>`;
+    }).join("");
+  }).join("");
+  const legend = categories.map((k) => `<span class="key"><i style="background:${colorOf(k)}"></i>${esc(k)}</span>`).join(" ");
+  const sx = (x) => LEFT + x * plot / buckets.length + barW / 2;
+  return `<svg data-chart="failures-over-time"${attr("data-failures", categories.length)} viewBox="0 0 ${wide} ${H}" width="100%" role="img" aria-label="failure categories over sweeps">
+<text x="${LEFT - 6}" y="${top + 8}" text-anchor="end" class="tick">${esc(formatValue(Number(max.toPrecision(3))))}</text><text x="${LEFT - 6}" y="${bottom}" text-anchor="end" class="tick">0</text>
+<line x1="${LEFT}" x2="${wide - RIGHT}" y1="${bottom}" y2="${bottom}" stroke="#adb5bd"/>${bars}${xAxis(buckets, entries, sx, H - 6)}</svg><div class="legend">${legend} \u2014 failed variants per sweep, by category</div>`;
+}
+var CSS = `
+:root{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#212529;background:#fff}
+body{margin:0 auto;max-width:1240px;padding:20px 24px}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:26px 0 8px;border-bottom:1px solid #dee2e6;padding-bottom:4px}
+h3{font-size:14px;margin:0 0 6px}h3 code{font-size:14px}
+.sub{color:#495057;font-size:13px;margin-bottom:12px}
+section.task{border:1px solid #dee2e6;border-radius:6px;padding:10px 12px;margin:12px 0}
+.charts{display:grid;grid-template-columns:1fr 1fr;gap:18px}
+figure{margin:0}figcaption{font-weight:600;font-size:12.5px;margin-bottom:4px}
+.tick{font-size:11px;fill:#495057}
+.legend{font-size:11.5px;color:#495057;margin-top:4px}
+.key{white-space:nowrap;margin-right:10px}.key i{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:4px;vertical-align:-1px}
+.empty,.strip-none{color:#868e96;font-size:12px;padding:8px 0}
+svg.strip{display:block;width:calc(50% - 9px);margin-top:4px}
+.meta{color:#868e96;font-size:11.5px}
+.pill{color:#fff;border-radius:10px;padding:1px 8px;font-size:11px;white-space:nowrap;background:#868e96}
+nav.toc{font-size:12px;line-height:1.8}nav.toc a{margin-right:8px;color:#1971c2;text-decoration:none}
+`;
+function renderHistoryHtml(input, opts = {}) {
+  let cols;
+  if (input instanceof HistoryColumns) cols = input;
+  else {
+    cols = new HistoryColumns();
+    for (const e of input) cols.add(e);
+  }
+  const entries = cols.sweeps;
+  const title = opts.title ?? "benchsweep: results over time";
+  const maxPoints = Math.max(2, opts.maxPoints ?? 300);
+  const { buckets, size } = bucketsOf(entries.length, maxPoints);
+  const taskIds = [...cols.tasks.keys()].sort();
+  const categories = [...cols.categories].sort();
+  const colorOf = (c) => CATEGORY_PALETTE[categories.indexOf(c) % CATEGORY_PALETTE.length] ?? "#495057";
+  const latest = entries.at(-1);
+  const legend = VARIANTS.map((v) => `<span class="key"><i style="background:${VARIANT_COLOR[v]}"></i>${v}</span>`).join(" ");
+  const sections = taskIds.map((task) => {
+    const s = seriesOf(cols.tasks.get(task), size);
+    const outcome = s.outcome;
+    return `<section class="task" id="task-${esc(task)}"${attr("data-task", task)}${attr("data-metric", s.metric)}${attr("data-sweeps", s.sweeps)}${attr("data-latest-outcome", outcome)}>
+<h3><code>${esc(task)}</code> <span class="meta">${s.sweeps} sweep${s.sweeps === 1 ? "" : "s"}${outcome ? ` \xB7 latest: <span class="pill">${esc(outcome.replace(/_/g, " "))}</span>` : ""}</span></h3>
+<div class="charts">${metricChart(s, buckets, entries)}${shareChart(s, buckets, entries)}</div>
+<div class="legend">${legend} \u2014 line: median per sweep; band: interval of the median</div>
+${failureStrip(s, buckets, entries, colorOf)}
+</section>`;
+  }).join("\n");
+  const bucketNote = buckets.length < entries.length ? ` Drawn in ${buckets.length} buckets of up to ${Math.ceil(entries.length / maxPoints)} consecutive sweeps.` : "";
+  const summary = JSON.stringify({ sweeps: entries.length, tasks: taskIds, latest: latest?.id ?? null, buckets: buckets.length }).replace(/</g, "\\u003c");
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${esc(title)}</title><style>${CSS}</style></head>
+<body data-schema="benchsweep/history-dashboard@1"${attr("data-sweeps", entries.length)}${attr("data-tasks", taskIds.length)}>
+<h1>${esc(title)}</h1>
+<div class="sub">${entries.length} sweep${entries.length === 1 ? "" : "s"}, ${taskIds.length} task${taskIds.length === 1 ? "" : "s"}${latest ? ` \xB7 latest <code>${esc(latest.id)}</code> added ${esc(latest.added_at)}${latest.commit ? ` at <code>${esc(latest.commit.slice(0, 12))}</code>` : ""}${latest.run_url ? ` \xB7 <a${attr("href", latest.run_url)}>run</a>` : ""}` : ""}${opts.generatedAt ? ` \xB7 generated ${esc(opts.generatedAt)}` : ""}.${bucketNote}</div>
+<nav class="toc">${taskIds.map((t) => `<a href="#task-${esc(t)}">${esc(t)}</a>`).join("")}</nav>
+<section><h2>Failure categories over time</h2>${failuresOverTime(cols, buckets, colorOf, categories)}</section>
+<section><h2>Tasks</h2>${sections}</section>
+<script type="application/json" id="history-data">${summary}</script>
+</body></html>
+`;
+}
+
+// src/commands/history.ts
+async function latestMetrics(dir) {
+  const loaded = await loadResultRecords(dir);
+  for (const e of loaded.errors) log(`note: ${e.file}: ${e.message} (skipped)`);
+  const best = /* @__PURE__ */ new Map();
+  for (const r of loaded.records) {
+    const key = `${r.task}\0${r.variant}`;
+    const previous = best.get(key);
+    if (!previous || (r.attempt ?? 1) >= previous.attempt) best.set(key, { attempt: r.attempt ?? 1, metrics: r.metrics ?? {} });
+  }
+  const out = /* @__PURE__ */ new Map();
+  for (const [key, { metrics }] of best) {
+    const [task, variant] = key.split("\0");
+    out.set(task, { ...out.get(task) ?? {}, [variant]: metrics });
+  }
+  return out;
+}
+async function loadReport(file) {
+  let raw;
+  const text = await readText(file, "report");
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new UserError(`--report ${file}: not JSON: ${e.message}`);
+  }
+  const parsed = ReportInput.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new UserError(`--report ${file}: not a benchsweep report (${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "invalid"})`);
+  }
+  if (parsed.data.tasks.length === 0) throw new UserError(`--report ${file}: the report holds no task`);
+  return parsed.data;
+}
+async function runHistoryAdd(options) {
+  const parsed = { data: await loadReport(options.report) };
+  const sourceOverrides = {};
+  if (options.commit) sourceOverrides.commit = options.commit;
+  if (options.engineRepo) sourceOverrides.engineRepo = options.engineRepo;
+  const sweep = sweepFromReport({
+    report: parsed.data,
+    addedAt: options.addedAt ?? (/* @__PURE__ */ new Date()).toISOString(),
+    source: sourceFromEnv(options.env ?? process.env, sourceOverrides),
+    ...options.label ? { label: options.label } : {},
+    ...options.results ? { metrics: await latestMetrics(options.results) } : {}
+  });
+  const r = await addSweep(options.store, sweep);
+  const value = { id: r.id, added: r.added, path: r.path, tasks: sweep.tasks.length };
+  return {
+    value,
+    text: r.added ? `added sweep ${r.id} (${sweep.tasks.length} tasks) to ${options.store}` : `sweep ${r.id} is already in ${options.store}: nothing changed`,
+    outputs: { "sweep-id": r.id, added: String(r.added) }
+  };
+}
+async function runHistoryCheck(options) {
+  if (options.threshold !== void 0 && !(options.threshold > 0 && options.threshold < 100)) {
+    throw new UserError(`--threshold: expected a percentage between 0 and 100 (5 = 5%), got ${options.threshold}`);
+  }
+  if (options.window !== void 0 && !(Number.isInteger(options.window) && options.window >= 1)) {
+    throw new UserError(`--window: expected a whole number of sweeps >= 1, got ${options.window}`);
+  }
+  const window = options.window ?? DEFAULT_WINDOW;
+  const { sweeps, skipped } = await readLatestSweeps(options.store, options.report ? window : window + 1);
+  if (options.report) {
+    const candidate = sweepFromReport({ report: await loadReport(options.report), addedAt: (/* @__PURE__ */ new Date()).toISOString(), source: sourceFromEnv(process.env) });
+    sweeps.push(candidate);
+  }
+  const check = checkHistory(sweeps, { window, ...options.threshold !== void 0 ? { threshold: options.threshold / 100 } : {} });
+  if (skipped > 0) check.notes.push(`${skipped} line(s) of the index did not parse and were skipped`);
+  const runUrl = sweeps.at(-1)?.source.run_url;
+  const markdown = checkMarkdown(check, { ...options.dashboardUrl ? { dashboardUrl: options.dashboardUrl } : {}, ...runUrl ? { runUrl } : {} });
+  if (options.markdown) await writeFileAtomic(options.markdown, markdown);
+  const regressed = regressedTasks(check);
+  return {
+    value: check,
+    text: checkText(check),
+    summary: markdown,
+    outputs: { regressed: String(regressed.length > 0), "regressed-tasks": regressed.join(","), regressions: String(check.regressions.length), improvements: String(check.improvements.length) },
+    failed: check.regressions.length > 0
+  };
+}
+async function runHistoryRender(options) {
+  const columns = new HistoryColumns();
+  const skipped = await forEachIndexEntry(options.store, (e) => columns.add(e));
+  if (skipped > 0) log(`note: ${skipped} line(s) of ${options.store}/index.jsonl did not parse and were skipped`);
+  if (columns.sweeps.length === 0) throw new UserError(`${options.store}: the store holds no sweep`);
+  const html = renderHistoryHtml(columns, {
+    generatedAt: options.generatedAt ?? (/* @__PURE__ */ new Date()).toISOString(),
+    ...options.title ? { title: options.title } : {},
+    ...options.maxPoints ? { maxPoints: options.maxPoints } : {}
+  });
+  const path2 = join6(options.out, "index.html");
+  await writeFileAtomic(path2, html);
+  const sweeps = columns.sweeps.length;
+  const tasks = columns.tasks.size;
+  return { value: { path: path2, sweeps, tasks, bytes: Buffer.byteLength(html) }, text: `wrote ${path2} (${sweeps} sweeps, ${tasks} tasks)`, outputs: { "dashboard-path": path2 } };
+}
+function percent(value) {
+  return Number(value.replace(/%$/, ""));
+}
+function registerHistory(program2) {
+  const history = program2.command("history").description("results over time: a store of sweeps, regression checks and a dashboard");
+  history.command("add").description("append one sweep (a report JSON) to the store; the same report twice changes nothing").requiredOption("--store <dir>", "the history store (created when missing)").requiredOption("--report <file>", "report JSON (benchsweep report --format json)").option("--label <text>", "a name for this sweep (e.g. nightly-2026-11-30)").option("--results <dir>", "the sweep's result records: store every metric, not only the primary one").option("--commit <sha>", "commit that ran the sweep (default GITHUB_SHA)").option("--engine-repo <repo>", "engine repository (default BENCHSWEEP_ENGINE_REPO)").option("--json", "print one JSON document").action(async (opts) => {
+    const result = await runHistoryAdd(opts);
+    emit({ json: !!opts.json, value: result.value, text: () => result.text });
+  });
+  history.command("check").description("latest sweep vs the previous one and the last K; exit 1 naming each regressed task, quiet when nothing changed").requiredOption("--store <dir>", "the history store").option("--threshold <pct>", "change a regression must exceed, in percent (default 2)", percent).option("--window <k>", `sweeps in the rolling baseline (default ${DEFAULT_WINDOW})`, (v) => Number(v)).option("--markdown <file>", "also write the result as markdown (for an issue or a comment)").option("--dashboard-url <url>", "link to the dashboard in the markdown").option("--report <file>", "check this report (e.g. a PR's) against the store's latest sweeps instead; nothing is added").option("--json", "print one JSON document: { regressions, improvements, ... }").action(async (opts) => {
+    const result = await runHistoryCheck(opts);
+    if (result.text) for (const n of result.value.notes) log(`note: ${n}`);
+    if (opts.json || result.text) emit({ json: !!opts.json, value: result.value, text: () => result.text });
+    if (result.failed) process.exitCode = 1;
+  });
+  history.command("render").description("write the static dashboard (index.html: no script, no network)").requiredOption("--store <dir>", "the history store").requiredOption("--out <dir>", "folder for index.html").option("--title <text>", "page title").option("--max-points <n>", "most points per chart; longer histories are bucketed (default 300)", (v) => Number(v)).option("--json", "print one JSON document").action(async (opts) => {
+    const result = await runHistoryRender(opts);
     emit({ json: !!opts.json, value: result.value, text: () => result.text });
   });
 }
@@ -3734,7 +5022,7 @@ function registerDemo(program2) {
 // src/cli.ts
 function buildProgram() {
   const program2 = new Command("benchsweep").description("Three-way (baseline / human / agent) benchmarks of inference-engine commits on GPU runners").version("0.1.0").showHelpAfterError().exitOverride();
-  for (const register of [registerPlan, registerParse, registerClassify, registerRun, registerBuild, registerReport, registerDemo]) {
+  for (const register of [registerPlan, registerParse, registerClassify, registerRun, registerBuild, registerReport, registerDemo, registerHistory, registerRunnerGuard, registerPrApproval]) {
     register(program2);
   }
   return program2;

@@ -1,9 +1,9 @@
-import { createRequire as __bsCreateRequire } from 'node:module';
-import { fileURLToPath as __bsFileURLToPath } from 'node:url';
-import { dirname as __bsDirname } from 'node:path';
-const require = __bsCreateRequire(import.meta.url);
-const __filename = __bsFileURLToPath(import.meta.url);
-const __dirname = __bsDirname(__filename);
+import { createRequire as __benchsweepCreateRequire } from 'node:module';
+import { fileURLToPath as __benchsweepFileURLToPath } from 'node:url';
+import { dirname as __benchsweepDirname } from 'node:path';
+const require = __benchsweepCreateRequire(import.meta.url);
+const __benchsweep_filename = __benchsweepFileURLToPath(import.meta.url);
+const __benchsweep_dirname = __benchsweepDirname(__benchsweep_filename);
 if (!Set.prototype.union) { const S = Set.prototype; const has = (o, v) => o.has(v);
   Object.assign(S, { union(o) { const r = new Set(this); for (const v of o.keys()) r.add(v); return r; },
     intersection(o) { return new Set([...this].filter((v) => has(o, v))); },
@@ -13,26 +13,36 @@ if (!Set.prototype.union) { const S = Set.prototype; const has = (o, v) => o.has
     isSupersetOf(o) { for (const v of o.keys()) if (!this.has(v)) return false; return true; },
     isDisjointFrom(o) { return [...this].every((v) => !has(o, v)); } }); }
 import {
-  CATEGORIES,
+  CHECK_OUTPUT_MAX_CHARS,
+  COMMENT_MAX_CHARS,
   STICKY_MARKER,
   VARIANTS,
+  affectedTasks,
   annotationsFor,
+  capAnnotations,
+  cappedReport,
   checkRunFor,
+  datasetErrorAnnotations,
+  decidePrGate,
+  defuseWorkflowCommands,
   external_exports,
   fitComment,
   fitSummary,
+  isRetryable,
   loadDataset,
+  loadResultRecords,
+  parseChangedFiles,
   parseDataset,
   redact,
   runBuild,
   runPlan,
   runReport,
   runRun,
-  secretValues
-} from "./chunks/chunk-ULGALLB6.js";
+  secretValues,
+  stickyMarker
+} from "./chunks/chunk-KADVZOVB.js";
 import {
   error,
-  getInput,
   info,
   notice,
   require_tunnel,
@@ -42,12 +52,12 @@ import {
   setSecret,
   summary,
   warning
-} from "./chunks/chunk-ALVA6VKF.js";
+} from "./chunks/chunk-GUPZYQ6L.js";
 import {
   __commonJS,
   __require,
   __toESM
-} from "./chunks/chunk-PTJ7H6CC.js";
+} from "./chunks/chunk-LOE4VG7Q.js";
 
 // node_modules/@actions/github/node_modules/@actions/http-client/lib/proxy.js
 var require_proxy = __commonJS({
@@ -2140,12 +2150,8 @@ var require_light = __commonJS({
   }
 });
 
-// src/action.ts
-import { cp, mkdir, readdir, readFile, stat } from "node:fs/promises";
-import { join } from "node:path";
-
 // src/core/action-inputs.ts
-var COMMANDS = ["plan", "build", "run", "report"];
+var COMMANDS = ["plan", "build", "run", "report", "state"];
 var INPUT_NAMES = [
   "command",
   "dataset",
@@ -2178,8 +2184,25 @@ var INPUT_NAMES = [
   "base-dataset",
   "rerun-from",
   "previous-results",
-  "push"
+  "push",
+  "comment-key",
+  "build-logs",
+  "state-workflow",
+  "state-artifact",
+  "report-artifact",
+  "default-branch"
 ];
+function inputEnvName(name) {
+  return `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
+}
+function rawInputsFromEnv(env) {
+  const raw = {};
+  for (const name of INPUT_NAMES) {
+    const value = env[inputEnvName(name)]?.trim();
+    if (value) raw[name] = value;
+  }
+  return raw;
+}
 var List = external_exports.string().transform((s) => s.split(/[,\n]/).map((x) => x.trim()).filter(Boolean));
 var PositiveInt = external_exports.string().regex(/^\d+$/, "expected a positive integer").transform(Number).pipe(external_exports.number().int().positive());
 var NonNegativeInt = external_exports.string().regex(/^\d+$/, "expected a non-negative integer").transform(Number);
@@ -2224,7 +2247,19 @@ var ActionInputs = external_exports.object({
   "rerun-from": external_exports.string().optional(),
   "previous-results": external_exports.string().optional(),
   /** build: docker push every resolved image to its registry template (artifact-config `registry`). */
-  push: Bool.optional()
+  push: Bool.optional(),
+  /** One sticky comment per key on a PR (e.g. one per workflow); the marker carries the key. */
+  "comment-key": external_exports.string().regex(/^[A-Za-z0-9_.:/-]{1,64}$/, "expected 1-64 characters of A-Z a-z 0-9 _ . : / -").optional(),
+  /** build: the folder that receives the whole log of every failed build (the workflow uploads it). */
+  "build-logs": external_exports.string().optional(),
+  /** state: the workflow file whose last successful run holds the state (e.g. nightly.yml). */
+  "state-workflow": external_exports.string().regex(/^[A-Za-z0-9_.-]+\.ya?ml$/, "expected a workflow file name like nightly.yml").optional(),
+  /** state: the artifact that run leaves for the next one. */
+  "state-artifact": external_exports.string().default("benchsweep-nightly-state"),
+  /** state: the longer-lived report artifact to rebuild from when the state expired. */
+  "report-artifact": external_exports.string().default("benchsweep-nightly-report"),
+  /** state: the branch whose runs count (default: the repository's default branch from the event). */
+  "default-branch": external_exports.string().optional()
 });
 var ActionInputError = class extends Error {
   name = "ActionInputError";
@@ -2238,263 +2273,6 @@ function parseActionInputs(raw) {
     return `input ${name}: ${i.message}${value}`;
   });
   throw new ActionInputError(lines.join("\n"));
-}
-function required(inputs, name) {
-  const value = inputs[name];
-  if (!value) throw new ActionInputError(`input ${name} is required for command ${inputs.command}`);
-  return value;
-}
-function opt(key, value) {
-  return value === void 0 ? {} : { [key]: value };
-}
-function planOptions(inputs) {
-  return {
-    dataset: required(inputs, "dataset"),
-    ...opt("only", inputs.only),
-    ...opt("maxGpus", inputs["max-gpus"] ?? (inputs["gpu-sizes"]?.length ? Math.max(...inputs["gpu-sizes"]) : void 0)),
-    ...opt("artifacts", inputs.artifacts),
-    ...opt("config", inputs.config),
-    ...opt("pool", inputs.pool)
-  };
-}
-function defaultCacheDir(env) {
-  const base = env.RUNNER_TOOL_CACHE || (env.HOME ? `${env.HOME}/.cache` : "/tmp");
-  return `${base.replace(/\/+$/, "")}/benchsweep`;
-}
-function buildOptions(inputs, env) {
-  return {
-    dataset: required(inputs, "dataset"),
-    ...opt("only", inputs.only),
-    repo: required(inputs, "repo"),
-    cacheDir: inputs["cache-dir"] ?? defaultCacheDir(env),
-    ...opt("artifacts", inputs.artifacts),
-    ...opt("artifactConfig", inputs["artifact-config"]),
-    ...opt("engine", inputs.engine),
-    ...opt("push", inputs.push)
-  };
-}
-function runOptions(inputs, env) {
-  return {
-    dataset: required(inputs, "dataset"),
-    ...opt("only", inputs.only),
-    results: inputs.results ?? "benchsweep-results",
-    ...opt("repo", inputs.repo),
-    executor: inputs.executor ?? "docker",
-    ...opt("repeats", inputs.repeats),
-    ...opt("warmup", inputs.warmup),
-    ...opt("variants", inputs.variants),
-    cache: inputs["cache-dir"] ?? defaultCacheDir(env),
-    ...opt("engine", inputs.engine),
-    ...opt("artifactConfig", inputs["artifact-config"]),
-    ...opt("artifacts", inputs.artifacts)
-  };
-}
-function reportOptions(inputs) {
-  return {
-    results: inputs.results ?? "benchsweep-results",
-    ...opt("format", inputs.format),
-    ...opt("out", inputs.out)
-  };
-}
-
-// src/core/pr-gate.ts
-var Repo = external_exports.looseObject({ full_name: external_exports.string() });
-var Label = external_exports.looseObject({ name: external_exports.string() });
-var PullRequestPayload = external_exports.looseObject({
-  action: external_exports.string().optional(),
-  number: external_exports.number().optional(),
-  label: Label.optional(),
-  pull_request: external_exports.looseObject({
-    number: external_exports.number(),
-    head: external_exports.looseObject({ sha: external_exports.string(), ref: external_exports.string().optional(), repo: Repo.nullish() }),
-    base: external_exports.looseObject({ sha: external_exports.string(), ref: external_exports.string().optional(), repo: Repo }),
-    labels: external_exports.array(Label).default([])
-  }).optional(),
-  repository: Repo.optional()
-});
-var DEFAULT_GATE_LABEL = "safe-to-bench";
-var PULL_REQUEST_EVENTS = /* @__PURE__ */ new Set(["pull_request", "pull_request_target", "pull_request_review"]);
-function decidePrGate(eventName, payload, options = {}) {
-  const label = options.label ?? DEFAULT_GATE_LABEL;
-  if (!PULL_REQUEST_EVENTS.has(eventName)) {
-    return { allowed: true, reason: `${eventName} event: the repository's own code`, fork: false, removeLabel: false };
-  }
-  const parsed = PullRequestPayload.safeParse(payload);
-  const pr = parsed.success ? parsed.data.pull_request : void 0;
-  if (!parsed.success || !pr) {
-    return { allowed: false, reason: `${eventName} event without a readable pull_request payload`, fork: true, removeLabel: false };
-  }
-  const event = parsed.data;
-  const headRepo = pr.head.repo?.full_name;
-  const baseRepo = pr.base.repo.full_name;
-  const fork = headRepo === void 0 || headRepo.toLowerCase() !== baseRepo.toLowerCase();
-  const hasLabel = pr.labels.some((l) => l.name === label);
-  const common = {
-    fork,
-    headSha: pr.head.sha,
-    ...headRepo ? { headRepo } : {},
-    baseSha: pr.base.sha,
-    prNumber: pr.number
-  };
-  const labelEventOther = (event.action === "labeled" || event.action === "unlabeled") && event.label?.name !== label;
-  if (!fork) {
-    if (labelEventOther) {
-      return { ...common, allowed: false, reason: `label "${event.label?.name ?? "?"}" changed: not a reason to rerun`, removeLabel: false };
-    }
-    if (event.action === "unlabeled") {
-      return { ...common, allowed: false, reason: `label "${label}" removed: nothing to run`, removeLabel: false };
-    }
-    return { ...common, allowed: true, reason: `pull request from ${baseRepo} itself`, removeLabel: false };
-  }
-  const from = headRepo ?? "a deleted fork";
-  if (event.action === "labeled" && event.label?.name === label && hasLabel) {
-    return {
-      ...common,
-      allowed: true,
-      reason: `fork PR from ${from}: label "${label}" applied at head ${pr.head.sha.slice(0, 12)}`,
-      removeLabel: false
-    };
-  }
-  if (event.action === "synchronize") {
-    return {
-      ...common,
-      allowed: false,
-      reason: `fork PR from ${from}: new commits were pushed${hasLabel ? ` after the "${label}" label` : ""}; a maintainer must review them and apply "${label}" again`,
-      removeLabel: hasLabel
-    };
-  }
-  if (hasLabel) {
-    return {
-      ...common,
-      allowed: false,
-      reason: `fork PR from ${from}: "${label}" is present but was not applied by this event (${event.action ?? "unknown action"}); a maintainer must re-apply it to the current head`,
-      removeLabel: false
-    };
-  }
-  return {
-    ...common,
-    allowed: false,
-    reason: `fork PR from ${from}: self-hosted runners run fork code only after a maintainer reviews it and applies "${label}"`,
-    removeLabel: false
-  };
-}
-function normalizePath(p) {
-  return p.trim().replace(/\\/g, "/").replace(/^\.\//, "").replace(/^\/+/, "");
-}
-function rowKey(task) {
-  const { origin: _origin, ...rest } = task;
-  return JSON.stringify(rest, Object.keys(rest).sort());
-}
-function affectedTasks(input) {
-  const changed = new Set(input.changedFiles.map(normalizePath));
-  const reasons = {};
-  const add = (id, why) => (reasons[id] ??= []).push(why);
-  if (changed.has(normalizePath(input.datasetPath))) {
-    const base = new Map((input.baseTasks ?? []).map((t) => [t.id, rowKey(t)]));
-    for (const t of input.headTasks) {
-      const before = base.get(t.id);
-      if (before === void 0) add(t.id, "row added");
-      else if (before !== rowKey(t)) add(t.id, "row changed");
-    }
-  }
-  for (const t of input.headTasks) {
-    if (t.patchPath && changed.has(normalizePath(t.patchPath))) add(t.id, `agent patch ${normalizePath(t.patchPath)} changed`);
-    else {
-      const byName = [...changed].find((p) => new RegExp(`(^|/)${escapeRegExp(t.id)}\\.(diff|patch)$`, "i").test(p));
-      if (byName) add(t.id, `agent patch ${byName} changed`);
-    }
-  }
-  return { ids: input.headTasks.map((t) => t.id).filter((id) => reasons[id]), reasons };
-}
-function escapeRegExp(s) {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-function parseChangedFiles(text) {
-  return text.split(/\r?\n/).map(normalizePath).filter(Boolean);
-}
-
-// src/core/rerun-select.ts
-var ReportVariant = external_exports.looseObject({ status: external_exports.string().optional(), category: external_exports.string().optional() });
-var ReportLike = external_exports.looseObject({
-  tasks: external_exports.array(
-    external_exports.looseObject({
-      task: external_exports.string(),
-      variants: external_exports.record(external_exports.string(), ReportVariant.nullish()).default({}),
-      category: external_exports.string().optional()
-    })
-  ),
-  failures: external_exports.array(external_exports.looseObject({ category: external_exports.string(), tasks: external_exports.array(external_exports.string()).default([]) })).default([])
-});
-var KNOWN_STATUSES = /* @__PURE__ */ new Set(["success", "failed", "skipped"]);
-function lastResultsFromReport(report) {
-  const categoriesByTask = /* @__PURE__ */ new Map();
-  for (const f of report.failures) for (const t of f.tasks) categoriesByTask.set(t, [...categoriesByTask.get(t) ?? [], f.category]);
-  const last = /* @__PURE__ */ new Map();
-  for (const t of report.tasks) {
-    const variants = /* @__PURE__ */ new Map();
-    for (const [variant, v] of Object.entries(t.variants)) {
-      const status = v?.status && KNOWN_STATUSES.has(v.status) ? v.status : "missing";
-      const fallback = categoriesByTask.get(t.task);
-      const category = v?.category ?? t.category ?? (status === "failed" && fallback?.length === 1 ? fallback[0] : void 0);
-      variants.set(variant, { status, ...category ? { category } : {} });
-    }
-    last.set(t.task, variants);
-  }
-  return last;
-}
-function lastResultsFromRecords(records) {
-  const best = /* @__PURE__ */ new Map();
-  for (const r of records) {
-    const key = `${r.task}\0${r.variant}`;
-    const prev = best.get(key);
-    if (!prev || (r.attempt ?? 1) >= (prev.attempt ?? 1)) best.set(key, r);
-  }
-  const last = /* @__PURE__ */ new Map();
-  for (const r of best.values()) {
-    const variants = last.get(r.task) ?? /* @__PURE__ */ new Map();
-    const status = KNOWN_STATUSES.has(r.status) ? r.status : "missing";
-    variants.set(r.variant, { status, ...r.category ? { category: r.category } : {} });
-    last.set(r.task, variants);
-  }
-  return last;
-}
-function isRetryable(category) {
-  return category !== void 0 && category in CATEGORIES && CATEGORIES[category].retryable;
-}
-function selectReruns(taskIds, last) {
-  const selection = { rerun: [], skip: [] };
-  for (const task of taskIds) {
-    const variants = last.get(task);
-    if (!variants || variants.size === 0) {
-      selection.rerun.push({ task, reason: "no result in the last report" });
-      continue;
-    }
-    const entries = [...variants.entries()];
-    const missing = entries.filter(([, r]) => r.status === "missing").map(([v]) => v);
-    const retryable = entries.filter(([, r]) => r.status === "failed" && isRetryable(r.category));
-    if (missing.length > 0 || retryable.length > 0) {
-      const parts = [
-        ...missing.length > 0 ? [`no result for ${missing.join(", ")}`] : [],
-        ...retryable.map(([v, r]) => `${v} failed with ${r.category} (retryable)`)
-      ];
-      selection.rerun.push({ task, reason: parts.join("; ") });
-      continue;
-    }
-    const failed = entries.filter(([, r]) => r.status === "failed");
-    if (failed.length > 0) {
-      const cats = [...new Set(failed.map(([, r]) => r.category ?? "unknown category"))];
-      selection.skip.push({ task, reason: `deterministic failure (${cats.join(", ")}): a rerun would fail the same way` });
-    } else if (entries.every(([, r]) => r.status === "skipped")) {
-      selection.skip.push({ task, reason: "skipped by preflight" });
-    } else {
-      selection.skip.push({ task, reason: "measured" });
-    }
-  }
-  return selection;
-}
-function tasksToCarryForward(previousTasks, newTasks) {
-  const fresh = new Set(newTasks);
-  return previousTasks.filter((t) => !fresh.has(t));
 }
 
 // node_modules/@actions/github/lib/context.js
@@ -6996,11 +6774,22 @@ function clientOf(ref) {
   if (ref.retryAfterBaseValue !== void 0) opts.retryAfterBaseValue = ref.retryAfterBaseValue;
   return createGitHubClient(opts);
 }
-async function findMarked(octokit, o, marker) {
-  const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner: o.owner, repo: o.repo, issue_number: o.issueNumber, per_page: 100 });
-  return comments.find((c) => typeof c.body === "string" && c.body.includes(marker));
+var ACTIONS_BOT_LOGIN = "github-actions[bot]";
+async function tokenIdentity(octokit) {
+  try {
+    const res = await octokit.rest.users.getAuthenticated({ request: { retries: 0 } });
+    return res.data.login;
+  } catch (err) {
+    const status = err.status;
+    if (status === 401 || status === 403 || status === 404) return ACTIONS_BOT_LOGIN;
+    throw err;
+  }
 }
-function isRetryable2(err) {
+async function findMarked(octokit, o, marker, author) {
+  const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner: o.owner, repo: o.repo, issue_number: o.issueNumber, per_page: 100 });
+  return comments.find((c) => typeof c.body === "string" && c.body.includes(marker) && c.user?.login.toLowerCase() === author.toLowerCase());
+}
+function isRetryableHttpError(err) {
   const status = err.status;
   return status === void 0 || status >= 500 || status === 429;
 }
@@ -7012,7 +6801,8 @@ async function upsertStickyComment(o) {
     const res = await octokit.rest.issues.updateComment({ owner: o.owner, repo: o.repo, comment_id: id, body });
     return { action: "updated", id: res.data.id, url: res.data.html_url };
   };
-  const existing = await findMarked(octokit, o, marker);
+  const author = o.author ?? await tokenIdentity(octokit);
+  const existing = await findMarked(octokit, o, marker, author);
   if (existing) return update(existing.id);
   const attempts = o.createAttempts ?? 3;
   const base = o.retryAfterBaseValue ?? 1e3;
@@ -7028,9 +6818,9 @@ async function upsertStickyComment(o) {
       });
       return { action: "created", id: res.data.id, url: res.data.html_url };
     } catch (err) {
-      if (!isRetryable2(err) || attempt >= attempts) throw err;
+      if (!isRetryableHttpError(err) || attempt >= attempts) throw err;
       await new Promise((resolve) => setTimeout(resolve, base * attempt * attempt));
-      const stored = await findMarked(octokit, o, marker);
+      const stored = await findMarked(octokit, o, marker, author);
       if (stored) return update(stored.id);
     }
   }
@@ -7052,28 +6842,231 @@ async function createCheckRun(o) {
   const res = await octokit.rest.checks.create(params);
   return { id: res.data.id, url: res.data.html_url ?? void 0 };
 }
+async function writeJobSummary(md) {
+  if (!process.env["GITHUB_STEP_SUMMARY"]) return false;
+  await summary.addRaw(fitSummary(md), true).write();
+  return true;
+}
 function emitAnnotations(annotations) {
-  for (const a of annotations) {
+  const shown = capAnnotations(annotations);
+  for (const a of shown) {
     const props = { title: a.title };
+    if (a.file) props.file = a.file;
+    if (a.line !== void 0) props.startLine = a.line;
     if (a.level === "error") error(a.message, props);
     else if (a.level === "warning") warning(a.message, props);
     else notice(a.message, props);
   }
+  return shown.length;
+}
+async function publishReport(input) {
+  const secrets = input.secrets ?? secretValues(process.env);
+  const clean = (text) => redact(text, secrets);
+  const report = secrets.length > 0 ? JSON.parse(clean(JSON.stringify(input.report))) : input.report;
+  const published = { summary: false, annotations: 0 };
+  if (input.summary !== false) {
+    published.annotations = emitAnnotations(annotationsFor(report));
+    published.summary = await writeJobSummary(clean(input.markdown));
+  }
+  if (input.issueNumber === void 0 && input.headSha === void 0) return published;
+  const octokit = clientOf(input);
+  const repoRef = { octokit, owner: input.owner, repo: input.repo };
+  const header = input.header ? clean(input.header) : "";
+  if (input.issueNumber !== void 0) {
+    published.comment = await upsertStickyComment({
+      ...repoRef,
+      issueNumber: input.issueNumber,
+      body: cappedReport(report, COMMENT_MAX_CHARS, header),
+      ...input.marker ? { marker: input.marker } : {},
+      ...input.runUrl ? { runUrl: input.runUrl } : {}
+    });
+  }
+  if (input.headSha !== void 0) {
+    const check = checkRunFor(report, {
+      text: cappedReport(report, CHECK_OUTPUT_MAX_CHARS, header),
+      ...input.checkName ? { name: input.checkName } : {},
+      ...input.failOn ? { failOn: input.failOn } : {},
+      ...input.runUrl ? { runUrl: input.runUrl } : {}
+    });
+    published.checkRun = await createCheckRun({ ...repoRef, headSha: input.headSha, check, ...input.runUrl ? { detailsUrl: input.runUrl } : {} });
+  }
+  return published;
+}
+async function listSuccessfulRuns(ref, o) {
+  const octokit = clientOf(ref);
+  const runs = [];
+  for (const event of o.events) {
+    const res = await octokit.rest.actions.listWorkflowRuns({
+      owner: ref.owner,
+      repo: ref.repo,
+      workflow_id: o.workflow,
+      branch: o.branch,
+      event,
+      status: "success",
+      per_page: o.perEvent ?? 10
+    });
+    for (const r of res.data.workflow_runs) {
+      if (r.conclusion !== "success" || r.head_branch !== o.branch || r.event !== event) continue;
+      runs.push({ id: r.id, event: r.event, head_branch: r.head_branch, conclusion: r.conclusion, created_at: r.created_at, html_url: r.html_url, run_number: r.run_number });
+    }
+  }
+  return runs.sort((a, b) => b.created_at.localeCompare(a.created_at) || b.id - a.id);
+}
+async function listRunArtifacts(ref, runId) {
+  const octokit = clientOf(ref);
+  const all = await octokit.paginate(octokit.rest.actions.listWorkflowRunArtifacts, { owner: ref.owner, repo: ref.repo, run_id: runId, per_page: 100 });
+  return all.map((a) => ({ id: a.id, name: a.name, expired: a.expired, expires_at: a.expires_at ?? null, size_in_bytes: a.size_in_bytes }));
+}
+async function defaultBranchOf(ref) {
+  const octokit = clientOf(ref);
+  return (await octokit.rest.repos.get({ owner: ref.owner, repo: ref.repo })).data.default_branch;
 }
 
-// src/action.ts
-var EMPTY_PLAN_OUTPUTS = {
-  matrix: JSON.stringify({ include: [] }),
-  "shard-count": "0",
-  "runnable-count": "0",
-  "skipped-count": "0",
-  "has-jobs": "false",
-  tasks: ""
-};
+// src/action/build-step.ts
+import { copyFile, mkdir, readFile } from "node:fs/promises";
+import { basename, join } from "node:path";
+
+// src/action/inputs.ts
+function required(inputs, name) {
+  const value = inputs[name];
+  if (!value) throw new ActionInputError(`input ${name} is required for command ${inputs.command}`);
+  return value;
+}
+function opt(key, value) {
+  return value === void 0 ? {} : { [key]: value };
+}
+function planOptions(inputs) {
+  const sizes = inputs["gpu-sizes"];
+  return {
+    dataset: required(inputs, "dataset"),
+    ...opt("only", inputs.only),
+    ...opt("maxGpus", inputs["max-gpus"] ?? (sizes?.length ? Math.max(...sizes) : void 0)),
+    ...opt("gpuSizes", sizes?.length ? sizes : void 0),
+    ...opt("artifacts", inputs.artifacts),
+    ...opt("config", inputs.config),
+    ...opt("pool", inputs.pool)
+  };
+}
+function defaultCacheDir(env) {
+  const base = env.RUNNER_TOOL_CACHE || (env.HOME ? `${env.HOME}/.cache` : "/tmp");
+  return `${base.replace(/\/+$/, "")}/benchsweep`;
+}
+function buildOptions(inputs, env) {
+  return {
+    dataset: required(inputs, "dataset"),
+    ...opt("only", inputs.only),
+    repo: required(inputs, "repo"),
+    cacheDir: inputs["cache-dir"] ?? defaultCacheDir(env),
+    ...opt("artifacts", inputs.artifacts),
+    ...opt("artifactConfig", inputs["artifact-config"]),
+    ...opt("engine", inputs.engine),
+    ...opt("push", inputs.push)
+  };
+}
+function runOptions(inputs, env) {
+  return {
+    dataset: required(inputs, "dataset"),
+    ...opt("only", inputs.only),
+    results: inputs.results ?? "benchsweep-results",
+    ...opt("repo", inputs.repo),
+    executor: inputs.executor ?? "docker",
+    ...opt("repeats", inputs.repeats),
+    ...opt("warmup", inputs.warmup),
+    ...opt("variants", inputs.variants),
+    cache: inputs["cache-dir"] ?? defaultCacheDir(env),
+    ...opt("engine", inputs.engine),
+    ...opt("artifactConfig", inputs["artifact-config"]),
+    ...opt("artifacts", inputs.artifacts),
+    ...opt("config", inputs.config)
+  };
+}
+function reportOptions(inputs) {
+  return {
+    results: inputs.results ?? "benchsweep-results",
+    ...opt("format", inputs.format),
+    ...opt("out", inputs.out)
+  };
+}
+
+// src/action/build-step.ts
+var LOG_TAIL_LINES = 40;
+var ANNOTATION_TAIL_LINES = 10;
+function fence(text) {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const f = "`".repeat(longest + 1);
+  return `${f}
+${text}
+${f}`;
+}
+function explainBuildFailure(f, artifactHint) {
+  const b = f.built;
+  const where = f.copied ? `\`${f.copied}\` (${artifactHint})${b.log ? `; on the runner: \`${b.log}\`` : ""}` : b.log ? `\`${b.log}\` on the runner` : "no log was written";
+  const lines = [`#### \u2717 ${f.task} ${f.variant}: ${b.category ?? "BUILD_FAILED"}`, "", b.reason ?? "the build failed", ""];
+  if (b.evidence) lines.push("**Evidence**", "", fence(b.evidence), "");
+  if (f.tail?.length) lines.push(`**Log tail** (last ${f.tail.length} of ${f.totalLines} lines)`, "", fence(f.tail.join("\n")), "");
+  lines.push(`The whole log: ${where}.`, "");
+  const evidence = b.evidence ? `
+Evidence:
+${b.evidence.split("\n").slice(0, 5).join("\n")}` : "";
+  const tail = f.tail?.length ? `
+Log tail:
+${f.tail.slice(-ANNOTATION_TAIL_LINES).join("\n")}` : "";
+  return {
+    markdown: lines.join("\n"),
+    annotation: {
+      level: "error",
+      title: `benchsweep build ${f.task} ${f.variant}: ${b.category ?? "BUILD_FAILED"}`,
+      message: `${b.reason ?? "the build failed"}${evidence}${tail}
+Whole log: ${f.copied ?? b.log ?? "none"}`
+    }
+  };
+}
+function buildFailures(report) {
+  return report.tasks.flatMap(
+    (t) => Object.entries(t.variants).filter(([, b]) => b && !b.ok).map(([variant, b]) => ({ task: t.id, variant, built: b }))
+  );
+}
+async function collectLog(f, logsDir) {
+  if (!f.built.log) return;
+  const text = await readFile(f.built.log, "utf8").catch(() => void 0);
+  if (text === void 0) return;
+  const lines = text.replace(/\n$/, "").split("\n");
+  f.totalLines = lines.length;
+  f.tail = lines.slice(-LOG_TAIL_LINES);
+  if (!logsDir) return;
+  await mkdir(logsDir, { recursive: true });
+  const target = join(logsDir, `${f.task}-${f.variant}.${basename(f.built.log)}`);
+  await copyFile(f.built.log, target);
+  f.copied = target;
+}
+async function explainBuildFailures(report, logsDir) {
+  const failures = buildFailures(report);
+  for (const f of failures) await collectLog(f, logsDir);
+  const explained = failures.map((f) => explainBuildFailure(f, "in the build-logs artifact of this run"));
+  return {
+    summary: explained.length ? ["### Why the build failed", "", ...explained.map((e) => e.markdown)].join("\n") : "",
+    annotations: explained.map((e) => e.annotation)
+  };
+}
+async function buildStep({ inputs, env }) {
+  const result = await runBuild(buildOptions(inputs, env));
+  const report = result.value;
+  const logsDir = inputs["build-logs"] ?? "benchsweep-build-logs";
+  const explained = await explainBuildFailures(report, logsDir);
+  return {
+    ...result,
+    summary: [result.summary ?? "", explained.summary].filter(Boolean).join("\n"),
+    outputs: { ...result.outputs, "build-logs": logsDir },
+    annotations: explained.annotations
+  };
+}
+
+// src/action/gate.ts
+import { readFile as readFile2, stat } from "node:fs/promises";
 async function readEventPayload(env) {
   if (!env.GITHUB_EVENT_PATH) return {};
   try {
-    return JSON.parse(await readFile(env.GITHUB_EVENT_PATH, "utf8"));
+    return JSON.parse(await readFile2(env.GITHUB_EVENT_PATH, "utf8"));
   } catch {
     return {};
   }
@@ -7089,39 +7082,157 @@ function gateOutputs(d) {
     "pr-number": d.prNumber === void 0 ? "" : String(d.prNumber)
   };
 }
-async function exists(path) {
-  return stat(path).then(
-    () => true,
-    () => false
-  );
+async function runGate(inputs, env, dataset) {
+  const decision = decidePrGate(env.GITHUB_EVENT_NAME ?? "", await readEventPayload(env), { label: inputs["gate-label"] });
+  if (!decision.allowed || !inputs["changed-files"]) return { decision };
+  const changedFiles = parseChangedFiles(await readFile2(inputs["changed-files"], "utf8"));
+  const head = await loadDataset(dataset);
+  const basePath = inputs["base-dataset"];
+  const baseExists = basePath ? await stat(basePath).then(() => true, () => false) : false;
+  const base = basePath && baseExists ? parseDataset(await readFile2(basePath, "utf8"), basePath).tasks : null;
+  const affected = affectedTasks({ changedFiles, datasetPath: dataset, headTasks: head.tasks, baseTasks: base });
+  return { decision, affected };
 }
-async function readRecords(dir) {
-  const records = [];
-  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile() || !entry.name.endsWith(".json")) continue;
-    try {
-      const value = JSON.parse(await readFile(join(entry.parentPath, entry.name), "utf8"));
-      if (typeof value.task === "string" && typeof value.variant === "string" && typeof value.status === "string") records.push(value);
-    } catch {
+
+// src/action/rerun.ts
+import { readFile as readFile3, stat as stat2 } from "node:fs/promises";
+
+// src/core/rerun-select.ts
+var ReportVariant = external_exports.looseObject({ status: external_exports.string().optional(), category: external_exports.string().optional() });
+var ReportLike = external_exports.looseObject({
+  tasks: external_exports.array(
+    external_exports.looseObject({
+      task: external_exports.string(),
+      variants: external_exports.record(external_exports.string(), ReportVariant.nullish()).default({}),
+      category: external_exports.string().optional()
+    })
+  ),
+  failures: external_exports.array(external_exports.looseObject({ category: external_exports.string(), tasks: external_exports.array(external_exports.string()).default([]) })).default([])
+});
+var KNOWN_STATUSES = /* @__PURE__ */ new Set(["success", "failed", "skipped"]);
+function lastResultsFromReport(report) {
+  const categoriesByTask = /* @__PURE__ */ new Map();
+  for (const f of report.failures) for (const t of f.tasks) categoriesByTask.set(t, [...categoriesByTask.get(t) ?? [], f.category]);
+  const last = /* @__PURE__ */ new Map();
+  for (const t of report.tasks) {
+    const variants = /* @__PURE__ */ new Map();
+    for (const [variant, v] of Object.entries(t.variants)) {
+      const status = v?.status && KNOWN_STATUSES.has(v.status) ? v.status : "missing";
+      const fallback = categoriesByTask.get(t.task);
+      const category = v?.category ?? t.category ?? (status === "failed" && fallback?.length === 1 ? fallback[0] : void 0);
+      variants.set(variant, { status, ...category ? { category } : {} });
+    }
+    last.set(t.task, variants);
+  }
+  return last;
+}
+function lastResultsFromRecords(records) {
+  const best = /* @__PURE__ */ new Map();
+  for (const r of records) {
+    const key = `${r.task}\0${r.variant}`;
+    const prev = best.get(key);
+    if (!prev || (r.attempt ?? 1) >= (prev.attempt ?? 1)) best.set(key, r);
+  }
+  const last = /* @__PURE__ */ new Map();
+  for (const r of best.values()) {
+    const variants = last.get(r.task) ?? /* @__PURE__ */ new Map();
+    const status = KNOWN_STATUSES.has(r.status) ? r.status : "missing";
+    variants.set(r.variant, { status, ...r.category ? { category: r.category } : {} });
+    last.set(r.task, variants);
+  }
+  return last;
+}
+function selectReruns(taskIds, last) {
+  const selection = { rerun: [], skip: [] };
+  for (const task of taskIds) {
+    const variants = last.get(task);
+    if (!variants || variants.size === 0) {
+      selection.rerun.push({ task, reason: "no result in the last report" });
+      continue;
+    }
+    const entries = [...variants.entries()];
+    const missing = entries.filter(([, r]) => r.status === "missing").map(([v]) => v);
+    const retryable = entries.filter(([, r]) => r.status === "failed" && isRetryable(r.category));
+    if (missing.length > 0 || retryable.length > 0) {
+      const parts = [
+        ...missing.length > 0 ? [`no result for ${missing.join(", ")}`] : [],
+        ...retryable.map(([v, r]) => `${v} failed with ${r.category} (retryable)`)
+      ];
+      selection.rerun.push({ task, reason: parts.join("; ") });
+      continue;
+    }
+    const failed = entries.filter(([, r]) => r.status === "failed");
+    if (failed.length > 0) {
+      const cats = [...new Set(failed.map(([, r]) => r.category ?? "unknown category"))];
+      selection.skip.push({ task, reason: `deterministic failure (${cats.join(", ")}): a rerun would fail the same way` });
+    } else if (entries.every(([, r]) => r.status === "skipped")) {
+      selection.skip.push({ task, reason: "skipped by preflight" });
+    } else {
+      selection.skip.push({ task, reason: "measured" });
     }
   }
-  return records;
+  return selection;
 }
-async function runPlanCommand(inputs, env) {
+function tasksToCarryForward(previousTasks, newTasks) {
+  const fresh = new Set(newTasks);
+  return previousTasks.filter((t) => !fresh.has(t));
+}
+function chooseNightlyState(runs, names, branch) {
+  if (runs.length === 0) return { source: "none", note: `no successful nightly run on ${branch} yet: starting fresh (every task is planned).` };
+  const has = (run, name) => run.artifacts.some((a) => a.name === name && !a.expired);
+  for (const run of runs) {
+    const where = `run ${run.id}${run.html_url ? ` (${run.html_url})` : ""}`;
+    const skipped = run === runs[0] ? "" : ` The newer successful run(s) left no usable state.`;
+    if (has(run, names.state)) return { source: "state", runId: run.id, artifact: names.state, note: `resuming from the state of the last successful nightly on ${branch}, ${where}.${skipped}` };
+    if (has(run, names.report)) {
+      return {
+        source: "report",
+        runId: run.id,
+        artifact: names.report,
+        note: `the state artifact "${names.state}" of ${where} is missing or expired: rebuilding from its report "${names.report}" (measured tasks are kept, the others planned again; their old records are not carried into tonight's report).${skipped}`
+      };
+    }
+  }
+  return { source: "none", note: `the last successful nightly runs on ${branch} left no "${names.state}" or "${names.report}" artifact (expired): starting fresh (every task is planned).` };
+}
+
+// src/action/rerun.ts
+async function readLastResults(path) {
+  const info2 = await stat2(path).catch(() => void 0);
+  if (!info2) return void 0;
+  if (info2.isDirectory()) return lastResultsFromRecords((await loadResultRecords(path)).records);
+  return lastResultsFromReport(ReportLike.parse(JSON.parse(await readFile3(path, "utf8"))));
+}
+async function selectFromLastResults(path, taskIds) {
+  const last = await readLastResults(path);
+  return last ? selectReruns(taskIds, last) : void 0;
+}
+
+// src/action/plan-step.ts
+var EMPTY_MATRIX = JSON.stringify({ include: [] });
+var EMPTY_PLAN_OUTPUTS = {
+  matrix: EMPTY_MATRIX,
+  shards: "[]",
+  "shard-count": "0",
+  "runnable-count": "0",
+  "skipped-count": "0",
+  "has-jobs": "false",
+  tasks: ""
+};
+function emptyPlan(notes, outputs) {
+  const text = notes.join("\n");
+  return { value: { matrix: { include: [] }, notes }, text, summary: text, outputs: { ...EMPTY_PLAN_OUTPUTS, ...outputs } };
+}
+async function planStep({ inputs, env }) {
   const options = planOptions(inputs);
   const notes = [];
   let outputs = {};
   if (inputs["pr-gate"]) {
-    const decision = decidePrGate(env.GITHUB_EVENT_NAME ?? "", await readEventPayload(env), { label: inputs["gate-label"] });
+    const { decision, affected } = await runGate(inputs, env, options.dataset);
     outputs = gateOutputs(decision);
     notes.push(`**PR gate:** ${decision.allowed ? "allowed" : "refused"}: ${decision.reason}`);
     if (!decision.allowed) return emptyPlan(notes, outputs);
-    if (inputs["changed-files"]) {
-      const changedFiles = parseChangedFiles(await readFile(inputs["changed-files"], "utf8"));
-      const head = await loadDataset(options.dataset);
-      const basePath = inputs["base-dataset"];
-      const base = basePath && await exists(basePath) ? parseDataset(await readFile(basePath, "utf8"), basePath).tasks : null;
-      const affected = affectedTasks({ changedFiles, datasetPath: options.dataset, headTasks: head.tasks, baseTasks: base });
+    if (affected) {
       const ids = options.only ? affected.ids.filter((id) => options.only.includes(id)) : affected.ids;
       notes.push(
         ids.length === 0 ? "**Affected tasks:** none (the PR changes no dataset row and no agent patch)." : `**Affected tasks:** ${ids.map((id) => `\`${id}\` (${affected.reasons[id].join("; ")})`).join(", ")}`
@@ -7132,14 +7243,13 @@ async function runPlanCommand(inputs, env) {
   }
   const rerunFrom = inputs["rerun-from"];
   if (rerunFrom) {
-    if (!await exists(rerunFrom)) {
+    const dataset = await loadDataset(options.dataset);
+    const ids = dataset.tasks.map((t) => t.id).filter((id) => !options.only || options.only.includes(id));
+    const selection = await selectFromLastResults(rerunFrom, ids);
+    if (!selection) {
       warning(`rerun-from ${rerunFrom} does not exist (first run?): planning every task`);
       notes.push(`**Resume:** no previous results at \`${rerunFrom}\`: every task is planned.`);
     } else {
-      const last = (await stat(rerunFrom)).isDirectory() ? lastResultsFromRecords(await readRecords(rerunFrom)) : lastResultsFromReport(ReportLike.parse(JSON.parse(await readFile(rerunFrom, "utf8"))));
-      const dataset = await loadDataset(options.dataset);
-      const ids = dataset.tasks.map((t) => t.id).filter((id) => !options.only || options.only.includes(id));
-      const selection = selectReruns(ids, last);
       outputs["rerun-count"] = String(selection.rerun.length);
       notes.push(
         `**Resume from \`${rerunFrom}\`:** ${selection.rerun.length} task(s) to rerun, ${selection.skip.length} kept as they are.`,
@@ -7150,98 +7260,228 @@ async function runPlanCommand(inputs, env) {
     }
   }
   const result = await runPlan(options);
+  const plan = result.value;
   const planOutputs = { ...result.outputs };
-  if (inputs.shard !== void 0) planOutputs.matrix = planOutputs[`matrix-${inputs.shard}`] ?? EMPTY_PLAN_OUTPUTS.matrix;
-  const matrix = JSON.parse(planOutputs.matrix ?? EMPTY_PLAN_OUTPUTS.matrix);
+  const shardCount = Number(planOutputs["shard-count"] ?? plan.shards.length);
+  planOutputs.shards = JSON.stringify([...Array(shardCount).keys()]);
+  if (inputs.shard !== void 0) {
+    const shard = planOutputs[`matrix-${inputs.shard}`];
+    if (shard === void 0) {
+      const why = `shard ${inputs.shard} is out of range: the plan has ${shardCount} shard(s) (0${shardCount > 1 ? `-${shardCount - 1}` : ""})`;
+      warning(why);
+      notes.push(`**Shard:** ${why}; nothing to run.`);
+      planOutputs.matrix = EMPTY_MATRIX;
+      planOutputs["has-jobs"] = "false";
+    } else {
+      planOutputs.matrix = shard;
+      planOutputs["has-jobs"] = String(JSON.parse(shard).include.length > 0);
+    }
+  }
+  const matrix = JSON.parse(planOutputs.matrix ?? EMPTY_MATRIX);
   planOutputs.tasks ??= [...new Set(matrix.include.map((e) => e.task).filter(Boolean))].join(",");
   return {
     ...result,
     outputs: { ...outputs, ...planOutputs },
-    summary: [...notes, result.summary ?? ""].filter(Boolean).join("\n\n")
+    summary: [...notes, result.summary ?? ""].filter(Boolean).join("\n\n"),
+    // On the row's file and line, relative to the workspace as GitHub matches annotations to files.
+    annotations: datasetErrorAnnotations(plan.errors ?? [], env.GITHUB_WORKSPACE)
   };
 }
-function emptyPlan(notes, outputs) {
-  const text = notes.join("\n");
-  return { value: { matrix: { include: [] }, notes }, text, summary: text, outputs: { ...EMPTY_PLAN_OUTPUTS, ...outputs } };
+
+// src/action/report-step.ts
+import { cp, readdir, stat as stat3 } from "node:fs/promises";
+import { join as join2 } from "node:path";
+
+// src/action/publish.ts
+function runLink(env) {
+  const server = env.GITHUB_SERVER_URL ?? "https://github.com";
+  const url = `${server}/${env.GITHUB_REPOSITORY ?? ""}/actions/runs/${env.GITHUB_RUN_ID ?? ""}${env.GITHUB_RUN_ATTEMPT && env.GITHUB_RUN_ATTEMPT !== "1" ? `/attempts/${env.GITHUB_RUN_ATTEMPT}` : ""}`;
+  const label = `${env.GITHUB_WORKFLOW ?? "workflow"} run${env.GITHUB_RUN_NUMBER ? ` #${env.GITHUB_RUN_NUMBER}` : ""}`;
+  return { url, label };
+}
+function commentHeader(commit, link, env) {
+  const server = env.GITHUB_SERVER_URL ?? "https://github.com";
+  const repo = env.GITHUB_REPOSITORY ?? "";
+  const sha = commit && /^[0-9a-f]{7,40}$/i.test(commit) ? commit : void 0;
+  const commitPart = sha ? `commit [\`${sha.slice(0, 12)}\`](${server}/${repo}/commit/${sha})` : "an unknown commit";
+  return `**benchsweep** results for ${commitPart} \xB7 [${link.label}](${link.url})`;
+}
+async function publishToPullRequest(inputs, env, payload, report, markdown, secrets) {
+  const token = inputs["github-token"];
+  if (!token || !inputs.comment && !inputs.check) return void 0;
+  const event = payload ?? {};
+  const [owner = "", repo = ""] = (env.GITHUB_REPOSITORY ?? "").split("/");
+  const prNumber = inputs["pr-number"] ?? event.pull_request?.number;
+  const headSha = inputs["head-sha"] ?? event.pull_request?.head?.sha ?? env.GITHUB_SHA;
+  if (inputs.comment && prNumber === void 0) info("comment: no pull request (not a pull_request event and no pr-number input)");
+  const link = runLink(env);
+  const options = {
+    report,
+    markdown,
+    owner,
+    repo,
+    token,
+    runUrl: link.url,
+    header: commentHeader(headSha, link, env),
+    marker: stickyMarker(inputs["comment-key"]),
+    secrets,
+    // The entry writes the summary and the annotations; this is the comment and the check alone.
+    summary: false,
+    ...env.GITHUB_API_URL ? { baseUrl: env.GITHUB_API_URL } : {},
+    ...inputs.comment && prNumber !== void 0 ? { issueNumber: prNumber } : {},
+    ...inputs.check && headSha ? { headSha } : {}
+  };
+  return publishReport(options);
+}
+
+// src/action/report-step.ts
+var NoResultsError = class extends Error {
+  name = "NoResultsError";
+};
+async function taskDirs(dir) {
+  const info2 = await stat3(dir).catch(() => void 0);
+  if (!info2?.isDirectory()) return [];
+  return (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
 }
 async function carryForwardResults(previous, results) {
-  if (!await exists(previous)) return [];
-  const dirs = async (d) => await exists(d) ? (await readdir(d, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name) : [];
-  const carried = tasksToCarryForward(await dirs(previous), await dirs(results));
-  for (const task of carried) await cp(join(previous, task), join(results, task), { recursive: true });
+  const carried = tasksToCarryForward(await taskDirs(previous), await taskDirs(results));
+  for (const task of carried) await cp(join2(previous, task), join2(results, task), { recursive: true });
   return carried;
 }
-async function publishToPullRequest(inputs, env, report, markdown) {
+async function requireRecords(results) {
+  const info2 = await stat3(results).catch(() => void 0);
+  if (!info2?.isDirectory()) {
+    throw new NoResultsError(`results folder ${results} does not exist: no job left results (all cancelled? a wrong path?); the report and the comment are left as they were`);
+  }
+  const loaded = await loadResultRecords(results);
+  if (loaded.records.length === 0) {
+    const why = loaded.errors.length > 0 ? ` (${loaded.errors.length} file(s) were not valid records, e.g. ${loaded.errors[0].file}: ${loaded.errors[0].message})` : "";
+    throw new NoResultsError(`results folder ${results} holds no result record${why}; the report and the comment are left as they were`);
+  }
+}
+async function reportStep({ inputs, env, secrets }) {
+  const options = reportOptions(inputs);
+  const previous = inputs["previous-results"];
+  if (previous) {
+    const carried = await carryForwardResults(previous, options.results);
+    if (carried.length > 0) info(`carried ${carried.length} task(s) forward from ${previous}`);
+  }
+  await requireRecords(options.results);
+  const result = await runReport(options);
+  const report = result.value;
+  const outputs = { ...result.outputs };
+  if (options.out) outputs["report-path"] = join2(options.out, "report.json");
+  if (outputs.counts) outputs["outcome-counts"] = outputs.counts;
+  const markdown = result.summary ?? result.text;
+  const published = await publishToPullRequest(inputs, env, await readEventPayload(env), report, markdown, secrets).catch((e) => {
+    warning(`could not publish the report to the pull request: ${redact(e.message, secrets)}`);
+    return void 0;
+  });
+  if (published?.comment) info(`sticky comment ${published.comment.action}: ${published.comment.url ?? published.comment.id}`);
+  if (published?.checkRun) info(`check run: ${published.checkRun.url ?? published.checkRun.id}`);
+  return { ...result, outputs, annotations: annotationsFor(report) };
+}
+
+// src/action/run-step.ts
+var cell = (s) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+function runSummary(records, resultsDir) {
+  const ok = records.filter((r) => r.status === "success").length;
+  const rows = records.map((r) => {
+    const metric = r.primary_metric && r.metrics[r.primary_metric] !== void 0 ? `${r.primary_metric} = ${r.metrics[r.primary_metric]} (n=${r.samples.length})` : "";
+    const what = r.status === "success" ? metric : `${r.category ?? r.status}${r.evidence ? `: ${r.evidence.split("\n")[0].slice(0, 160)}` : ""}`;
+    return `| \`${cell(r.task)}\` | ${r.variant} | ${r.attempt} | ${r.status} | ${cell(what)} | ${r.log ? `\`${cell(r.log)}\`` : ""} |`;
+  });
+  return [
+    "### benchsweep run",
+    "",
+    `${records.length} result record(s), ${ok} success, in \`${resultsDir}\`.`,
+    "",
+    ...rows.length ? ["| task | variant | attempt | status | result | log |", "|---|---|---|---|---|---|", ...rows] : ["Nothing ran."],
+    ""
+  ].join("\n");
+}
+async function runStep({ inputs, env }) {
+  const result = await runRun(runOptions(inputs, env));
+  const value = result.value;
+  const annotations = value.records.filter((r) => r.status === "failed").map((r) => ({
+    // An agent's failure is a result, not a broken pipeline.
+    level: r.variant === "agent" ? "warning" : "error",
+    title: `benchsweep ${r.task} ${r.variant}: ${r.category ?? "failed"}`,
+    message: `${r.evidence ? r.evidence.split("\n").slice(0, 5).join("\n") : "failed"}${r.log ? `
+Whole log: ${r.log}` : ""}`
+  }));
+  return {
+    ...result,
+    summary: result.summary ?? runSummary(value.records, value.results),
+    annotations
+  };
+}
+
+// src/action/state-step.ts
+var NIGHTLY_EVENTS = ["schedule", "workflow_dispatch"];
+var RUNS_PER_EVENT = 10;
+async function stateStep({ inputs, env }) {
+  const workflow = inputs["state-workflow"];
+  if (!workflow) throw new ActionInputError("input state-workflow is required for command state (e.g. nightly.yml)");
   const token = inputs["github-token"];
-  if (!token || !inputs.comment && !inputs.check) return;
-  const payload = await readEventPayload(env);
+  if (!token) throw new ActionInputError("input github-token is required for command state (with actions: read)");
   const [owner = "", repo = ""] = (env.GITHUB_REPOSITORY ?? "").split("/");
   const ref = { token, owner, repo, ...env.GITHUB_API_URL ? { baseUrl: env.GITHUB_API_URL } : {} };
-  const runUrl = `${env.GITHUB_SERVER_URL ?? "https://github.com"}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID ?? ""}`;
-  const prNumber = inputs["pr-number"] ?? payload.pull_request?.number;
-  if (inputs.comment) {
-    if (prNumber === void 0) info("comment: no pull request (not a pull_request event and no pr-number input)");
-    else {
-      const r = await upsertStickyComment({ ...ref, issueNumber: prNumber, body: markdown, runUrl });
-      info(`sticky comment ${r.action}: ${r.url ?? r.id}`);
+  const payload = await readEventPayload(env);
+  const branch = inputs["default-branch"] ?? payload.repository?.default_branch ?? await defaultBranchOf(ref);
+  const runs = await listSuccessfulRuns(ref, { workflow, branch, events: NIGHTLY_EVENTS, perEvent: RUNS_PER_EVENT });
+  const withArtifacts = [];
+  const names = { state: inputs["state-artifact"], report: inputs["report-artifact"] };
+  for (const run of runs) {
+    const artifacts = await listRunArtifacts(ref, run.id);
+    withArtifacts.push({ id: run.id, created_at: run.created_at, html_url: run.html_url, artifacts });
+    if (artifacts.some((a) => !a.expired && (a.name === names.state || a.name === names.report))) break;
+  }
+  const choice = chooseNightlyState(withArtifacts, names, branch);
+  const text = `nightly state: ${choice.note}`;
+  return {
+    value: choice,
+    text,
+    summary: `**Nightly state:** ${choice.note}`,
+    outputs: {
+      "state-source": choice.source,
+      "state-run-id": choice.source === "none" ? "" : String(choice.runId),
+      "state-artifact": choice.source === "none" ? "" : choice.artifact
     }
-  }
-  const headSha = inputs["head-sha"] ?? payload.pull_request?.head?.sha ?? env.GITHUB_SHA;
-  if (inputs.check && headSha) {
-    const r = await createCheckRun({ ...ref, headSha, check: checkRunFor(report, { text: markdown, runUrl }), detailsUrl: runUrl });
-    info(`check run: ${r.url ?? r.id}`);
-  }
+  };
+}
+
+// src/action/main.ts
+var STEPS = {
+  plan: planStep,
+  build: buildStep,
+  run: runStep,
+  report: reportStep,
+  state: stateStep
+};
+var PLAIN_ERRORS = /* @__PURE__ */ new Set(["UserError", "ActionInputError", "NoResultsError"]);
+async function writeResult(result, ctx) {
+  const clean = (text) => redact(text, ctx.secrets);
+  for (const [name, value] of Object.entries(result.outputs ?? {})) setOutput(name, clean(value));
+  emitAnnotations((result.annotations ?? []).map((a) => ({ ...a, title: clean(a.title), message: clean(a.message) })));
+  info(defuseWorkflowCommands(clean(result.text)));
+  if (result.summary) await writeJobSummary(clean(result.summary));
+  if (result.failed) setFailed(`benchsweep ${ctx.inputs.command} failed: see the job summary`);
 }
 async function runAction(env = process.env) {
   const secrets = secretValues(env);
   for (const s of secrets) setSecret(s);
   try {
-    const raw = {};
-    for (const name of INPUT_NAMES) {
-      const value = getInput(name);
-      if (value) raw[name] = value;
-    }
-    const inputs = parseActionInputs(raw);
-    if (inputs["github-token"]) setSecret(inputs["github-token"]);
-    const allSecrets = inputs["github-token"] ? [...secrets, inputs["github-token"]] : secrets;
-    let result;
-    switch (inputs.command) {
-      case "plan":
-        result = await runPlanCommand(inputs, env);
-        break;
-      case "build": {
-        result = await runBuild(buildOptions(inputs, env));
-        break;
-      }
-      case "run":
-        result = await runRun(runOptions(inputs, env));
-        break;
-      case "report": {
-        const options = reportOptions(inputs);
-        const carried = inputs["previous-results"] ? await carryForwardResults(inputs["previous-results"], options.results) : [];
-        if (carried.length > 0) info(`carried ${carried.length} task(s) forward from ${inputs["previous-results"]}`);
-        await mkdir(options.results, { recursive: true });
-        const report = await runReport(options);
-        result = report;
-        if (options.out) result = { ...result, outputs: { "report-path": join(options.out, "report.json"), ...result.outputs } };
-        if (result.outputs?.counts) result.outputs["outcome-counts"] = result.outputs.counts;
-        emitAnnotations(annotationsFor(report.value));
-        await publishToPullRequest(inputs, env, report.value, redact(report.summary ?? report.text, allSecrets)).catch(
-          (e) => warning(`could not publish the report to the pull request: ${redact(e.message, allSecrets)}`)
-        );
-        break;
-      }
-    }
-    for (const [name, value] of Object.entries(result.outputs ?? {})) setOutput(name, redact(value, allSecrets));
-    info(redact(result.text, allSecrets));
-    if (result.summary && env.GITHUB_STEP_SUMMARY) await summary.addRaw(fitSummary(redact(result.summary, allSecrets)), true).write();
-    if (result.failed) setFailed(`benchsweep ${inputs.command} failed: see the job summary`);
+    const inputs = parseActionInputs(rawInputsFromEnv(env));
+    const token = inputs["github-token"];
+    if (token) setSecret(token);
+    const ctx = { inputs, env, secrets: token ? [...secrets, token] : secrets };
+    await writeResult(await STEPS[inputs.command](ctx), ctx);
   } catch (e) {
-    const message = e instanceof Error ? e.name === "UserError" || e.name === "ActionInputError" ? e.message : e.stack ?? e.message : String(e);
+    const message = e instanceof Error ? PLAIN_ERRORS.has(e.name) ? e.message : e.stack ?? e.message : String(e);
     setFailed(redact(message, secrets));
   }
 }
+
+// src/action.ts
 await runAction();
-export {
-  runAction
-};

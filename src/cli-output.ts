@@ -16,7 +16,5 @@ export function log(message: string): void {
   process.stderr.write(message.replace(/\n?$/, '\n'));
 }
 
-/** A usage or input error: printed on stderr, exit code 2. */
-export class UserError extends Error {
-  override name = 'UserError';
-}
+/** A usage or input error: printed on stderr, exit code 2 (defined in the leaf src/errors.ts). */
+export { UserError } from './errors.js';

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** The terminal surface: `benchsweep plan|parse|classify|run|build|report|demo`. Wiring only. */
+/** The terminal surface: `benchsweep plan|parse|classify|run|build|report|demo|history|runner-guard|pr-approval`. Wiring only. */
 import { Command, CommanderError } from 'commander';
 import { registerPlan } from './commands/plan.js';
 import { registerParse } from './commands/parse.js';
@@ -8,6 +8,9 @@ import { registerRun } from './commands/run.js';
 import { registerBuild } from './commands/build.js';
 import { registerReport } from './commands/report.js';
 import { registerDemo } from './commands/demo.js';
+import { registerRunnerGuard } from './commands/runner-guard.js';
+import { registerPrApproval } from './commands/pr-approval.js';
+import { registerHistory } from './commands/history.js';
 import { UserError } from './cli-output.js';
 
 export function buildProgram(): Command {
@@ -16,7 +19,7 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError()
     .exitOverride();
-  for (const register of [registerPlan, registerParse, registerClassify, registerRun, registerBuild, registerReport, registerDemo]) {
+  for (const register of [registerPlan, registerParse, registerClassify, registerRun, registerBuild, registerReport, registerDemo, registerHistory, registerRunnerGuard, registerPrApproval]) {
     register(program);
   }
   return program;

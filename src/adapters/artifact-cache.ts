@@ -6,11 +6,14 @@
  *
  * Optionally backed by the Actions cache (@actions/cache) for small entries (wheels): the
  * repository's 10 GB cannot hold multi-GB images, so entries above `actionsMaxBytes` stay local.
+ * An Actions cache entry's version is a hash of the path list it was saved with, so an absolute
+ * path (the runner's tool cache) would keep runners with different paths from ever sharing: the
+ * entry travels through one fixed relative staging path in the working directory instead.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { copyFile, cp, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { z } from 'zod';
 
@@ -26,20 +29,48 @@ const Manifest = z.object({
 export type CacheManifest = z.infer<typeof Manifest>;
 
 export type CacheRestore =
-  | { hit: true; key: string; dir: string; files: Array<{ name: string; path: string; sha256: string; bytes: number }>; meta: Record<string, string>; layer: 'local' | 'actions' }
+  | {
+      hit: true;
+      key: string;
+      dir: string;
+      files: Array<{ name: string; path: string; sha256: string; bytes: number }>;
+      meta: Record<string, string>;
+      layer: 'local' | 'actions';
+      /** False when a restore key (a prefix) matched another entry: `key` is that entry's. */
+      exact?: boolean;
+    }
   | { hit: false; key: string; reason: string; discarded?: boolean };
 
 export interface ActionsCacheApi {
-  restoreCache(paths: string[], primaryKey: string): Promise<string | undefined>;
+  /** @actions/cache's contract: the key that matched (primary, else the newest entry with a restore-key prefix). */
+  restoreCache(paths: string[], primaryKey: string, restoreKeys?: string[]): Promise<string | undefined>;
   saveCache(paths: string[], key: string): Promise<number>;
 }
+
+/**
+ * The one path every Actions cache entry is saved from and restored to, relative to the working
+ * directory (the workspace, where @actions/cache roots its tar): the same string on every runner,
+ * so the same cache version, whatever the runner's own directories are.
+ */
+export const ACTIONS_STAGING_PATH = '.benchsweep-cache/entry';
+/** Actions cache keys are the entry's key under this prefix (other caches of the repo never collide). */
+export const ACTIONS_KEY_PREFIX = 'benchsweep-';
 
 export interface ArtifactCacheOptions {
   dir: string;
   /** Use the Actions cache too: defaults to on when the runner provides it (ACTIONS_RUNTIME_TOKEN + cache URL). */
   actions?: ActionsCacheApi | 'auto' | false;
   actionsMaxBytes?: number;
+  /** Where ACTIONS_STAGING_PATH is resolved (default: the process's working directory, as @actions/cache resolves it). */
+  workDir?: string;
   log?: (line: string) => void;
+}
+
+/** What this cache answered, for the `cache-hit` output of a step. */
+export interface CacheStats {
+  local: number;
+  actions: number;
+  misses: number;
 }
 
 export async function sha256File(path: string): Promise<string> {
@@ -63,9 +94,12 @@ export class ArtifactCache {
   private readonly log: (line: string) => void;
   private actionsApi: ActionsCacheApi | undefined | null = null;
   private readonly actionsOption: ActionsCacheApi | 'auto' | false;
+  private readonly workDir: string | undefined;
+  readonly stats: CacheStats = { local: 0, actions: 0, misses: 0 };
 
   constructor(opts: ArtifactCacheOptions) {
     this.dir = opts.dir;
+    this.workDir = opts.workDir;
     this.actionsOption = opts.actions ?? 'auto';
     this.actionsMaxBytes = opts.actionsMaxBytes ?? 2 * 1024 ** 3;
     this.log = opts.log ?? (() => {});
@@ -82,7 +116,7 @@ export class ArtifactCache {
     else if (!actionsCacheAvailable()) this.actionsApi = undefined;
     else {
       const mod = await import('@actions/cache');
-      this.actionsApi = { restoreCache: (p, k) => mod.restoreCache(p, k), saveCache: (p, k) => mod.saveCache(p, k) };
+      this.actionsApi = { restoreCache: (p, k, r) => mod.restoreCache(p, k, r), saveCache: (p, k) => mod.saveCache(p, k) };
     }
     return this.actionsApi;
   }
@@ -140,18 +174,73 @@ export class ArtifactCache {
     return readdir(join(this.dir, 'entries')).catch(() => [] as string[]);
   }
 
-  async restore(key: string): Promise<CacheRestore> {
+  /** The staging directory the Actions cache saves from and restores to. */
+  private staging(): string {
+    return resolve(this.workDir ?? process.cwd(), ACTIONS_STAGING_PATH);
+  }
+
+  private async clearStaging(): Promise<void> {
+    await rm(resolve(this.staging(), '..'), { recursive: true, force: true });
+  }
+
+  /**
+   * The entry under `key`: the local cache, else the Actions cache. `restoreKeys` (key prefixes)
+   * let the Actions cache answer with the newest entry whose key starts with one of them (e.g. the
+   * latest build of a branch); that entry is verified and kept under its own key, and `exact` is
+   * false. An artifact of a commit must match exactly: its callers pass no restore keys.
+   */
+  async restore(key: string, opts: { restoreKeys?: string[] } = {}): Promise<CacheRestore> {
+    const r = await this.restoreUncounted(key, opts);
+    if (r.hit) this.stats[r.layer] += 1;
+    else this.stats.misses += 1;
+    return r;
+  }
+
+  private async restoreUncounted(key: string, opts: { restoreKeys?: string[] }): Promise<CacheRestore> {
+    validKey(key);
     const local = await this.verifyLocal(key, 'local');
     if (local.hit || local.discarded) return local;
     const actions = await this.actions();
     if (!actions) return local;
+    const primary = `${ACTIONS_KEY_PREFIX}${key}`;
+    let matched: string | undefined;
     try {
-      const hitKey = await actions.restoreCache([this.entryDir(key)], `benchsweep-${key}`);
-      if (!hitKey) return { hit: false, key, reason: 'not in the local or Actions cache' };
+      await this.clearStaging();
+      matched = await actions.restoreCache([ACTIONS_STAGING_PATH], primary, (opts.restoreKeys ?? []).map((k) => `${ACTIONS_KEY_PREFIX}${k}`));
+      if (!matched) return { hit: false, key, reason: 'not in the local or Actions cache' };
+      // The staged entry names its own key (a restore key may have matched another one).
+      const staged = Manifest.safeParse(JSON.parse(await readFile(join(this.staging(), CACHE_MANIFEST), 'utf8').catch(() => '{}')));
+      if (!staged.success) return { hit: false, key, reason: `the Actions cache entry ${matched} has no valid manifest`, discarded: true };
+      const entryKey = validKey(staged.data.key);
+      if (`${ACTIONS_KEY_PREFIX}${entryKey}` !== matched) return { hit: false, key, reason: `the Actions cache entry ${matched} holds ${entryKey}`, discarded: true };
+      const dir = this.entryDir(entryKey);
+      await mkdir(join(this.dir, 'entries'), { recursive: true });
+      if (await this.has(entryKey)) await this.discard(dir);
+      // Workspace and cache may be different file systems.
+      await rename(this.staging(), dir).catch(async () => {
+        await cp(this.staging(), dir, { recursive: true });
+      });
+      const r = await this.verifyLocal(entryKey, 'actions');
+      return r.hit ? { ...r, exact: entryKey === key } : r;
     } catch (err) {
       return { hit: false, key, reason: `Actions cache restore failed: ${(err as Error).message}` };
+    } finally {
+      await this.clearStaging().catch(() => undefined);
     }
-    return this.verifyLocal(key, 'actions');
+  }
+
+  /** Copies an entry to the staging path and saves it to the Actions cache under its key. */
+  private async saveToActions(actions: ActionsCacheApi, key: string, dir: string): Promise<void> {
+    try {
+      await this.clearStaging();
+      await mkdir(resolve(this.staging(), '..'), { recursive: true });
+      await cp(dir, this.staging(), { recursive: true });
+      await actions.saveCache([ACTIONS_STAGING_PATH], `${ACTIONS_KEY_PREFIX}${key}`);
+    } catch (err) {
+      this.log(`Actions cache save of ${key} failed: ${(err as Error).message}`);
+    } finally {
+      await this.clearStaging().catch(() => undefined);
+    }
   }
 
   /**
@@ -179,7 +268,7 @@ export class ArtifactCache {
       const total = entries.reduce((s, e) => s + e.bytes, 0);
       const actions = await this.actions();
       if (actions && total <= this.actionsMaxBytes) {
-        await actions.saveCache([dir], `benchsweep-${key}`).catch((err: Error) => this.log(`Actions cache save of ${key} failed: ${err.message}`));
+        await this.saveToActions(actions, key, dir);
       } else if (actions) {
         this.log(`artifact cache: ${key} is ${total} bytes, over the Actions cache limit; kept runner-local only`);
       }

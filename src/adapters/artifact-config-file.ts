@@ -6,7 +6,7 @@
 import { parse as parseYaml } from 'yaml';
 import { ArtifactConfig, ArtifactIndex } from '../core/artifacts.js';
 import type { EngineKind } from '../core/engine-kind.js';
-import { UserError } from '../cli-output.js';
+import { UserError } from '../errors.js';
 import { readText } from './files.js';
 
 /** The preset an engine stands for (a config file overrides it field by field). */
@@ -40,8 +40,17 @@ export async function loadJsonOrYaml(file: string, what: string): Promise<unknow
   }
 }
 
-export function formatIssues(e: { issues: Array<{ path: PropertyKey[]; message: string }> }): string {
-  return e.issues.map((i) => `field ${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; ');
+/** zod issues as `field a.b: message`; an unknown key is named by its full path (`runnerLabels.defualt`). */
+export function formatIssues(e: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string; code?: string; keys?: string[] }> }): string {
+  return e.issues
+    .flatMap((i) => {
+      const at = i.path.map(String).join('.');
+      if (i.code === 'unrecognized_keys' && i.keys?.length) {
+        return i.keys.map((k) => `unknown key ${at ? `${at}.${k}` : k}`);
+      }
+      return [`field ${at || '(root)'}: ${i.message}`];
+    })
+    .join('; ');
 }
 
 export async function loadArtifactConfig(engine: EngineKind, file: string | undefined): Promise<ArtifactConfig> {

@@ -6,12 +6,15 @@
  * GPU runners never call this.
  */
 import { execa } from 'execa';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { runStreamed } from './streamed-process.js';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import type { Category } from '../core/taxonomy.js';
+import { join } from 'node:path';
 import { sha256Hex } from '../core/artifact-keys.js';
 import { classifyLog } from '../core/classify.js';
+import { createBuildLog, type BuildFailure } from './build-log.js';
+import { dockerUnreachable } from './docker-daemon.js';
+import { ensureBuildBase } from './base-image.js';
 import { DEMO_COMMIT_RECORD, treeWithPatch, verifyImage, type CommitRecord } from './overlay-image.js';
 
 export interface BuildEnv {
@@ -44,58 +47,37 @@ export const VLLM_BUILD_SCRIPT = [
   'printf \'__commit__ = "%s"\\n\' "$BENCHSWEEP_COMMIT" >> "$(python3 -c \'import os, vllm; print(os.path.dirname(vllm.__file__))\')/_version.py"',
 ].join('\n');
 
-export interface BuildArtifactOptions {
+/** What every build (an image here, a wheel in wheel-builder.ts) starts from. */
+export interface BuildInputs {
   repoDir: string;
+  /** Full 40-character sha. */
   commit: string;
   /** A unified diff applied on top of `commit` (agent patches that touch compiled files). */
   patch?: string;
   builderImage: string;
   env: BuildEnv;
   timeoutS: number;
-  /** The whole build log (docker build output and the verification). */
+  /** The whole build log. */
   logFile: string;
+  log?: (line: string) => void;
+}
+
+export interface BuildArtifactOptions extends BuildInputs {
   tag: string;
   packageName?: string;
   buildScript?: string;
   commitRecord?: CommitRecord;
   /** Extra Dockerfile lines after the build (ENV, WORKDIR) so the image runs like an engine image. */
   runtimeLines?: string[];
-  log?: (line: string) => void;
 }
 
-export type BuildResult =
-  | { ok: true; image: string; seconds: number; logFile: string }
-  | { ok: false; category: Category; reason: string; evidence?: string; fix?: string; seconds: number; logFile: string };
+export type BuildResult = { ok: true; image: string; seconds: number; logFile: string } | BuildFailure;
 
-/** The demo image's runtime settings (same layout as src/adapters/engine-image.ts). */
+/** The demo image's runtime settings: the COMMON.md layout (package on PYTHONPATH=/opt/engine/site, WORKDIR /opt/engine). */
 export const DEMO_RUNTIME_LINES = ['RUN ln -sf /usr/bin/python3 /usr/local/bin/python', 'WORKDIR /opt/engine', 'ENV PYTHONPATH=/opt/engine/site PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1'];
 
-/**
- * A resolver conflict in a build log, for the shapes pip prints that classifyLog's signature table
- * (src/core/rules/failure-signatures.ts) does not carry yet.
- */
-export function dependencyConflictIn(log: string): { evidence: string } | undefined {
-  const lines = log.split('\n');
-  const i = lines.findIndex((l) => /ResolutionImpossible|conflicting dependencies|pip's dependency resolver|No matching distribution found/.test(l));
-  if (i < 0) return undefined;
-  const evidence = lines.slice(Math.max(0, i - 2), i + 4).join('\n');
-  return { evidence };
-}
-
 export async function buildArtifact(o: BuildArtifactOptions): Promise<BuildResult> {
-  const started = Date.now();
-  const seconds = () => (Date.now() - started) / 1000;
-  const logParts: string[] = [];
-  const writeLog = async () => {
-    await mkdir(dirname(o.logFile), { recursive: true });
-    await writeFile(o.logFile, logParts.join('\n') + '\n');
-  };
-  const fail = async (category: Category, reason: string, evidence?: string, fix?: string): Promise<BuildResult> => {
-    logParts.push(`BUILD RESULT: ${category}: ${reason}`);
-    await writeLog();
-    o.log?.(`build ${o.tag} failed: ${category}: ${reason}`);
-    return { ok: false, category, reason, ...(evidence ? { evidence } : {}), ...(fix ? { fix } : {}), seconds: seconds(), logFile: o.logFile };
-  };
+  const { parts: logParts, seconds, write: writeLog, fail } = createBuildLog({ logFile: o.logFile, resultLabel: 'BUILD RESULT', what: `build ${o.tag}`, ...(o.log ? { log: o.log } : {}) });
   if (!/^[0-9a-f]{40}$/.test(o.commit)) return fail('BUILD_FAILED', `not a full commit sha: ${o.commit}`);
   const packageName = o.packageName ?? 'demo_engine';
 
@@ -121,29 +103,44 @@ export async function buildArtifact(o: BuildArtifactOptions): Promise<BuildResul
       `LABEL benchsweep.commit=${o.commit} benchsweep.source=build` + (o.patch ? ` benchsweep.patch=${sha256Hex(o.patch).slice(0, 12)}` : ''),
     ];
     await writeFile(join(ctx, 'Dockerfile'), dockerfile.join('\n') + '\n');
+    // The builder image must exist before `docker build` (benchsweep's own base is made here, once
+    // per machine; any other image is pulled by the build as usual).
+    try {
+      await ensureBuildBase(o.builderImage, o.log);
+    } catch (err) {
+      const lost = await dockerUnreachable();
+      if (lost) return fail('TRANSIENT_INFRA', lost);
+      return fail('BUILD_FAILED', `the builder image ${o.builderImage} could not be made: ${(err as Error).message.split('\n')[0]}`);
+    }
     logParts.push(`# benchsweep build ${o.tag}: commit ${o.commit}${o.patch ? ' + patch' : ''} on ${o.builderImage}`, `# ${JSON.stringify(o.env)} timeout ${o.timeoutS}s`, ...dockerfile.map((l) => `# ${l}`));
     o.log?.(`build ${o.tag} (${o.commit.slice(0, 12)}), timeout ${o.timeoutS} s`);
-    const built = await execa('docker', ['build', '--network', 'none', '-t', o.tag, ctx], {
-      reject: false,
-      all: true,
-      timeout: o.timeoutS * 1000,
-      killSignal: 'SIGKILL',
-      env: { DOCKER_BUILDKIT: '0' },
+    // Docker's progress goes into the log file and the job log as it comes, with a heartbeat at
+    // least every 30 s: a 40-minute build is never silent. The file is rewritten whole at the end.
+    await writeLog();
+    const built = await runStreamed('docker', ['build', '--network', 'none', '-t', o.tag, ctx], {
+      what: `build ${o.tag}`,
+      logFile: o.logFile,
+      ...(o.log ? { log: o.log } : {}),
+      execa: { timeout: o.timeoutS * 1000, killSignal: 'SIGKILL', env: { DOCKER_BUILDKIT: '0' } },
     });
-    logParts.push(String(built.all ?? ''));
+    logParts.push(built.all);
     if (built.timedOut) return fail('BUILD_TIMEOUT', `the build ran past its ${o.timeoutS} s limit and was killed`);
     if (built.exitCode !== 0) {
       const text = String(built.all ?? '');
-      // The shared failure signatures first (pyairports and the other recipes), then pip's resolver shapes.
+      // The one failure table (src/core/rules/failure-signatures.ts: recipes, pip/uv resolver conflicts, a lost daemon).
       const c = classifyLog(text, { exitCode: built.exitCode ?? 1, phase: 'build' });
       if (c.matched && c.category !== 'BUILD_FAILED') return fail(c.category, `the build log matches ${c.signature ?? c.category}`, c.evidence, c.fix);
-      const conflict = dependencyConflictIn(text);
-      if (conflict) return fail('DEPENDENCY_CONFLICT', 'the dependency resolver found a conflict', conflict.evidence);
+      // A daemon that went away mid-build is the runner's fault, whatever the build printed.
+      const lost = await dockerUnreachable();
+      if (lost) return fail('TRANSIENT_INFRA', `the Docker engine went away during the build: ${lost}`);
       return fail('BUILD_FAILED', `docker build exited ${built.exitCode}`, c.evidence);
     }
     const verified = await verifyImage(o.tag, packageName, o.commit, o.commitRecord ?? DEMO_COMMIT_RECORD);
     logParts.push(`# verification: ${verified.ok ? `${packageName} reports ${verified.reported}` : `${verified.reason}\n${verified.evidence ?? ''}`}`);
     if (!verified.ok) {
+      // A check that failed for lack of a daemon says nothing about the image: keep it, retry later.
+      const lost = await dockerUnreachable();
+      if (lost) return fail('TRANSIENT_INFRA', `the Docker engine went away while verifying the image: ${lost}`, verified.evidence);
       await execa('docker', ['rmi', '-f', o.tag], { reject: false });
       return fail(verified.category ?? 'BUILD_FAILED', verified.reason ?? 'verification failed', verified.evidence);
     }

@@ -1,8 +1,9 @@
 /** Reads the sweep config (YAML or JSON); validation is the zod schema in src/core/config.ts. */
 import { parse as parseYaml } from 'yaml';
 import { SweepConfig, defaultConfig } from '../core/config.js';
-import { UserError } from '../cli-output.js';
+import { UserError } from '../errors.js';
 import { readText } from './files.js';
+import { formatIssues } from './artifact-config-file.js';
 
 export async function loadConfig(file: string | undefined): Promise<SweepConfig> {
   if (!file) return defaultConfig();
@@ -15,8 +16,7 @@ export async function loadConfig(file: string | undefined): Promise<SweepConfig>
   }
   const parsed = SweepConfig.safeParse(raw);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `field ${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new UserError(`config ${file}: ${issues.join('; ')}`);
+    throw new UserError(`config ${file}: ${formatIssues(parsed.error)}`);
   }
   return parsed.data;
 }

@@ -30,9 +30,28 @@ export const DEMO_DELAYS = { parent: '0.012', human: '0.006', agent: '0.009' } a
 
 /** The demo's benchmark line, as a dataset would carry it (the runner injects --host/--port). */
 export const DEMO_PERF_COMMAND =
-  'python3 benchmarks/benchmark_serving.py --backend vllm --model demo-model --dataset-name random ' +
+  // `--dtype` is an engine flag, not one of the (strict) client's: the run must route it to the
+  // server, or the client exits 2 and the demo fails (issue 10).
+  'python3 benchmarks/benchmark_serving.py --backend vllm --model demo-model --dtype float16 --dataset-name random ' +
   '--num-prompts 16 --random-input-len 32 --random-output-len 32 --request-rate inf --seed 0 ' +
   '--percentile-metrics ttft,tpot,itl,e2el --save-result --result-filename benchmark_result.json';
+
+/** The demo engine as a distribution (`demo-engine`): setuptools from the base image, no dependencies. */
+export const DEMO_PYPROJECT = [
+  '[build-system]',
+  'requires = ["setuptools>=61", "wheel"]',
+  'build-backend = "setuptools.build_meta"',
+  '',
+  '[project]',
+  'name = "demo-engine"',
+  'version = "0.1.0"',
+  'description = "The demo engine benchsweep benchmarks instead of vLLM"',
+  'requires-python = ">=3.9"',
+  '',
+  '[tool.setuptools]',
+  'packages = ["demo_engine"]',
+  '',
+].join('\n');
 
 export interface DemoRepo {
   /** The engine repository (a real git repository). */
@@ -68,6 +87,8 @@ export async function createDemoRepo(root: string): Promise<DemoRepo> {
     join(dir, 'README.md'),
     '# demo engine\n\nAn OpenAI-compatible streaming server in Python (stdlib only) that stands in for vLLM.\n',
   );
+  // Packaged, so `pip wheel` builds it: the demo serves a per-commit wheel index of its parent (issue 17).
+  await writeFile(join(dir, 'pyproject.toml'), DEMO_PYPROJECT);
   await initRepo(dir);
   const speedPath = join(dir, DEMO_SPEED_FILE);
   const original = await readFile(speedPath, 'utf8');

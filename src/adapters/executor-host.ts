@@ -4,7 +4,7 @@
  * kills everything it started (workers, compile helpers), never anything else.
  */
 import { copyFile, mkdir, rm } from 'node:fs/promises';
-import { appendFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, delimiter, isAbsolute, join, resolve } from 'node:path';
 import { execa } from 'execa';
 import {
@@ -19,7 +19,9 @@ import {
   type ProcessSpec,
   type ServerProcess,
 } from './executor.js';
-import { fdStdio, openLogFd } from './process-logs.js';
+import { openRedactingLog } from './process-logs.js';
+import { secretValues } from '../core/redact.js';
+import { withoutDangerousEnv } from '../core/rules/env-allowlist.js';
 
 const TERM_GRACE_MS = 3000;
 
@@ -65,7 +67,11 @@ export class HostExecutor implements Executor {
   constructor(private readonly settings: ExecutorSettings = {}) {}
 
   private env(extra: Record<string, string> | undefined): Record<string, string> {
-    const env: Record<string, string> = { PYTHONUNBUFFERED: '1', ...this.settings.env, ...extra };
+    // A workload's assignments never choose the program, its libraries or its interpreter code
+    // (PATH, LD_*, PYTHON* ...: rules/env-allowlist.ts); the runner's settings may.
+    const { env: fromSpec, dropped } = withoutDangerousEnv(extra);
+    if (dropped.length) this.settings.log?.(`environment not passed to the process (not allowed from a workload): ${dropped.join(', ')}`);
+    const env: Record<string, string> = { PYTHONUNBUFFERED: '1', ...this.settings.env, ...fromSpec };
     const workdir = this.settings.workdir ? resolve(this.settings.workdir) : undefined;
     // The engine checkout is importable as it is (the demo's `demo_engine/`, vLLM's `vllm/` in a dev install).
     const pythonPath = [workdir, env.PYTHONPATH ?? process.env.PYTHONPATH].filter((p): p is string => !!p);
@@ -76,29 +82,44 @@ export class HostExecutor implements Executor {
 
   private async spawn(spec: ProcessSpec): Promise<Started> {
     if (this.closed) throw new Error('executor closed');
-    const log = await openLogFd(spec.logFile);
     const [file, ...args] = spec.argv;
     if (!file) throw new Error('empty argv');
+    const env = this.env(spec.env);
+    // Output goes through a redacting writer into the file (process-logs.ts): no secret is ever on disk raw.
+    const log = await openRedactingLog(spec.logFile, secretValues({ ...process.env, ...env }));
     const child = execa(file, args, {
       cwd: this.settings.workdir ? resolve(this.settings.workdir) : process.cwd(),
-      env: this.env(spec.env),
+      env,
       extendEnv: true,
       stdin: 'ignore',
-      stdout: fdStdio(log.fd),
-      stderr: fdStdio(log.fd),
+      stdout: 'pipe',
+      stderr: 'pipe',
+      buffer: false,
       detached: true,
       reject: false,
       shell: false,
     });
+    log.attach(child.stdout);
+    log.attach(child.stderr);
     const pid = child.pid;
-    const done = child.then((r) => {
-      const at = Date.now();
+    // The leader's exit, not the end of its output: a helper in its group may hold the pipes open.
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolveExit) =>
+      child.nodeChildProcess.once('exit', (code, signal) => resolveExit({ code, signal })),
+    );
+    const done = Promise.race([
+      exited.then(({ code, signal }) => ({ exitCode: code, ...(signal ? { signal } : {}), at: Date.now() }) satisfies ProcessExit),
+      child.then((r) => {
+        const at = Date.now();
+        if (r.failed && r.exitCode === undefined && !r.signal) {
+          // Could not start at all (ENOENT, EACCES): say so in the log, like a shell would.
+          log.note(`${r.shortMessage}\n`);
+        }
+        return { exitCode: r.exitCode ?? (r.signal ? null : 127), ...(r.signal ? { signal: r.signal } : {}), at } satisfies ProcessExit;
+      }),
+    ]).then(async (e) => {
+      await log.drained(1000);
       log.close();
-      if (r.failed && r.exitCode === undefined && !r.signal) {
-        // Could not start at all (ENOENT, EACCES): say so in the log, like a shell would.
-        appendFileSync(spec.logFile, `${r.shortMessage}\n`);
-      }
-      return { exitCode: r.exitCode ?? (r.signal ? null : 127), ...(r.signal ? { signal: r.signal } : {}), at } satisfies ProcessExit;
+      return e;
     });
     // Kept after the leader exits: its group may not be gone, and teardown (stop/close) kills it.
     if (pid) this.live.set(pid, done);
@@ -116,7 +137,7 @@ export class HostExecutor implements Executor {
     return {
       exited: done,
       exitedAlready: () => exit,
-      // Output goes straight from the process into the file: nothing is buffered on our side.
+      // Output is written as it arrives; only the possible start of a secret is held back until the process ends.
       flushLogs: async () => {},
       stop,
     };
@@ -198,10 +219,4 @@ export class HostExecutor implements Executor {
 
 export function createHostExecutor(settings: ExecutorSettings = {}): HostExecutor {
   return new HostExecutor(settings);
-}
-
-/** True when `execa` can start this program here (used to skip GPU checks gracefully). */
-export async function commandExists(file: string): Promise<boolean> {
-  const r = await execa(file, ['--version'], { reject: false });
-  return !(r.failed && r.exitCode === undefined);
 }

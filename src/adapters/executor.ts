@@ -5,7 +5,9 @@
  * everything down — also when the job is cancelled (AbortSignal) or the runner gets SIGTERM.
  */
 import { execa } from 'execa';
-import type { ExecutorKind } from '../run/executor-types.js';
+
+/** Where processes run: in containers of an engine image, or on this host (a checkout or venv). */
+export type ExecutorKind = 'docker' | 'host';
 
 export interface ProcessSpec {
   argv: string[];
@@ -21,6 +23,8 @@ export interface ProcessExit {
   signal?: string;
   /** Epoch milliseconds at which the process ended (docker: the container's FinishedAt). */
   at: number;
+  /** Set when the end was not the process's: the executor lost it (the Docker engine went away). */
+  infra?: string;
 }
 
 export interface ServerProcess {
@@ -44,6 +48,8 @@ export interface OneShotSpec extends ProcessSpec {
   collect?: string[];
   /** Where collected files are copied (file name kept). */
   collectDir?: string;
+  /** docker: run this command from another image than the executor's (the serving client of `client_from`, issue 10). */
+  image?: string;
 }
 
 export interface OneShotResult {
@@ -57,6 +63,8 @@ export interface OneShotResult {
   endedAt: number;
   /** collect path → local copy (absent when the command did not write it). */
   files: Record<string, string>;
+  /** Set when the command's end says nothing about the command: the executor lost it (the Docker engine went away). */
+  infra?: string;
 }
 
 export interface Executor {
@@ -176,5 +184,15 @@ export async function within(promise: Promise<unknown>, ms: number): Promise<boo
     return await Promise.race([promise.then(() => true, () => true), timeout]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** Whether a process of this host still runs (EPERM: it does, as another user's). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

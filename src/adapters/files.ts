@@ -2,7 +2,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { UserError } from '../cli-output.js';
+import { UserError } from '../errors.js';
 
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
@@ -13,10 +13,6 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
 
 export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
   await writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n');
-}
-
-export async function readJsonFile(path: string): Promise<unknown> {
-  return JSON.parse(await readFile(path, 'utf8'));
 }
 
 /** Reads a user-named text file; a missing or unreadable file is a UserError naming it and what it is. */

@@ -11,7 +11,20 @@ import * as core from '@actions/core';
 import { getOctokit } from '@actions/github';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
-import { STICKY_MARKER, annotationsFor, checkRunFor, fitComment, fitSummary, type Annotation, type CheckRunOptions, type CheckRunSpec } from '../core/github-surfaces.js';
+import {
+  CHECK_OUTPUT_MAX_CHARS,
+  COMMENT_MAX_CHARS,
+  STICKY_MARKER,
+  annotationsFor,
+  capAnnotations,
+  cappedReport,
+  checkRunFor,
+  fitComment,
+  fitSummary,
+  type Annotation,
+  type CheckRunOptions,
+  type CheckRunSpec,
+} from '../core/github-surfaces.js';
 import type { Report } from '../core/report.js';
 import { redact, secretValues } from '../core/redact.js';
 
@@ -76,6 +89,8 @@ export interface StickyCommentOptions extends RepoRef {
   runUrl?: string;
   /** Attempts of the create (each followed by a fresh look for the marker). */
   createAttempts?: number;
+  /** The login the token writes as (default: asked from GitHub, see tokenIdentity). Only its comments are updated. */
+  author?: string;
   retryAfterBaseValue?: number;
 }
 
@@ -85,12 +100,36 @@ export interface StickyCommentResult {
   url?: string;
 }
 
-async function findMarked(octokit: GitHubClient, o: StickyCommentOptions, marker: string) {
-  const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner: o.owner, repo: o.repo, issue_number: o.issueNumber, per_page: 100 });
-  return comments.find((c) => typeof c.body === 'string' && c.body.includes(marker));
+/** The login the workflow's own GITHUB_TOKEN writes as (GET /user answers 403 for it). */
+export const ACTIONS_BOT_LOGIN = 'github-actions[bot]';
+
+/**
+ * Who this token writes as: GET /user for a user's token; a workflow or app installation token
+ * cannot read /user (401/403), and writes as github-actions[bot] (for GITHUB_TOKEN; another app's
+ * token needs `author` set to `<app-slug>[bot]`).
+ */
+export async function tokenIdentity(octokit: GitHubClient): Promise<string> {
+  try {
+    const res = await octokit.rest.users.getAuthenticated({ request: { retries: 0 } });
+    return res.data.login;
+  } catch (err) {
+    const status = (err as { status?: number }).status;
+    if (status === 401 || status === 403 || status === 404) return ACTIONS_BOT_LOGIN;
+    throw err;
+  }
 }
 
-function isRetryable(err: unknown): boolean {
+/**
+ * The marked comment written by `author`. Anyone can post a comment carrying the marker (it is
+ * plain text in the body): a comment of someone else's is never edited, whatever it carries.
+ */
+async function findMarked(octokit: GitHubClient, o: StickyCommentOptions, marker: string, author: string) {
+  const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner: o.owner, repo: o.repo, issue_number: o.issueNumber, per_page: 100 });
+  return comments.find((c) => typeof c.body === 'string' && c.body.includes(marker) && c.user?.login.toLowerCase() === author.toLowerCase());
+}
+
+/** A request worth another try: no answer, a server error or a rate limit. */
+function isRetryableHttpError(err: unknown): boolean {
   const status = (err as { status?: number }).status;
   return status === undefined || status >= 500 || status === 429;
 }
@@ -104,7 +143,8 @@ export async function upsertStickyComment(o: StickyCommentOptions): Promise<Stic
     const res = await octokit.rest.issues.updateComment({ owner: o.owner, repo: o.repo, comment_id: id, body });
     return { action: 'updated', id: res.data.id, url: res.data.html_url };
   };
-  const existing = await findMarked(octokit, o, marker);
+  const author = o.author ?? (await tokenIdentity(octokit));
+  const existing = await findMarked(octokit, o, marker, author);
   if (existing) return update(existing.id);
   const attempts = o.createAttempts ?? 3;
   const base = o.retryAfterBaseValue ?? 1000;
@@ -120,9 +160,9 @@ export async function upsertStickyComment(o: StickyCommentOptions): Promise<Stic
       });
       return { action: 'created', id: res.data.id, url: res.data.html_url };
     } catch (err) {
-      if (!isRetryable(err) || attempt >= attempts) throw err;
+      if (!isRetryableHttpError(err) || attempt >= attempts) throw err;
       await new Promise((resolve) => setTimeout(resolve, base * attempt * attempt));
-      const stored = await findMarked(octokit, o, marker);
+      const stored = await findMarked(octokit, o, marker, author);
       if (stored) return update(stored.id);
     }
   }
@@ -160,19 +200,27 @@ export async function writeJobSummary(md: string): Promise<boolean> {
   return true;
 }
 
-/** One workflow-command annotation per failed task. */
-export function emitAnnotations(annotations: readonly Annotation[]): void {
-  for (const a of annotations) {
-    const props = { title: a.title };
+/**
+ * Annotations as workflow commands (@actions/core escapes their text), capped as GitHub shows
+ * them (capAnnotations: 10 errors, then one line saying how many more and where they are listed).
+ * Returns how many were written.
+ */
+export function emitAnnotations(annotations: readonly Annotation[]): number {
+  const shown = capAnnotations(annotations);
+  for (const a of shown) {
+    const props: core.AnnotationProperties = { title: a.title };
+    if (a.file) props.file = a.file;
+    if (a.line !== undefined) props.startLine = a.line;
     if (a.level === 'error') core.error(a.message, props);
     else if (a.level === 'warning') core.warning(a.message, props);
     else core.notice(a.message, props);
   }
+  return shown.length;
 }
 
 export interface PublishOptions {
   report: Report;
-  /** The markdown of the report (renderMarkdown), used for the summary, the comment and the check's text. */
+  /** The markdown of the whole report (renderMarkdown), for the job summary. */
   markdown: string;
   owner: string;
   repo: string;
@@ -185,8 +233,14 @@ export interface PublishOptions {
   headSha?: string;
   runUrl?: string;
   marker?: string;
+  /** Markdown put above the report in the comment (the commit and the run it shows). */
+  header?: string;
   checkName?: string;
   failOn?: CheckRunOptions['failOn'];
+  /** Values that must never reach GitHub (default: the secrets of this process's environment). */
+  secrets?: readonly string[];
+  /** Write the job summary and the annotations (default true; false: comment and check only). */
+  summary?: boolean;
 }
 
 export interface Published {
@@ -196,38 +250,95 @@ export interface Published {
   checkRun?: { id: number; url?: string };
 }
 
-/** Everything the report shows on GitHub, for the action's report step: summary, annotations, sticky comment, check run. */
+/**
+ * Everything the report shows on GitHub: job summary, annotations (capped), sticky comment and
+ * check run. The one place that redacts what is published: every text and the report itself.
+ */
 export async function publishReport(input: PublishOptions): Promise<Published> {
-  // Evidence excerpts come from logs: no secret of this environment reaches GitHub.
-  const secrets = secretValues(process.env);
-  const o: PublishOptions = {
-    ...input,
-    markdown: redact(input.markdown, secrets),
-    report: secrets.length > 0 ? (JSON.parse(redact(JSON.stringify(input.report), secrets)) as Report) : input.report,
-  };
-  const annotations = annotationsFor(o.report);
-  emitAnnotations(annotations);
-  const published: Published = { summary: await writeJobSummary(o.markdown), annotations: annotations.length };
-  if (o.issueNumber === undefined && o.headSha === undefined) return published;
-  const octokit = clientOf(o);
-  const repoRef = { octokit, owner: o.owner, repo: o.repo };
-  if (o.issueNumber !== undefined) {
+  const secrets = input.secrets ?? secretValues(process.env);
+  const clean = (text: string) => redact(text, secrets);
+  const report = secrets.length > 0 ? (JSON.parse(clean(JSON.stringify(input.report))) as Report) : input.report;
+  const published: Published = { summary: false, annotations: 0 };
+  if (input.summary !== false) {
+    published.annotations = emitAnnotations(annotationsFor(report));
+    published.summary = await writeJobSummary(clean(input.markdown));
+  }
+  if (input.issueNumber === undefined && input.headSha === undefined) return published;
+  const octokit = clientOf(input);
+  const repoRef = { octokit, owner: input.owner, repo: input.repo };
+  const header = input.header ? clean(input.header) : '';
+  if (input.issueNumber !== undefined) {
     published.comment = await upsertStickyComment({
       ...repoRef,
-      issueNumber: o.issueNumber,
-      body: o.markdown,
-      ...(o.marker ? { marker: o.marker } : {}),
-      ...(o.runUrl ? { runUrl: o.runUrl } : {}),
+      issueNumber: input.issueNumber,
+      body: cappedReport(report, COMMENT_MAX_CHARS, header),
+      ...(input.marker ? { marker: input.marker } : {}),
+      ...(input.runUrl ? { runUrl: input.runUrl } : {}),
     });
   }
-  if (o.headSha !== undefined) {
-    const check = checkRunFor(o.report, {
-      text: o.markdown,
-      ...(o.checkName ? { name: o.checkName } : {}),
-      ...(o.failOn ? { failOn: o.failOn } : {}),
-      ...(o.runUrl ? { runUrl: o.runUrl } : {}),
+  if (input.headSha !== undefined) {
+    const check = checkRunFor(report, {
+      text: cappedReport(report, CHECK_OUTPUT_MAX_CHARS, header),
+      ...(input.checkName ? { name: input.checkName } : {}),
+      ...(input.failOn ? { failOn: input.failOn } : {}),
+      ...(input.runUrl ? { runUrl: input.runUrl } : {}),
     });
-    published.checkRun = await createCheckRun({ ...repoRef, headSha: o.headSha, check, ...(o.runUrl ? { detailsUrl: o.runUrl } : {}) });
+    published.checkRun = await createCheckRun({ ...repoRef, headSha: input.headSha, check, ...(input.runUrl ? { detailsUrl: input.runUrl } : {}) });
   }
   return published;
+}
+
+export interface WorkflowRunInfo {
+  id: number;
+  event: string;
+  head_branch: string | null;
+  conclusion: string | null;
+  created_at: string;
+  html_url: string;
+  run_number: number;
+}
+
+export interface ArtifactInfo {
+  id: number;
+  name: string;
+  expired: boolean;
+  expires_at: string | null;
+  size_in_bytes: number;
+}
+
+/** Successful runs of one workflow on one branch, for the given events, newest first. */
+export async function listSuccessfulRuns(
+  ref: RepoRef,
+  o: { workflow: string; branch: string; events: readonly string[]; perEvent?: number },
+): Promise<WorkflowRunInfo[]> {
+  const octokit = clientOf(ref);
+  const runs: WorkflowRunInfo[] = [];
+  for (const event of o.events) {
+    const res = await octokit.rest.actions.listWorkflowRuns({
+      owner: ref.owner,
+      repo: ref.repo,
+      workflow_id: o.workflow,
+      branch: o.branch,
+      event,
+      status: 'success',
+      per_page: o.perEvent ?? 10,
+    });
+    for (const r of res.data.workflow_runs) {
+      // The API filters; these checks keep a lenient server from widening what counts.
+      if (r.conclusion !== 'success' || r.head_branch !== o.branch || r.event !== event) continue;
+      runs.push({ id: r.id, event: r.event, head_branch: r.head_branch, conclusion: r.conclusion, created_at: r.created_at, html_url: r.html_url, run_number: r.run_number });
+    }
+  }
+  return runs.sort((a, b) => b.created_at.localeCompare(a.created_at) || b.id - a.id);
+}
+
+export async function listRunArtifacts(ref: RepoRef, runId: number): Promise<ArtifactInfo[]> {
+  const octokit = clientOf(ref);
+  const all = await octokit.paginate(octokit.rest.actions.listWorkflowRunArtifacts, { owner: ref.owner, repo: ref.repo, run_id: runId, per_page: 100 });
+  return all.map((a) => ({ id: a.id, name: a.name, expired: a.expired, expires_at: a.expires_at ?? null, size_in_bytes: a.size_in_bytes }));
+}
+
+export async function defaultBranchOf(ref: RepoRef): Promise<string> {
+  const octokit = clientOf(ref);
+  return (await octokit.rest.repos.get({ owner: ref.owner, repo: ref.repo })).data.default_branch;
 }

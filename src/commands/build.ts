@@ -8,6 +8,8 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { emit, log, UserError } from '../cli-output.js';
+import { etaSeconds, formatDuration } from '../core/progress.js';
+import { cacheHitOutputs } from '../core/github-surfaces.js';
 import { loadDataset } from '../adapters/dataset-file.js';
 import { readText } from '../adapters/files.js';
 import { artifactsJson, planArtifactsForTasks, summarizeArtifacts, type ArtifactSummary } from '../core/artifacts.js';
@@ -15,7 +17,7 @@ import { formatDatasetError, selectTasks } from '../core/dataset.js';
 import { pathsInPatch } from '../core/patch-paths.js';
 import type { Variant } from '../core/schemas.js';
 import type { Task } from '../core/task.js';
-import { createArtifactResolver } from '../run/artifact-resolver.js';
+import { createArtifactResolver, probeWheelSources, wheelSourcesPossible } from '../run/artifact-resolver.js';
 import type { CommandResult } from './command-result.js';
 import { engineForRepos } from '../core/engine-kind.js';
 import { loadArtifactConfig, loadArtifactIndex } from '../adapters/artifact-config-file.js';
@@ -94,7 +96,9 @@ export async function runBuild(options: BuildOptions): Promise<CommandResult<Bui
   const dataset = await loadDataset(options.dataset);
   for (const e of dataset.errors) log(`warning: ${formatDatasetError(e)}`);
   const { tasks, unknown } = selectTasks(dataset.tasks, options.only);
-  if (unknown.length) throw new UserError(`--only: no task matches ${unknown.join(', ')}`);
+  if (unknown.length > 0) {
+    throw new UserError(`--only: no task matches ${unknown.map((u) => `"${u}"`).join(', ')} (task ids or commit prefixes of 7+ characters; ${dataset.tasks.length} tasks in ${options.dataset})`);
+  }
   if (!options.dryRun && !existsSync(options.repo)) throw new UserError(`--repo ${options.repo}: not found`);
 
   const index = await loadArtifactIndex(options.artifacts);
@@ -105,8 +109,16 @@ export async function runBuild(options: BuildOptions): Promise<CommandResult<Bui
     const p = await agentPatch(t, options.dataset);
     if (p) patches.set(t.id, p);
   }
+  // Wheel sources the plan shows: cached wheels, and wheels in the per-commit index (pages read, nothing downloaded).
+  const commits: string[] = [];
+  if (await wheelSourcesPossible(config, options.cacheDir)) {
+    for (const t of tasks) for (const c of [t.parent, t.commit]) if (c) commits.push(await resolveCommit(options.repo, c).catch(() => c));
+  }
+  const wheels = await probeWheelSources({ config, cacheDir: options.cacheDir, commits, log });
   const plans = planArtifactsForTasks(tasks, {
     index,
+    cachedWheels: wheels.cachedWheels,
+    indexedWheels: wheels.indexedWheels,
     costs: config.costs,
     agentPatchPathsByTask: new Map([...patches].map(([id, p]) => [id, pathsInPatch(p)])),
   });
@@ -118,7 +130,8 @@ export async function runBuild(options: BuildOptions): Promise<CommandResult<Bui
   const resolver = options.dryRun
     ? undefined
     : createArtifactResolver({ repoDir: options.repo, cacheDir: options.cacheDir, index, config, log, ...(options.imageRepository ? { imageRepository: options.imageRepository } : {}) });
-  for (const task of tasks) {
+  const buildStarted = Date.now();
+  for (const [taskIndex, task] of tasks.entries()) {
     const entry: BuildReport['tasks'][number] = { id: task.id, variants: {}, plan: artifactsJson(plans.get(task.id)!) };
     report.tasks.push(entry);
     if (!resolver) continue;
@@ -133,7 +146,12 @@ export async function runBuild(options: BuildOptions): Promise<CommandResult<Bui
         report.failed += 1;
         continue;
       }
-      log(`${task.id} ${w.variant}: resolving ${w.commit.slice(0, 12)}${w.patch ? ' + agent patch' : ''}`);
+      const sweepS = (Date.now() - buildStarted) / 1000;
+      const eta = etaSeconds(taskIndex, tasks.length, sweepS);
+      log(
+        `${task.id} ${w.variant}: resolving ${w.commit.slice(0, 12)}${w.patch ? ' + agent patch' : ''} · task ${taskIndex + 1}/${tasks.length} · ` +
+          `${formatDuration(sweepS)} elapsed${eta === undefined ? '' : `, ETA ${formatDuration(eta)}`}`,
+      );
       const r = await resolver.resolve({ task, variant: w.variant, commit: w.commit, repoDir: options.repo, ...(w.patch ? { patch: w.patch } : {}) });
       if (r.ok) {
         const built: BuiltVariant = { ok: true, source: r.artifact.source, ...(r.artifact.from ? { from: r.artifact.from } : {}), image: r.image, seconds: Number(r.seconds.toFixed(2)) };
@@ -182,7 +200,7 @@ export async function runBuild(options: BuildOptions): Promise<CommandResult<Bui
   const s = report.plan_summary;
   lines.push(
     '',
-    `plan: baselines ${s.baseline.overlay} overlay, ${s.baseline.build} build, ${s.baseline.registry} registry, ${s.baseline.cache} cache`,
+    `plan: baselines ${s.baseline.overlay} overlay, ${s.baseline.build} build, ${s.baseline.registry} registry, ${s.baseline.wheel} wheel, ${s.baseline.cache} cache`,
     report.dry_run ? 'dry run: nothing built' : `done: ${report.builds} builds, ${report.overlays} overlays, ${report.failed} failed`,
     ...(options.push && !report.dry_run ? [`push: ${report.pushed} pushed, ${report.push_failed} failed`] : []),
   );
@@ -191,7 +209,13 @@ export async function runBuild(options: BuildOptions): Promise<CommandResult<Bui
     value: report,
     text,
     summary: `### benchsweep build\n\n\`\`\`\n${text}\n\`\`\`\n`,
-    outputs: { builds: String(report.builds), overlays: String(report.overlays), failed: String(report.failed), ...(options.push ? { pushed: String(report.pushed), 'push-failed': String(report.push_failed) } : {}) },
+    outputs: {
+      builds: String(report.builds),
+      overlays: String(report.overlays),
+      failed: String(report.failed),
+      ...cacheHitOutputs(report.tasks.flatMap((t) => Object.values(t.variants).map((v) => (v && v.ok ? v.source : 'none')))),
+      ...(options.push ? { pushed: String(report.pushed), 'push-failed': String(report.push_failed) } : {}),
+    },
     // A push that failed leaves the GPU runners without the image: the step fails (the other pushes still ran).
     failed: report.failed > 0 || report.push_failed > 0,
   };

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { emit, log, UserError } from '../cli-output.js';
 import type { Report } from '../core/report.js';
-import { runDemo as runDemoFlow, type DemoRun } from '../run/demo.js';
+import { demoShortfall, runDemo as runDemoFlow, type DemoRun } from '../run/demo.js';
 import type { CommandResult } from './command-result.js';
 
 export interface DemoOptions {
@@ -25,7 +25,7 @@ export function renderDemoText(run: DemoRun): string {
   return lines.join('\n');
 }
 
-export async function runDemo(options: DemoOptions): Promise<CommandResult<Report>> {
+export async function runDemo(options: DemoOptions): Promise<CommandResult<Report> & { reason?: string }> {
   if (options.repeats !== undefined && (!Number.isInteger(options.repeats) || options.repeats < 1)) {
     throw new UserError(`--repeats: expected a positive integer, got ${options.repeats}`);
   }
@@ -39,7 +39,14 @@ export async function runDemo(options: DemoOptions): Promise<CommandResult<Repor
   });
   log(`results and logs: ${run.resultsDir}`);
   log(`image builds: ${run.images.builds}`);
-  return { value: run.report, text: renderDemoText(run), summary: run.markdown, outputs: { results: run.resultsDir, builds: String(run.images.builds) } };
+  const shortfall = demoShortfall(run.report);
+  return {
+    value: run.report,
+    text: renderDemoText(run),
+    summary: run.markdown,
+    outputs: { results: run.resultsDir, builds: String(run.images.builds) },
+    ...(shortfall ? { failed: true, reason: shortfall } : {}),
+  };
 }
 
 export function registerDemo(program: Command): void {
@@ -55,5 +62,10 @@ export function registerDemo(program: Command): void {
     .action(async (opts: DemoOptions & { json?: boolean }) => {
       const result = await runDemo(opts);
       emit({ json: !!opts.json, value: result.value, text: () => result.text });
+      if (result.failed) {
+        // The report still went to stdout (it says what failed); the exit status says the demo did not work.
+        log(`benchsweep demo FAILED: ${result.reason ?? 'no task got three successes'}`);
+        process.exitCode = 1;
+      }
     });
 }

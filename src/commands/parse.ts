@@ -16,7 +16,7 @@ export interface ParseOptions {
 export interface ParseValue {
   kind: BenchmarkKind | null;
   metrics: Metrics;
-  block?: { startLine: number; endLine: number; complete: boolean };
+  block?: { startLine: number; endLine: number; complete: boolean; partial: boolean };
   blocks?: ResultBlock[];
 }
 
@@ -28,7 +28,7 @@ export async function runParse(options: ParseOptions): Promise<CommandResult<Par
   const result = await parseFile(options.file, { kind });
   const used = result.used !== undefined ? result.blocks[result.used] : undefined;
   const value: ParseValue = { kind: result.kind ?? null, metrics: result.metrics };
-  if (used) value.block = { startLine: used.startLine, endLine: used.endLine, complete: used.complete };
+  if (used) value.block = { startLine: used.startLine, endLine: used.endLine, complete: used.complete, partial: used.partial };
   if (options.all) value.blocks = result.blocks;
 
   const lines: string[] = [];
@@ -39,6 +39,7 @@ export async function runParse(options: ParseOptions): Promise<CommandResult<Par
     lines.push(
       `${options.file}: ${result.kind} result, lines ${used.startLine}-${used.endLine}` +
         `${used.complete ? '' : ' (INCOMPLETE: cut off before its end)'}` +
+        `${used.complete && used.partial ? ' (PARTIAL: starts mid-way; every value shown was read)' : ''}` +
         ` (block ${result.used! + 1} of ${result.blocks.length})`,
     );
     const width = Math.max(...Object.keys(result.metrics).map((k) => k.length));

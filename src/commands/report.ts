@@ -6,8 +6,8 @@ import { writeReports, type ReportFormat } from '../adapters/report-files.js';
 import { buildReport, type Report, type SummaryClaim } from '../core/report.js';
 import { renderMarkdown } from '../core/report-markdown.js';
 import { renderHtml } from '../core/report-html.js';
-import { fitSummary } from '../core/github-surfaces.js';
-import { redact, secretValues } from '../core/redact.js';
+import { cappedReport, reportSummary } from '../core/github-surfaces.js';
+import { findSecrets, redactDeep } from '../core/redact.js';
 import type { CommandResult } from './command-result.js';
 
 export interface ReportOptions {
@@ -25,6 +25,26 @@ export interface ReportOptions {
   claims?: string;
   /** Fixed timestamp for the report (reproducible output); default now. */
   generatedAt?: string;
+  /** md: at most this many characters, exactly as a capped PR comment or check run holds the report. */
+  maxChars?: number;
+  /** Where the whole report is (the report artifact's URL), named when a capped report cuts rows. */
+  fullReportUrl?: string;
+}
+
+/**
+ * No results to report: the folder is missing, or holds no result record. An error (exit 2), never
+ * a green "0 tasks" report that would overwrite the sticky comment. `reason` tells the two apart.
+ */
+export class NoResultsError extends UserError {
+  override name = 'NoResultsError';
+  readonly code = 'NO_RESULTS';
+  constructor(
+    readonly results: string,
+    readonly reason: 'missing' | 'empty',
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 async function loadClaims(file: string): Promise<SummaryClaim[]> {
@@ -45,7 +65,12 @@ async function loadClaims(file: string): Promise<SummaryClaim[]> {
 
 export async function runReport(options: ReportOptions): Promise<CommandResult<Report>> {
   const info = await stat(options.results).catch(() => undefined);
-  if (!info?.isDirectory()) throw new UserError(`--results ${options.results}: not a directory`);
+  if (!info?.isDirectory()) {
+    throw new NoResultsError(options.results, 'missing', `--results ${options.results}: not a directory (no job left results? a wrong path?); no report written`);
+  }
+  if (options.maxChars !== undefined && !(Number.isInteger(options.maxChars) && options.maxChars > 0)) {
+    throw new UserError(`--max-chars: expected a positive integer, got ${options.maxChars}`);
+  }
   if (options.format && !['md', 'json', 'html'].includes(options.format)) {
     throw new UserError(`--format: expected md, json or html, got ${options.format}`);
   }
@@ -54,7 +79,10 @@ export async function runReport(options: ReportOptions): Promise<CommandResult<R
   }
   const loaded = await loadResultRecords(options.results);
   const notes = loaded.errors.map((e) => `${e.file}: ${e.message} (skipped)`);
-  if (loaded.records.length === 0) notes.push(`no result records under ${options.results}`);
+  if (loaded.records.length === 0) {
+    const why = loaded.errors.length > 0 ? ` (${loaded.errors.length} file(s) are not valid records, e.g. ${loaded.errors[0]!.file}: ${loaded.errors[0]!.message})` : '';
+    throw new NoResultsError(options.results, 'empty', `--results ${options.results}: no result record${why}; no report written`);
+  }
   const built = buildReport(loaded.records, {
     notes,
     generatedAt: options.generatedAt ?? new Date().toISOString(),
@@ -62,18 +90,24 @@ export async function runReport(options: ReportOptions): Promise<CommandResult<R
     ...(options.claims ? { claims: await loadClaims(options.claims) } : {}),
   });
   // Evidence excerpts come from logs: no secret of this environment leaves through the report.
-  const secrets = secretValues(process.env);
-  const report: Report = secrets.length > 0 ? (JSON.parse(redact(JSON.stringify(built), secrets)) as Report) : built;
-  const mdOptions = options.logsBaseUrl ? { logsBaseUrl: options.logsBaseUrl } : {};
+  const { values: secrets, warnings } = findSecrets(process.env);
+  for (const w of warnings) log(`warning: ${w}`);
+  // Each string redacted in place: redacting the serialized JSON could break it (core/redact.ts redactDeep).
+  const report: Report = redactDeep(built, secrets);
+  const mdOptions = {
+    ...(options.logsBaseUrl ? { logsBaseUrl: options.logsBaseUrl } : {}),
+    ...(options.fullReportUrl ? { fullReportUrl: options.fullReportUrl } : {}),
+  };
   const markdown = renderMarkdown(report, mdOptions);
   if (options.out) await writeReports(options.out, report, { markdown: mdOptions });
   const format = options.format ?? 'md';
-  const text = format === 'json' ? JSON.stringify(report, null, 2) : format === 'html' ? renderHtml(report) : markdown;
+  const md = options.maxChars !== undefined ? cappedReport(report, options.maxChars, '', mdOptions) : markdown;
+  const text = format === 'json' ? JSON.stringify(report, null, 2) : format === 'html' ? renderHtml(report) : md;
   const c = report.counts;
   return {
     value: report,
     text,
-    summary: fitSummary(markdown),
+    summary: reportSummary(report, mdOptions),
     outputs: {
       tasks: String(c.tasks),
       evaluable: String(c.evaluable),
@@ -97,6 +131,8 @@ export function registerReport(program: Command): void {
     .option('--out <dir>', 'also write report.json, report.md and report.html to this directory')
     .option('--threshold <fraction>', 'change a win must exceed (default 0.02)', (v) => Number(v))
     .option('--logs-base-url <url>', 'prefix for log links in the markdown')
+    .option('--max-chars <n>', 'md: at most N characters, exactly what a capped PR comment holds (per-task rows cut first)', (v) => Number(v))
+    .option('--full-report-url <url>', 'where the whole report is (named when rows are cut)')
     .option('--claims <file>', 'JSON summaries to check against the rows ({ source, counts, winners })')
     .option('--json', 'print one JSON document (the report)')
     .action(async (opts: ReportOptions & { json?: boolean }) => {

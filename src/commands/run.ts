@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { emit, log, UserError } from '../cli-output.js';
+import { cacheHitOutputs } from '../core/github-surfaces.js';
 import { loadDataset } from '../adapters/dataset-file.js';
 import { formatDatasetError, selectTasks } from '../core/dataset.js';
 import { DEMO_ENGINE, VLLM_ENGINE } from '../core/client-argv.js';
@@ -10,9 +11,13 @@ import { createArtifactResolver } from '../run/artifact-resolver.js';
 import type { ExecutorKind } from '../run/executor-types.js';
 import { runSample } from '../run/run-sample.js';
 import { runSweep } from '../run/sweep.js';
+import { createWorktreeProvider } from '../run/host-trees.js';
+import { removeStaleContainers } from '../adapters/executor-docker.js';
 import type { CommandResult } from './command-result.js';
 import { engineForRepos } from '../core/engine-kind.js';
 import { loadArtifactConfig, loadArtifactIndex } from '../adapters/artifact-config-file.js';
+import { loadConfig } from '../adapters/config-file.js';
+import { containerInputs } from '../adapters/container-inputs.js';
 
 export interface RunOptions {
   dataset: string;
@@ -30,6 +35,8 @@ export interface RunOptions {
   engine?: 'vllm' | 'demo';
   /** Artifact config (YAML/JSON) shared with the build job: engine layout, cache format, registry templates. */
   artifactConfig?: string;
+  /** Sweep config (the plan's): its `dataFiles` are mounted read-only and placed in the argv as the plan places them. */
+  config?: string;
   /** Artifact index JSON of existing images and wheels. */
   artifacts?: string;
   /** Image/artifact cache folder. */
@@ -74,40 +81,62 @@ export async function runRun(options: RunOptions): Promise<CommandResult<RunValu
   const dataset = await loadDataset(options.dataset);
   for (const e of dataset.errors) log(`warning: ${formatDatasetError(e)}`);
   const { tasks, unknown } = selectTasks(dataset.tasks, options.only);
-  if (unknown.length > 0) log(`warning: unknown task ids: ${unknown.join(', ')}`);
+  if (unknown.length > 0) {
+    throw new UserError(`--only: no task matches ${unknown.map((u) => `"${u}"`).join(', ')} (task ids or commit prefixes of 7+ characters; ${dataset.tasks.length} tasks in ${options.dataset})`);
+  }
+  // Containers a killed run left behind (its runner process is gone) go before this run starts.
+  if (executor === 'docker') await removeStaleContainers({ log });
   const engine = options.engine ?? engineForRepos(tasks.map((t) => t.repo));
   const repoDir = resolve(options.repo ?? '.');
   const resultsDir = resolve(options.results);
-  const images = createArtifactResolver({
-    repoDir,
-    cacheDir: resolve(options.cache ?? join(homedir(), '.cache', 'benchsweep', 'artifacts')),
-    log,
-    // The same artifact config as the build job, so run finds what build cached or pushed.
-    config: await loadArtifactConfig(engine, options.artifactConfig),
-    index: await loadArtifactIndex(options.artifacts),
-  });
-  const records = await runSweep(
-    tasks,
-    { images, runSample: (spec) => runSample(spec), log },
-    {
-      resultsDir,
+  // host: three source trees (parent, commit, parent + patch) as git worktrees; docker: images.
+  const trees = executor === 'host' ? await createWorktreeProvider({ repoDir, log }) : undefined;
+  const artifactConfig = await loadArtifactConfig(engine, options.artifactConfig);
+  const sweepConfig = await loadConfig(options.config);
+  const images =
+    trees ??
+    createArtifactResolver({
       repoDir,
-      repeats: options.repeats ?? 3,
-      warmup: options.warmup ?? false,
-      variants,
-      executor,
-      gpus: options.gpus ?? [],
-      engine: engine === 'demo' ? DEMO_ENGINE : VLLM_ENGINE,
-      ...(options.readyTimeoutS || options.benchmarkTimeoutS ? { timeouts: { readyS: options.readyTimeoutS ?? 900, benchmarkS: options.benchmarkTimeoutS ?? 1800 } } : {}),
-      ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-    },
-  );
+      cacheDir: resolve(options.cache ?? join(homedir(), '.cache', 'benchsweep', 'artifacts')),
+      log,
+      // The same artifact config as the build job, so run finds what build cached or pushed.
+      config: artifactConfig,
+      index: await loadArtifactIndex(options.artifacts),
+    });
+  const containers = executor === 'docker' ? containerInputs(process.env, sweepConfig.dataFiles) : undefined;
+  for (const path of containers?.missing ?? []) log(`warning: data file ${path} (config dataFiles) is not on this runner: tasks that read it will fail`);
+  let records: ResultRecord[];
+  try {
+    records = await runSweep(
+      tasks,
+      { images, runSample: (spec) => runSample(spec), log },
+      {
+        resultsDir,
+        repoDir,
+        repeats: options.repeats ?? 3,
+        warmup: options.warmup ?? false,
+        variants,
+        executor,
+        gpus: options.gpus ?? [],
+        engine: engine === 'demo' ? DEMO_ENGINE : VLLM_ENGINE,
+        // Unset: the sweep derives the readiness wait from the model size (core/readiness-timeout.ts).
+        timeouts: { ...(options.readyTimeoutS ? { readyS: options.readyTimeoutS } : {}), ...(options.benchmarkTimeoutS ? { benchmarkS: options.benchmarkTimeoutS } : {}) },
+        ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(containers?.env ? { env: containers.env } : {}),
+        ...(containers?.volumes.length ? { volumes: containers.volumes } : {}),
+        dataFiles: sweepConfig.dataFiles,
+        allowNetwork: artifactConfig.allowNetwork,
+      },
+    );
+  } finally {
+    await trees?.close();
+  }
   const successes = records.filter((r) => r.status === 'success').length;
   return {
     value: { results: resultsDir, records },
     text: renderRecordsText(records, resultsDir),
-    outputs: { results: resultsDir, records: String(records.length), successes: String(successes) },
+    outputs: { results: resultsDir, records: String(records.length), successes: String(successes), ...cacheHitOutputs(records.filter((r) => r.status !== 'skipped').map((r) => r.artifact?.source ?? 'none')) },
   };
 }
 
@@ -131,7 +160,8 @@ export function registerRun(program: Command): void {
     .option('--cache <dir>', 'artifact cache folder')
     .option('--artifact-config <file>', 'artifact config shared with build (engine layout, cache format, registry templates)')
     .option('--artifacts <index>', 'JSON index of existing images and wheels')
-    .option('--ready-timeout <s>', 'seconds to wait for the server', int)
+    .option('--config <file>', "sweep config (the plan's): data files the runner provides")
+    .option('--ready-timeout <s>', 'seconds to wait for the server (default: from the model size, 180 s + 8 s per billion parameters, at most 1800 s)', int)
     .option('--benchmark-timeout <s>', 'seconds the benchmark may run', int)
     .option('--max-attempts <n>', 'attempts for retryable failures', int)
     .option('--json', 'print one JSON document { results, records }')

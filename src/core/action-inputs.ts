@@ -1,17 +1,14 @@
 /**
  * The action's inputs as data: read from an env-like record the way the runner passes them
- * (`INPUT_<NAME>`: the name upper-cased, spaces → underscores, dashes kept), validated with zod,
- * and mapped to each command's options. Pure: the entry (src/action.ts) hands in `process.env`.
+ * (`INPUT_<NAME>`: the name upper-cased, spaces → underscores, dashes kept) and validated with zod.
+ * Pure: the entry (src/action/main.ts) hands in `process.env`; src/action/inputs.ts maps the
+ * result onto each command's options.
  */
 import { z } from 'zod';
-import type { PlanOptions } from '../commands/plan.js';
-import type { BuildOptions } from '../commands/build.js';
-import type { RunOptions } from '../commands/run.js';
-import type { ReportOptions } from '../commands/report.js';
 import { VARIANTS } from './schemas.js';
 
-export const COMMANDS = ['plan', 'build', 'run', 'report'] as const;
-export type ActionCommand = (typeof COMMANDS)[number];
+/** plan | build | run | report share the CLI's commands; `state` finds the nightly's last state (action only). */
+export const COMMANDS = ['plan', 'build', 'run', 'report', 'state'] as const;
 
 /** Every input action.yml declares (keep the two in step: test/action/action-yml.test.ts checks). */
 export const INPUT_NAMES = [
@@ -47,6 +44,12 @@ export const INPUT_NAMES = [
   'rerun-from',
   'previous-results',
   'push',
+  'comment-key',
+  'build-logs',
+  'state-workflow',
+  'state-artifact',
+  'report-artifact',
+  'default-branch',
 ] as const;
 export type InputName = (typeof INPUT_NAMES)[number];
 
@@ -119,6 +122,18 @@ export const ActionInputs = z.object({
   'previous-results': z.string().optional(),
   /** build: docker push every resolved image to its registry template (artifact-config `registry`). */
   push: Bool.optional(),
+  /** One sticky comment per key on a PR (e.g. one per workflow); the marker carries the key. */
+  'comment-key': z.string().regex(/^[A-Za-z0-9_.:/-]{1,64}$/, 'expected 1-64 characters of A-Z a-z 0-9 _ . : / -').optional(),
+  /** build: the folder that receives the whole log of every failed build (the workflow uploads it). */
+  'build-logs': z.string().optional(),
+  /** state: the workflow file whose last successful run holds the state (e.g. nightly.yml). */
+  'state-workflow': z.string().regex(/^[A-Za-z0-9_.-]+\.ya?ml$/, 'expected a workflow file name like nightly.yml').optional(),
+  /** state: the artifact that run leaves for the next one. */
+  'state-artifact': z.string().default('benchsweep-nightly-state'),
+  /** state: the longer-lived report artifact to rebuild from when the state expired. */
+  'report-artifact': z.string().default('benchsweep-nightly-report'),
+  /** state: the branch whose runs count (default: the repository's default branch from the event). */
+  'default-branch': z.string().optional(),
 });
 export type ActionInputs = z.output<typeof ActionInputs>;
 
@@ -137,79 +152,3 @@ export function parseActionInputs(raw: Partial<Record<InputName, string>>): Acti
   });
   throw new ActionInputError(lines.join('\n'));
 }
-
-type StringInput = 'dataset' | 'repo' | 'results';
-function required(inputs: ActionInputs, name: StringInput): string {
-  const value = inputs[name];
-  if (!value) throw new ActionInputError(`input ${name} is required for command ${inputs.command}`);
-  return value;
-}
-
-/** Adds `key: value` only when the value is defined (options use optional fields, not undefined). */
-function opt<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
-  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
-}
-
-// The action maps its inputs onto the same option types the CLI commands take (types only: no runtime import).
-export type PlanInputOptions = Pick<PlanOptions, 'dataset' | 'only' | 'maxGpus' | 'artifacts' | 'config' | 'pool'>;
-export type BuildInputOptions = Pick<BuildOptions, 'dataset' | 'only' | 'repo' | 'cacheDir' | 'artifacts' | 'artifactConfig' | 'engine' | 'push'>;
-export type RunInputOptions = Pick<RunOptions, 'dataset' | 'only' | 'results' | 'repo' | 'repeats' | 'warmup' | 'variants' | 'engine' | 'artifactConfig' | 'artifacts'> &
-  Required<Pick<RunOptions, 'executor' | 'cache'>>;
-export type ReportInputOptions = Pick<ReportOptions, 'results' | 'format' | 'out'>;
-
-export function planOptions(inputs: ActionInputs): PlanInputOptions {
-  return {
-    dataset: required(inputs, 'dataset'),
-    ...opt('only', inputs.only),
-    ...opt('maxGpus', inputs['max-gpus'] ?? (inputs['gpu-sizes']?.length ? Math.max(...inputs['gpu-sizes']) : undefined)),
-    ...opt('artifacts', inputs.artifacts),
-    ...opt('config', inputs.config),
-    ...opt('pool', inputs.pool),
-  };
-}
-
-/** Where images and wheels live between jobs on a self-hosted runner when no cache-dir is given. */
-export function defaultCacheDir(env: Record<string, string | undefined>): string {
-  const base = env.RUNNER_TOOL_CACHE || (env.HOME ? `${env.HOME}/.cache` : '/tmp');
-  return `${base.replace(/\/+$/, '')}/benchsweep`;
-}
-
-export function buildOptions(inputs: ActionInputs, env: Record<string, string | undefined>): BuildInputOptions {
-  return {
-    dataset: required(inputs, 'dataset'),
-    ...opt('only', inputs.only),
-    repo: required(inputs, 'repo'),
-    cacheDir: inputs['cache-dir'] ?? defaultCacheDir(env),
-    ...opt('artifacts', inputs.artifacts),
-    ...opt('artifactConfig', inputs['artifact-config']),
-    ...opt('engine', inputs.engine),
-    ...opt('push', inputs.push),
-  };
-}
-
-export function runOptions(inputs: ActionInputs, env: Record<string, string | undefined>): RunInputOptions {
-  return {
-    dataset: required(inputs, 'dataset'),
-    ...opt('only', inputs.only),
-    results: inputs.results ?? 'benchsweep-results',
-    ...opt('repo', inputs.repo),
-    executor: inputs.executor ?? 'docker',
-    ...opt('repeats', inputs.repeats),
-    ...opt('warmup', inputs.warmup),
-    ...opt('variants', inputs.variants),
-    cache: inputs['cache-dir'] ?? defaultCacheDir(env),
-    ...opt('engine', inputs.engine),
-    ...opt('artifactConfig', inputs['artifact-config']),
-    ...opt('artifacts', inputs.artifacts),
-  };
-}
-
-export function reportOptions(inputs: ActionInputs): ReportInputOptions {
-  return {
-    results: inputs.results ?? 'benchsweep-results',
-    ...opt('format', inputs.format),
-    ...opt('out', inputs.out),
-  };
-}
-
-export { DEMO_ENGINE_REPO, engineForRepos } from './engine-kind.js';

@@ -1,9 +1,11 @@
 /**
  * Where each variant's engine artifact comes from, decided before any runner starts: the
- * runner-local cache, then a registry image or wheel index, then an overlay from a neighbour that
+ * runner-local cache (images, then wheels), then a registry image, a per-commit wheel index or a
+ * wheel named in the index, then an overlay from a neighbour that
  * has an artifact (no compiler: the diff ships as-is), then a build on a CPU runner.
  * Pure: takes the task, the index of what exists and the change lists; returns the plan.
  */
+import { DEFAULT_BASE_IMAGE } from './base-image-spec.js';
 import { z } from 'zod';
 import type { ArtifactSource, Variant } from './schemas.js';
 import type { Task } from './task.js';
@@ -18,20 +20,18 @@ export const ArtifactIndex = z.object({
 });
 export type ArtifactIndex = z.infer<typeof ArtifactIndex>;
 
-export function emptyIndex(): ArtifactIndex {
-  return { images: {}, wheels: {} };
-}
-
 const Seconds = z.number().nonnegative();
 
 /** Per-source cost of producing one artifact (seconds), for the plan's estimate. */
-export const ArtifactCosts = z.object({
+export const ArtifactCosts = z.strictObject({
   /** docker load of a runner-local tarball of a multi-GB image. */
   cacheS: Seconds.default(90),
   /** docker pull of a ~20 GB vLLM image. */
   registryImageS: Seconds.default(300),
   /** Download a wheel and install it into the runtime image. */
   registryWheelS: Seconds.default(240),
+  /** Install a wheel from the runner-local cache into the runtime image (the demo measures seconds). */
+  cachedWheelS: Seconds.default(20),
   /** docker build FROM a local image with one COPY layer (the demo engine measures seconds). */
   overlayS: Seconds.default(30),
   /** A CPU build of vLLM: 30–35 min with MAX_JOBS=32 (seeds/000_cc6954765d4c8c41.txt). */
@@ -39,16 +39,17 @@ export const ArtifactCosts = z.object({
 });
 export type ArtifactCosts = z.infer<typeof ArtifactCosts>;
 
-/** Toolchain, build and engine-layout settings of artifact resolution; every field has a default. */
-export const ArtifactConfig = z.object({
+/** Toolchain, build and engine-layout settings of artifact resolution; every field has a default. Strict: an unknown key is an error naming it (schemas/artifact-config.schema.json is generated from it). */
+export const ArtifactConfig = z.strictObject({
   toolchain: z
-    .object({ python: z.string().default('3.12'), cuda: z.string().default('12.4'), torchArchList: z.string().default('9.0') })
+    .strictObject({ python: z.string().default('3.12'), cuda: z.string().default('12.4'), torchArchList: z.string().default('9.0') })
     .prefault({}),
   /** Fix recipes applied when building (they change the artifact, so they are part of its key). */
   recipes: z.array(z.string()).default([]),
   build: z
-    .object({
-      builderImage: z.string().default('benchsweep/base:bookworm-py3'),
+    .strictObject({
+      /** Default: benchsweep's own base image, built on demand (its tag follows its package list). */
+      builderImage: z.string().default(DEFAULT_BASE_IMAGE),
       maxJobs: z.number().int().positive().default(32),
       nvccThreads: z.number().int().positive().default(2),
       /** A hard limit: the seeds' builds hung for 3600 s. */
@@ -56,7 +57,7 @@ export const ArtifactConfig = z.object({
     })
     .prefault({}),
   registry: z
-    .object({
+    .strictObject({
       /** e.g. "{registry}/{repo}:{sha}", "{registry}/{repo}:baseline-{sha12}"; probed, not pulled blindly. */
       imageTemplates: z.array(z.string()).default([]),
       wheelTemplates: z.array(z.string()).default([]),
@@ -72,7 +73,7 @@ export const ArtifactConfig = z.object({
     })
     .prefault({}),
   engine: z
-    .object({
+    .strictObject({
       /** The package directory in the repository (vllm/, demo_engine/). */
       packageDir: z.string().default('demo_engine'),
       /** Where the package is installed in the image; detected by importing it when absent. */
@@ -80,11 +81,11 @@ export const ArtifactConfig = z.object({
       /** How the image records its commit: the demo's `_commit.py` or vLLM's `_version.py`. */
       commitRecord: z.enum(['demo-commit-file', 'vllm-version-file']).default('demo-commit-file'),
       /** Other repository directories installed in the image (the demo's benchmarks/). */
-      extraDirs: z.array(z.object({ repoDir: z.string(), installedPath: z.string() })).default([]),
+      extraDirs: z.array(z.strictObject({ repoDir: z.string(), installedPath: z.string() })).default([]),
     })
     .prefault({}),
   cache: z
-    .object({
+    .strictObject({
       /** tree: the engine's paths restored onto the base image (seconds, small); image: docker save. */
       format: z.enum(['tree', 'image']).default('tree'),
       /** tree: the paths the engine occupies in the image (the demo layout; vLLM: its package directory). */
@@ -93,13 +94,40 @@ export const ArtifactConfig = z.object({
     .prefault({}),
   /** Artifacts larger than this never go to the Actions cache (10 GB per repository). */
   actionsCacheMaxBytes: z.number().int().positive().default(2 * 1024 ** 3),
+  /**
+   * Wheels: a per-commit wheel index (vLLM publishes one per main-branch commit), wheels named in the
+   * artifact index, wheels cached from earlier builds; each installed into the runtime base.
+   */
+  wheel: z
+    .strictObject({
+      /** Index roots per commit, read as a simple index (PEP 503/691): e.g. "{base}/{sha}/" (a URL or a directory). */
+      indexTemplates: z.array(z.string()).default([]),
+      /** `{base}` in the templates, e.g. "https://wheels.vllm.ai". */
+      base: z.string().default(''),
+      /** The distribution's name on the index (default: from engine.packageDir, `demo_engine` -> `demo-engine`). */
+      project: z.string().optional(),
+      /** The build step builds a wheel (`pip wheel --no-deps --no-build-isolation`) and installs it, instead of an image. */
+      build: z.boolean().default(false),
+      /** The image a wheel is installed into (vLLM: CUDA + torch of the commit's era); default: build.builderImage. */
+      runtimeBase: z.string().optional(),
+      /** pip --target (the demo: /opt/engine/site); absent: the runtime's site-packages. */
+      installTarget: z.string().optional(),
+      /** Dockerfile lines after the install (ENV, WORKDIR); absent: the engine preset's. */
+      runtimeLines: z.array(z.string()).optional(),
+      /** Seconds to wait for an index page. */
+      timeoutS: z.number().int().positive().default(30),
+    })
+    .prefault({}),
+  /**
+   * Whether steps may reach a package index (pip constraints of fix recipes, wheel builds that fetch
+   * sources): on for self-hosted runners, off in tests (there a local index on 127.0.0.1 stands in).
+   */
+  allowNetwork: z.boolean().default(false),
+  /** A package index for pip steps (fix recipes), e.g. "http://127.0.0.1:8080/simple"; default: pip's own. */
+  pipIndexUrl: z.string().optional(),
   costs: ArtifactCosts.prefault({}),
 });
 export type ArtifactConfig = z.infer<typeof ArtifactConfig>;
-
-export function defaultArtifactConfig(): ArtifactConfig {
-  return ArtifactConfig.parse({});
-}
 
 export interface VariantArtifactPlan {
   source: ArtifactSource;
@@ -123,6 +151,10 @@ export interface PlanArtifactsContext {
   agentPatchPaths?: string[];
   /** Commit shas (short or full) whose artifact is in the runner-local (or Actions) cache. */
   cached?: Set<string>;
+  /** Commit shas whose wheel is in the runner-local cache (installed without a download). */
+  cachedWheels?: Set<string>;
+  /** Commit shas with a wheel in a per-commit wheel index (probed by the caller), with the index page. */
+  indexedWheels?: Map<string, string>;
   costs?: Partial<ArtifactCosts>;
 }
 
@@ -151,7 +183,7 @@ function inSet(set: Set<string> | undefined, sha: string): boolean {
   return false;
 }
 
-type Existing = { source: 'cache' | 'registry'; ref: string; reason: string; costS: number };
+type Existing = { source: 'cache' | 'registry' | 'wheel'; ref: string; reason: string; costS: number };
 
 function existingArtifact(sha: string, ctx: PlanArtifactsContext, costs: ArtifactCosts, producedBy?: Map<string, string>): Existing | undefined {
   if (inSet(ctx.cached, sha)) return { source: 'cache', ref: sha, reason: 'in the runner-local cache', costS: costs.cacheS };
@@ -160,10 +192,13 @@ function existingArtifact(sha: string, ctx: PlanArtifactsContext, costs: Artifac
       if (sameSha(s, sha)) return { source: 'cache', ref: sha, reason: `produced earlier in this sweep (task ${taskId}), then cached`, costS: costs.cacheS };
     }
   }
+  if (inSet(ctx.cachedWheels, sha)) return { source: 'wheel', ref: sha, reason: 'wheel in the runner-local cache, installed into the runtime image', costS: costs.cachedWheelS };
   const image = lookupBySha(ctx.index.images, sha);
   if (image) return { source: 'registry', ref: image.value, reason: `image in the index: ${image.value}`, costS: costs.registryImageS };
+  const indexed = ctx.indexedWheels ? lookupBySha(Object.fromEntries(ctx.indexedWheels), sha) : undefined;
+  if (indexed) return { source: 'wheel', ref: indexed.value, reason: `wheel in the per-commit index: ${indexed.value}`, costS: costs.registryWheelS };
   const wheel = lookupBySha(ctx.index.wheels, sha);
-  if (wheel) return { source: 'registry', ref: wheel.value, reason: `wheel in the index: ${wheel.value}`, costS: costs.registryWheelS };
+  if (wheel) return { source: 'wheel', ref: wheel.value, reason: `wheel in the index: ${wheel.value}`, costS: costs.registryWheelS };
   return undefined;
 }
 
@@ -251,6 +286,8 @@ export function planArtifactsForTasks(
   const producedBy = new Map<string, string>();
   for (const task of tasks) {
     const taskCtx: PlanArtifactsContext = { index: ctx.index, cached: ctx.cached, costs: ctx.costs };
+    if (ctx.cachedWheels) taskCtx.cachedWheels = ctx.cachedWheels;
+    if (ctx.indexedWheels) taskCtx.indexedWheels = ctx.indexedWheels;
     const changed = ctx.changedFilesByTask?.get(task.id);
     if (changed) taskCtx.changedFiles = changed;
     const patchPaths = ctx.agentPatchPathsByTask?.get(task.id);
@@ -277,7 +314,7 @@ export interface ArtifactSummary {
 }
 
 function zero(): SourceCounts {
-  return { cache: 0, registry: 0, overlay: 0, build: 0 };
+  return { cache: 0, registry: 0, wheel: 0, overlay: 0, build: 0 };
 }
 
 export function summarizeArtifacts(plans: Iterable<TaskArtifacts>): ArtifactSummary {

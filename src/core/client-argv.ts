@@ -4,7 +4,8 @@
  * the serving command per arm, which made comparisons not evaluable).
  */
 import type { BenchCommand, ParsedPerfCommand } from './perf-command-types.js';
-import type { BenchmarkKind } from './schemas.js';
+import type { BenchmarkKind, Variant } from './schemas.js';
+import { describeRefusedEnv, refusedEnv } from './rules/env-allowlist.js';
 
 export interface EngineFlavor {
   /** Python module of the OpenAI-compatible server (`python3 -m <module>`). */
@@ -21,12 +22,24 @@ export interface Workload {
   server?: { argv: string[]; env: Record<string, string> };
   /** The benchmark argv, without host/port/base-url for serving (the runner injects them). */
   client: { argv: string[]; env: Record<string, string> };
+  /** The commit whose tree the client runs from (the plan's `client_from`), when known. */
+  clientFrom?: string;
 }
 
-export type WorkloadResult = { ok: true; workload: Workload } | { ok: false; reason: string };
+export type WorkloadResult =
+  | {
+      ok: true;
+      workload: Workload;
+      /** Each variant's own workload (the plan's per-variant argv: its commit's launcher and engine flags), when read from the repository. */
+      byVariant?: Partial<Record<Variant, Workload>>;
+    }
+  | { ok: false; reason: string };
 
 /** Options the runner sets itself: the dataset's values would point at the wrong place. */
 const ENDPOINT_FLAGS = new Set(['--host', '--port', '--base-url']);
+
+/** Route by name when no parser is known: the server-only flags that serverFromPerf moves to the server. */
+const CLIENT_DROPS = new Set([...ENDPOINT_FLAGS, '--dtype', '--quantization', '-q', '--load-format', '--tensor-parallel-size', '-tp']);
 
 /** Server flags that a serving benchmark line carries for the server (same model, same parallelism). */
 const SERVER_FLAGS_FROM_PERF: Array<[keyof ParsedPerfCommand, string]> = [
@@ -78,6 +91,9 @@ function serverFromPerf(perf: ParsedPerfCommand, engine: EngineFlavor): string[]
 
 export function buildWorkload(perf: ParsedPerfCommand, engine: EngineFlavor = VLLM_ENGINE): WorkloadResult {
   if (perf.errors.length > 0) return { ok: false, reason: perf.errors.join('; ') };
+  // The same refusal as the plan's (rules/env-allowlist.ts): `run` never executes a row the plan refuses for its environment.
+  const refused = perf.commands.flatMap((c) => refusedEnv(c.env));
+  if (refused.length > 0) return { ok: false, reason: describeRefusedEnv(refused) };
   const bench = perf.benchmark;
   if (!bench) return { ok: false, reason: 'the command has no benchmark line' };
   const kind = perf.kind ?? bench.kind;
@@ -93,7 +109,8 @@ export function buildWorkload(perf: ParsedPerfCommand, engine: EngineFlavor = VL
     workload: {
       kind,
       server: { argv: server, env: serverEnv },
-      client: { argv: withoutFlags(normalizeInterpreter(bench.argv), ENDPOINT_FLAGS), env },
+      // Engine flags go to the server only: a benchmark client's parser has none of them (issue 10).
+      client: { argv: withoutFlags(normalizeInterpreter(bench.argv), perf.server ? ENDPOINT_FLAGS : CLIENT_DROPS), env },
     },
   };
 }

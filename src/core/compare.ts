@@ -20,6 +20,7 @@
 import { CATEGORIES, type Category } from './taxonomy.js';
 import { VARIANTS, type ResultRecord, type Variant } from './schemas.js';
 import { bootstrapRatioCi, mannWhitney, median, sampleSd } from './compare-stats.js';
+import { FALLBACKS, PRIMARY } from './metrics/parse.js';
 
 export const DEFAULT_THRESHOLD = 0.02;
 export const DEFAULT_BOOTSTRAP_ITERATIONS = 2000;
@@ -75,11 +76,16 @@ export interface PrimaryMetricRule {
   fallbacks: string[];
 }
 
+/** Per kind, from the one table in metrics/parse.ts (PRIMARY, FALLBACKS): what a sample calls its primary metric is what the comparison compares. */
 export const PRIMARY_METRIC_BY_KIND: Record<'serving' | 'throughput' | 'latency', PrimaryMetricRule> = {
-  serving: { metric: 'output_throughput', higherIsBetter: true, fallbacks: ['total_token_throughput', 'request_throughput'] },
-  throughput: { metric: 'tokens_per_second', higherIsBetter: true, fallbacks: ['requests_per_second', 'output_tokens_per_second'] },
-  latency: { metric: 'avg_latency', higherIsBetter: false, fallbacks: ['latency_p50'] },
+  serving: ruleOf('serving'),
+  throughput: ruleOf('throughput'),
+  latency: ruleOf('latency'),
 };
+
+function ruleOf(kind: 'serving' | 'throughput' | 'latency'): PrimaryMetricRule {
+  return { metric: PRIMARY[kind].name, higherIsBetter: PRIMARY[kind].higherIsBetter, fallbacks: FALLBACKS[kind].map((f) => f.name) };
+}
 
 /** Direction of a metric by its name: latencies and durations down, rates and throughputs up. */
 export function higherIsBetterFor(metric: string): boolean {
@@ -195,7 +201,8 @@ function samplesOf(record: ResultRecord, metric: string): number[] {
   return isUsable(single) ? [single] : [];
 }
 
-function compareSides(
+/** One side against a reference (also used by `history check`: one statistic for every comparison). */
+export function compareSides(
   a: VariantResult,
   b: VariantResult,
   higherIsBetter: boolean,

@@ -141,8 +141,19 @@ export function parseDataset(text: string, file: string, format: DatasetFormat =
   return { tasks, errors };
 }
 
+/** One line, whatever the row held: a newline in data must not start a line of its own in a log. */
 export function formatDatasetError(e: DatasetError): string {
-  return `${e.file}:${e.line}${e.field ? ` field ${e.field}` : ''}: ${e.message}`;
+  return `${e.file}:${e.line}${e.field ? ` field ${e.field}` : ''}: ${e.message}`.replace(/\r/g, '\\r').replace(/\n/g, '\\n');
+}
+
+/**
+ * A dataset that yields no task is an error, never a green empty run: the message lists every
+ * row's error with its file and line (undefined when there is at least one valid task).
+ */
+export function noValidRowError(dataset: Dataset, file: string): string | undefined {
+  if (dataset.tasks.length > 0) return undefined;
+  if (dataset.errors.length === 0) return `${file}: the dataset has no rows`;
+  return [`${file}: no valid row (${dataset.errors.length} error${dataset.errors.length === 1 ? '' : 's'}):`, ...dataset.errors.map((e) => `  ${formatDatasetError(e)}`)].join('\n');
 }
 
 /** `--only a,b` matches a task by id or by any prefix of its full commit hash (at least 7 characters). */

@@ -30,14 +30,15 @@ export function renderPlanMarkdown(plan: Plan, opts: { maxReasonChars?: number }
     out.push('### GPU sizes', '');
     out.push(
       markdownTable([
-        ['GPUs', 'jobs', 'runner hours', 'GPU-hours', 'USD', 'runs-on'],
+        ['GPUs', 'jobs', 'task GPUs', 'runner hours', 'GPU-hours', 'USD', 'runs-on'],
         ...estimate.bySize.map((s) => [
           String(s.gpus),
           String(s.jobs),
+          [...new Set(plan.matrix.include.filter((e) => e.runner_gpus === s.gpus).map((e) => e.gpus))].sort((a, b) => a - b).join(', '),
           s.wallHours.toFixed(2),
           s.gpuHours.toFixed(2),
           s.usd.toFixed(2),
-          `\`${plan.matrix.include.find((e) => e.gpus === s.gpus)?.runs_on.join(', ') ?? ''}\``,
+          `\`${plan.matrix.include.find((e) => e.runner_gpus === s.gpus)?.runs_on.join(', ') ?? ''}\``,
         ]),
       ]),
       '',
@@ -91,7 +92,7 @@ export function renderPlanMarkdown(plan: Plan, opts: { maxReasonChars?: number }
   const a = plan.artifact_summary;
   if (a) {
     out.push('### Artifact sources', '');
-    const sources = ['cache', 'registry', 'overlay', 'build'] as const;
+    const sources = ['cache', 'registry', 'wheel', 'overlay', 'build'] as const;
     out.push(
       markdownTable([
         ['variant', ...sources],
@@ -121,7 +122,7 @@ export function renderPlanText(plan: Plan): string {
   ];
   for (const t of plan.tasks) {
     lines.push(
-      `${t.runnable ? 'run ' : 'skip'} ${t.id.padEnd(10)} ${String(t.gpus).padStart(2)} GPU ${(t.kind ?? '-').padEnd(10)} ` +
+      `${t.runnable ? 'run ' : 'skip'} ${t.id.padEnd(10)} ${String(t.gpus).padStart(2)} GPU ${t.runner_gpus !== undefined && t.runner_gpus !== t.gpus ? `on ${t.runner_gpus}-GPU runner ` : ''}${(t.kind ?? '-').padEnd(10)} ` +
         (t.runnable ? (t.model ?? '') : `${t.category}: ${t.reason ?? ''}`),
     );
   }

@@ -5,7 +5,7 @@
  */
 import { artifactsJson, planArtifactsForTasks, summarizeArtifacts, type ArtifactSummary } from './artifacts.js';
 import type { SweepConfig } from './config.js';
-import { runnerLabelsFor } from './config.js';
+import { runnerLabelsFor, runnerSizeFor } from './config.js';
 import type { DatasetError } from './dataset.js';
 import { estimateJob, estimateSweep, type JobEstimate, type SweepEstimate } from './estimate.js';
 import { simulatePool, type PoolSimulation, type RunnerClass } from './pool.js';
@@ -13,6 +13,8 @@ import { preflightTask, type PreflightResult } from './preflight.js';
 import { VARIANTS, type BenchmarkKind, type Variant } from './schemas.js';
 import type { Category } from './taxonomy.js';
 import type { Task } from './task.js';
+import type { EngineParsers } from './argv/engine-parsers.js';
+import type { TaskArgv } from './argv/variant-argv.js';
 
 type ArtifactsContext = Parameters<typeof planArtifactsForTasks>[1];
 
@@ -25,10 +27,17 @@ export interface PlannedTask {
   reason?: string;
   suggestion?: string;
   gpus: number;
+  /** The runner size it goes to: the smallest of the GPU sizes that holds `gpus`. */
+  runner_gpus?: number;
   kind?: BenchmarkKind;
   model?: string;
   estimate_s?: number;
   findings: PreflightResult['findings'];
+  /** The engine version the rules used for the commit and the parent (tree, history or the row's text). */
+  engine_version?: string;
+  parent_engine_version?: string;
+  /** Runnable tasks: exactly what each variant executes (variant-argv.ts; `{host}`/`{port}` filled by the runner). */
+  argv?: TaskArgv;
   origin: Task['origin'];
   artifacts?: ReturnType<typeof artifactsJson>;
 }
@@ -40,6 +49,8 @@ export interface MatrixEntry {
   commit: string;
   parent?: string;
   gpus: number;
+  /** GPUs of the runner it runs on (>= gpus when the pool has fixed sizes). */
+  runner_gpus: number;
   kind?: BenchmarkKind;
   model?: string;
   variants: Variant[];
@@ -63,6 +74,8 @@ export interface Plan {
 export interface PlanOptions {
   /** Overrides config.gpu.maxGpus (the largest runner). */
   maxGpus?: number;
+  /** Overrides config.gpu.sizes: the runner sizes (GPU counts) the pool has. */
+  gpuSizes?: number[];
   errors?: DatasetError[];
   unknownIds?: string[];
   /** Plan where each runnable task's three artifacts come from (`--artifacts INDEX`). */
@@ -70,20 +83,37 @@ export interface PlanOptions {
   pool?: RunnerClass[];
   /** When a checkout is given: does this script exist at the task's commit? */
   scriptExists?: (task: Task, path: string) => boolean;
+  /** With a tree (`plan --repo`): the engine's parsers and version at a commit (read from git). */
+  parsers?: (commit: string) => EngineParsers | undefined;
+  /** Versions read from history where the tree states none (setuptools-scm builds). */
+  engineVersions?: (task: Task) => { commit?: string; parent?: string };
   variants?: Variant[];
 }
 
+function versionOptions(v: { commit?: string; parent?: string } | undefined): { engineVersion?: string; parentEngineVersion?: string } {
+  return { ...(v?.commit ? { engineVersion: v.commit } : {}), ...(v?.parent ? { parentEngineVersion: v.parent } : {}) };
+}
+
 export function planSweep(tasks: Task[], config: SweepConfig, opts: PlanOptions = {}): Plan {
-  const maxGpus = opts.maxGpus ?? config.gpu.maxGpus;
+  const sizes = opts.gpuSizes ?? config.gpu.sizes;
+  const maxGpus = opts.maxGpus ?? (sizes?.length ? Math.max(...sizes) : config.gpu.maxGpus);
   const variants = opts.variants ?? [...VARIANTS];
-  const jobs: Array<{ task: Task; pre: PreflightResult; estimate: JobEstimate }> = [];
+  const jobs: Array<{ task: Task; pre: PreflightResult; estimate: JobEstimate; runnerGpus: number }> = [];
   const planned: PlannedTask[] = tasks.map((task) => {
-    const pre = preflightTask(task, {
+    let pre = preflightTask(task, {
       maxGpus,
       gpuMemoryGiB: config.gpu.memoryGiB,
       dataFiles: Object.keys(config.dataFiles),
+      dataFilePaths: config.dataFiles,
       ...(opts.scriptExists ? { scriptExists: (p: string) => opts.scriptExists!(task, p) } : {}),
+      ...(opts.parsers ? { parsers: opts.parsers } : {}),
+      ...versionOptions(opts.engineVersions?.(task)),
+      variants,
     });
+    const runnerGpus = runnerSizeFor(pre.gpus, sizes);
+    if (pre.runnable && runnerGpus === undefined) {
+      pre = { ...pre, runnable: false, category: 'INSUFFICIENT_GPUS', reason: `needs ${pre.gpus} GPUs; the runner sizes are ${sizes!.join(', ')}` };
+    }
     const entry: PlannedTask = {
       id: task.id,
       commit: task.commit,
@@ -93,18 +123,23 @@ export function planSweep(tasks: Task[], config: SweepConfig, opts: PlanOptions 
       ...(pre.reason ? { reason: pre.reason } : {}),
       ...(pre.suggestion ? { suggestion: pre.suggestion } : {}),
       gpus: pre.gpus,
+      ...(pre.runnable && runnerGpus !== undefined ? { runner_gpus: runnerGpus } : {}),
       ...(pre.kind ? { kind: pre.kind } : {}),
       ...(pre.model ? { model: pre.model } : {}),
       findings: pre.findings,
+      ...(pre.engineVersion ? { engine_version: pre.engineVersion } : {}),
+      ...(pre.parentEngineVersion ? { parent_engine_version: pre.parentEngineVersion } : {}),
+      ...(pre.runnable && pre.argv ? { argv: pre.argv } : {}),
       origin: task.origin,
     };
-    if (pre.runnable) {
+    if (pre.runnable && runnerGpus !== undefined) {
+      // The whole runner is occupied (and paid for), not just the GPUs the task uses.
       const estimate = estimateJob(
-        { gpus: pre.gpus, ...(pre.kind ? { kind: pre.kind } : {}), ...(pre.weightsGiB ? { weightsGiB: pre.weightsGiB } : {}) },
+        { gpus: runnerGpus, ...(pre.kind ? { kind: pre.kind } : {}), ...(pre.weightsGiB ? { weightsGiB: pre.weightsGiB } : {}) },
         { ...config, estimate: { ...config.estimate, variants: variants.length } },
       );
       entry.estimate_s = Math.round(estimate.wallS);
-      jobs.push({ task, pre, estimate });
+      jobs.push({ task, pre, estimate, runnerGpus });
     }
     return entry;
   });
@@ -118,16 +153,17 @@ export function planSweep(tasks: Task[], config: SweepConfig, opts: PlanOptions 
   }
 
   jobs.sort((a, b) => b.estimate.wallS - a.estimate.wallS || a.task.id.localeCompare(b.task.id));
-  const include: MatrixEntry[] = jobs.map(({ task, pre, estimate }, i) => ({
-    name: `${task.id} · ${pre.gpus} GPU${pre.gpus === 1 ? '' : 's'}${pre.kind ? ` · ${pre.kind}` : ''}`,
+  const include: MatrixEntry[] = jobs.map(({ task, pre, estimate, runnerGpus }, i) => ({
+    name: `${task.id} · ${pre.gpus} GPU${pre.gpus === 1 ? '' : 's'}${runnerGpus !== pre.gpus ? ` on ${runnerGpus}-GPU runner` : ''}${pre.kind ? ` · ${pre.kind}` : ''}`,
     task: task.id,
     commit: task.commit,
     ...(task.parent ? { parent: task.parent } : {}),
     gpus: pre.gpus,
+    runner_gpus: runnerGpus,
     ...(pre.kind ? { kind: pre.kind } : {}),
     ...(pre.model ? { model: pre.model } : {}),
     variants,
-    runs_on: runnerLabelsFor(config, pre.gpus),
+    runs_on: runnerLabelsFor(config, runnerGpus),
     estimate_s: Math.round(estimate.wallS),
     shard: Math.floor(i / config.maxMatrixJobs),
   }));
@@ -141,7 +177,7 @@ export function planSweep(tasks: Task[], config: SweepConfig, opts: PlanOptions 
     tasks: planned,
     matrix: { include },
     shards,
-    estimate: estimateSweep(jobs.map((j) => ({ gpus: j.pre.gpus, estimate: j.estimate })), config),
+    estimate: estimateSweep(jobs.map((j) => ({ gpus: j.runnerGpus, estimate: j.estimate })), config),
     counts: { tasks: planned.length, runnable: include.length, skipped: planned.length - include.length, byCategory },
     errors: opts.errors ?? [],
     unknown_ids: opts.unknownIds ?? [],

@@ -1,13 +1,18 @@
 /**
- * May this pull request's code run on self-hosted runners? And which tasks does it touch?
+ * Which pull-request code may reach the self-hosted runners, and which tasks a PR touches.
  *
- * Self-hosted GPU runners keep state between jobs (caches, HF_TOKEN in the runner's environment,
- * the Docker daemon), so code from a fork must not reach them unreviewed. A fork PR is let through
- * only by the event of a maintainer applying the gate label (only users with triage access can
- * label): that event's payload names the head commit as it was when the label went on, and the
- * self-hosted jobs check out exactly that commit. A later push is a `synchronize` event, which this
- * gate refuses whatever labels the PR still carries (and asks for the label to be removed), so a
- * review never covers code pushed after it.
+ * Self-hosted GPU runners keep state between jobs (caches, the Docker daemon, maybe a runner-local
+ * HF_TOKEN), so code a PR defines must not reach them unreviewed. Two rules hold that, whatever a
+ * fork edits:
+ * - A `pull_request` workflow is defined by the PR itself (a fork can edit it or add one), so it
+ *   runs only hosted jobs: verify-pr.yml plans, nothing else. decidePrGate lets every
+ *   `pull_request` event plan (hosted, read-only, no secrets); the runner guard
+ *   (core/runner-guard.ts) refuses any self-hosted job whose workflow is not on the default branch.
+ * - The benchmarks of a PR run from a default-branch workflow (verify-pr-bench.yml, on
+ *   `pull_request_target` or a maintainer's comment), at a commit a maintainer approved by its
+ *   SHA: an approving review whose commit_id is the PR's current head, or a comment
+ *   `/benchsweep run <sha>` naming the current head. A later push changes the head, so it is never
+ *   covered by an earlier approval (decideApproval).
  */
 import { z } from 'zod';
 import type { Task } from './task.js';
@@ -32,12 +37,11 @@ export const PullRequestPayload = z.looseObject({
 export type PullRequestPayload = z.infer<typeof PullRequestPayload>;
 
 export interface GateDecision {
-  /** The self-hosted jobs may run. */
+  /** verify-pr may plan this event (hosted jobs only: no pull_request workflow has a self-hosted job). */
   allowed: boolean;
   reason: string;
   /** The head lives in another repository (or a deleted one). */
   fork: boolean;
-  /** The commit the self-hosted jobs must check out (the one the gate decided on). */
   headSha?: string;
   headRepo?: string;
   baseSha?: string;
@@ -47,15 +51,23 @@ export interface GateDecision {
 }
 
 export interface GateOptions {
-  /** The label a maintainer applies after reviewing a fork PR. */
+  /** The label a maintainer applies to ask for a benchmark run (the approval itself is SHA-bound). */
   label?: string;
 }
 
 export const DEFAULT_GATE_LABEL = 'safe-to-bench';
 
 /** Events whose code is the repository's own (dispatch, schedule, push) are trusted. */
-const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target', 'pull_request_review']);
+const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target', 'pull_request_review', 'issue_comment']);
 
+/**
+ * The planning gate of verify-pr.yml (a `pull_request` workflow with hosted jobs only: it plans,
+ * it never runs anything on a self-hosted runner). Same-repository PRs are planned on every push;
+ * a fork's PR when a maintainer applies the label, for the head of that moment; a later push is
+ * refused (and the label asked off). Events of the default-branch workflow that runs benchmarks
+ * (pull_request_target, issue_comment) are not decided here: they need the approval evidence
+ * (decideApproval).
+ */
 export function decidePrGate(eventName: string, payload: unknown, options: GateOptions = {}): GateDecision {
   const label = options.label ?? DEFAULT_GATE_LABEL;
   if (!PULL_REQUEST_EVENTS.has(eventName)) {
@@ -79,6 +91,9 @@ export function decidePrGate(eventName: string, payload: unknown, options: GateO
     prNumber: pr.number,
   };
   const labelEventOther = (event.action === 'labeled' || event.action === 'unlabeled') && event.label?.name !== label;
+  if (eventName !== 'pull_request') {
+    return { ...common, allowed: false, reason: `${eventName}: a benchmark run needs a maintainer's approval of the head SHA (decideApproval), not this gate`, removeLabel: false };
+  }
 
   if (!fork) {
     if (labelEventOther) {
@@ -121,6 +136,149 @@ export function decidePrGate(eventName: string, payload: unknown, options: GateO
     reason: `fork PR from ${from}: self-hosted runners run fork code only after a maintainer reviews it and applies "${label}"`,
     removeLabel: false,
   };
+}
+
+// ---- approval bound to a SHA (verify-pr-bench.yml) ------------------------------------------------
+
+/** Who may approve: GitHub's author_association of people with write access to the repository. */
+export const MAINTAINER_ASSOCIATIONS: ReadonlySet<string> = new Set(['OWNER', 'MEMBER', 'COLLABORATOR']);
+
+/** `/benchsweep run <sha>` at the start of a line of a comment. */
+export const RUN_COMMAND = /^\/benchsweep\s+run\s+([0-9a-f]{12,40})\s*$/im;
+
+const User = z.looseObject({ login: z.string(), type: z.string().optional() });
+
+/** GET /repos/{owner}/{repo}/pulls/{n}: the PR as it is now. */
+export const PullRequestState = z.looseObject({
+  number: z.number(),
+  state: z.string(),
+  head: z.looseObject({ sha: z.string(), repo: Repo.nullish() }),
+  base: z.looseObject({ sha: z.string(), ref: z.string(), repo: Repo }),
+});
+
+/** GET /repos/{owner}/{repo}/pulls/{n}/reviews (all pages, in order). */
+export const Review = z.looseObject({
+  state: z.string(),
+  commit_id: z.string().nullish(),
+  author_association: z.string().optional(),
+  user: User.nullish(),
+});
+
+const CommentEvent = z.looseObject({
+  comment: z.looseObject({ body: z.string(), author_association: z.string().optional(), user: User.nullish() }),
+  issue: z.looseObject({ number: z.number(), pull_request: z.unknown().optional() }),
+});
+
+export interface ApprovalInput {
+  eventName: string;
+  /** The event payload (GITHUB_EVENT_PATH). */
+  payload: unknown;
+  /** The PR as the API shows it now (not as the event remembers it). */
+  pull: unknown;
+  /** The PR's reviews, in the API's order (oldest first). */
+  reviews: unknown[];
+  label?: string;
+}
+
+export interface ApprovalDecision {
+  allowed: boolean;
+  reason: string;
+  /** The approved commit: the benchmark jobs read the PR's dataset rows and patches at exactly this SHA. */
+  sha?: string;
+  headRepo?: string;
+  prNumber?: number;
+  fork: boolean;
+  approvedBy?: string;
+  via?: 'review' | 'comment';
+}
+
+/**
+ * May verify-pr-bench run the PR's tasks, and at which commit? Only at the PR's current head, and
+ * only when a maintainer approved exactly that commit: by an approving review whose commit_id is
+ * the head (the maintainer's latest review counts), or by a comment naming the head's SHA. The
+ * label (pull_request_target `labeled`) only asks for the run; it approves nothing.
+ */
+export function decideApproval(input: ApprovalInput): ApprovalDecision {
+  const pull = PullRequestState.safeParse(input.pull);
+  if (!pull.success) return { allowed: false, reason: 'the pull request could not be read from the API', fork: true };
+  const pr = pull.data;
+  const headRepo = pr.head.repo?.full_name;
+  const fork = headRepo === undefined || headRepo.toLowerCase() !== pr.base.repo.full_name.toLowerCase();
+  const head = pr.head.sha.toLowerCase();
+  const common = { fork, prNumber: pr.number, ...(headRepo ? { headRepo } : {}) };
+  const refuse = (reason: string): ApprovalDecision => ({ ...common, allowed: false, reason });
+  if (pr.state !== 'open') return refuse(`PR #${pr.number} is ${pr.state}`);
+  if (!headRepo) return refuse(`PR #${pr.number}: its head repository was deleted`);
+  const label = input.label ?? DEFAULT_GATE_LABEL;
+
+  if (input.eventName === 'issue_comment') {
+    const ev = CommentEvent.safeParse(input.payload);
+    if (!ev.success || ev.data.issue.pull_request === undefined) return refuse('issue_comment: not a comment on a pull request');
+    if (ev.data.issue.number !== pr.number) return refuse(`the comment is on #${ev.data.issue.number}, not on #${pr.number}`);
+    const who = ev.data.comment.user?.login ?? 'someone';
+    const assoc = ev.data.comment.author_association ?? 'NONE';
+    const m = RUN_COMMAND.exec(ev.data.comment.body);
+    if (!m) return refuse(`the comment by ${who} is not "/benchsweep run <sha>"`);
+    if (!MAINTAINER_ASSOCIATIONS.has(assoc)) return refuse(`${who} (${assoc}) cannot approve a benchmark run: only owners, members and collaborators can`);
+    const named = m[1]!.toLowerCase();
+    if (!head.startsWith(named)) {
+      return refuse(`${who} approved ${named.slice(0, 12)}, but the head of #${pr.number} is now ${head.slice(0, 12)}: review the new commits and comment again with that SHA`);
+    }
+    return { ...common, allowed: true, sha: pr.head.sha, approvedBy: who, via: 'comment', reason: `${who} approved head ${head.slice(0, 12)} by comment` };
+  }
+
+  if (input.eventName === 'pull_request_target') {
+    const ev = PullRequestPayload.safeParse(input.payload);
+    const event = ev.success ? ev.data : undefined;
+    if (event?.action !== 'labeled' || event.label?.name !== label) return refuse(`pull_request_target ${event?.action ?? '?'}: only the "${label}" label asks for a run`);
+    const labelledAt = event.pull_request?.head.sha.toLowerCase();
+    if (labelledAt && labelledAt !== head) return refuse(`the head moved from ${labelledAt.slice(0, 12)} to ${head.slice(0, 12)} after "${label}" was applied: approve the new head`);
+    // Each maintainer's latest decisive review (APPROVED / CHANGES_REQUESTED / DISMISSED) counts; comments do not.
+    const latest = new Map<string, z.infer<typeof Review>>();
+    for (const raw of input.reviews) {
+      const r = Review.safeParse(raw);
+      if (!r.success || !r.data.user) continue;
+      if (!['APPROVED', 'CHANGES_REQUESTED', 'DISMISSED'].includes(r.data.state)) continue;
+      latest.set(r.data.user.login, r.data);
+    }
+    const approval = [...latest.values()].find(
+      (r) => r.state === 'APPROVED' && MAINTAINER_ASSOCIATIONS.has(r.author_association ?? 'NONE') && (r.commit_id ?? '').toLowerCase() === head,
+    );
+    if (!approval) {
+      const stale = [...latest.values()].find((r) => r.state === 'APPROVED' && MAINTAINER_ASSOCIATIONS.has(r.author_association ?? 'NONE'));
+      return refuse(
+        stale
+          ? `${stale.user!.login} approved ${String(stale.commit_id).slice(0, 12)}, not the head ${head.slice(0, 12)}: new commits need a new approving review (or "/benchsweep run ${head}")`
+          : `no maintainer's approving review of head ${head.slice(0, 12)}: approve it in a review (or comment "/benchsweep run ${head}")`,
+      );
+    }
+    return { ...common, allowed: true, sha: pr.head.sha, approvedBy: approval.user!.login, via: 'review', reason: `${approval.user!.login} approved head ${head.slice(0, 12)} in a review` };
+  }
+  return refuse(`${input.eventName}: benchmarks of a PR run on a "${label}" label or a "/benchsweep run <sha>" comment`);
+}
+
+/**
+ * Why a PR's `patch_path` cannot be read on a runner: it must name a file inside the repository
+ * (relative, no `..`), or the runner would read one of its own files (its .credentials, .env) as
+ * the "patch" and carry it into a build log.
+ */
+export function unsafePatchPath(path: string): string | undefined {
+  const p = path.replace(/\\/g, '/');
+  if (p.startsWith('/') || /^[A-Za-z]:/.test(p) || p.startsWith('~')) return `patch_path ${JSON.stringify(path)} is absolute: it must be a path inside the repository`;
+  if (p.split('/').includes('..')) return `patch_path ${JSON.stringify(path)} climbs out with "..": it must be a path inside the repository`;
+  if (/[\0\r\n]/.test(p)) return 'patch_path holds a control character';
+  return undefined;
+}
+
+/** Tasks a fork PR may not run: they need a token the fork's containers do not get. */
+export function gatedTaskRefusals(tasks: Task[], modelOf: (t: Task) => string | undefined, isGated: (model: string) => string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const t of tasks) {
+    const model = modelOf(t);
+    const why = model ? isGated(model) : undefined;
+    if (why) out[t.id] = `${model} is a gated model (${why}): fork PRs run without HF_TOKEN, so this task is benchmarked only from a maintainer's branch`;
+  }
+  return out;
 }
 
 /** Path as git prints it, for comparing a dataset's patch_path with a PR's changed files. */

@@ -9,100 +9,15 @@ import { engineAtLeast, parseEngineVersion, type EngineVersion } from './engine-
 import { parsePerfCommand } from './perf-command.js';
 import type { ParsedPerfCommand } from './perf-command-types.js';
 import { PREFLIGHT_RULES } from './rules/preflight-rules.js';
+import type { DataFileNeed, Finding, GpuSizing, PreflightContext, PreflightOptions, PreflightResult } from './preflight-types.js';
 import { DATA_FILE_EXT, DATASET_FILES, defaultDatasetName, isInputFileFlag, REPO_DATA_FILES } from './rules/data-files.js';
-import { dtypeBytes, MEMORY_HEADROOM, modelSize, quantizationBytes, type ModelSize } from './rules/model-sizes.js';
-import type { BenchmarkKind } from './schemas.js';
-import type { Category } from './taxonomy.js';
+import { dtypeBytes, MEMORY_HEADROOM, modelSize, quantizationBytes } from './rules/model-sizes.js';
 import type { Task } from './task.js';
+import { VARIANTS } from './schemas.js';
+import { buildTaskArgv } from './argv/variant-argv.js';
+import { releaseTableParsers } from './rules/vllm-flags.js';
 
-export interface PreflightOptions {
-  /** The largest runner's GPU count. */
-  maxGpus: number;
-  /** Memory of one GPU (GiB). */
-  gpuMemoryGiB: number;
-  /** Data file names (as commands name them) that the runners provide (config `dataFiles`). */
-  dataFiles?: string[];
-  /** When a checkout of the task's commit is given: does this repository path exist there? */
-  scriptExists?: (path: string) => boolean;
-  /** The engine's real version (e.g. "0.6.4.post2.dev375"), overriding the row's approximation. */
-  engineVersion?: string;
-}
-
-export interface Finding {
-  rule: string;
-  category: Category;
-  reason: string;
-  /** The seed file or vLLM issue the rule comes from. */
-  source: string;
-  /** A blocking finding makes the task not runnable; the others are warnings kept in the plan. */
-  blocking: boolean;
-  suggestion?: string;
-}
-
-export interface DataFileNeed {
-  /** The file as the command names it, or the default file of the dataset it implies. */
-  file: string;
-  /** The flag that names it (absent when implied by the dataset name or the script's default). */
-  flag?: string;
-  datasetName?: string;
-  implicit: boolean;
-  /** The config `dataFiles` name that provides it, when one does. */
-  providedBy?: string;
-  /**
-   * For an implied file: the flag the runner passes it with (`--dataset` before vLLM 0.4, whose
-   * benchmark_serving.py required it; `--dataset-path` since).
-   */
-  passAs?: string;
-}
-
-export interface GpuSizing {
-  /** tensor-parallel × pipeline-parallel of the command (1 when it sets none). */
-  parallel: number;
-  /** GPUs from the row's gpu_config ("H100:4" → 4; ISO-Bench writes "H100:1" everywhere). */
-  gpuConfig: number;
-  size?: ModelSize;
-  bytesPerParam: number;
-  /** Where bytesPerParam came from: 'quantization', 'checkpoint', 'dtype' or 'default'. */
-  bytesFrom: string;
-  weightsGiB?: number;
-  /** Weights × headroom. */
-  needGiB?: number;
-  memoryGpus?: number;
-  /** max(parallel, memoryGpus, gpuConfig) rounded up to a runner size (1, 2, 4, 8, 16 ...). */
-  gpus: number;
-}
-
-export interface PreflightContext {
-  task: Task;
-  opts: PreflightOptions;
-  parsed?: ParsedPerfCommand;
-  engine?: EngineVersion;
-  kind?: BenchmarkKind;
-  /** The model the benchmark loads. */
-  model?: string;
-  /** True when the command names no model and the script's default is used. */
-  modelIsDefault: boolean;
-  sizing: GpuSizing;
-  dataNeeds: DataFileNeed[];
-}
-
-export interface PreflightResult {
-  runnable: boolean;
-  category?: Category;
-  reason?: string;
-  findings: Finding[];
-  gpus: number;
-  kind?: BenchmarkKind;
-  model?: string;
-  parsed?: ParsedPerfCommand;
-  /** The version text the checks used (the option's, else the row's approximation). */
-  engineVersion?: string;
-  suggestion?: string;
-  /** Size of the weights (GiB), for estimates of load time. */
-  weightsGiB?: number;
-  /** Data files the benchmark reads, and which config entry provides each. */
-  dataFiles?: DataFileNeed[];
-}
+export type { DataFileNeed, Finding, GpuSizing, PreflightContext, PreflightOptions, PreflightResult } from './preflight-types.js';
 
 /** The default model of the offline benchmark scripts when no --model is given. */
 export const SCRIPT_DEFAULT_MODEL = 'facebook/opt-125m';
@@ -120,7 +35,7 @@ function gpuConfigCount(gpuConfig: string | undefined): number {
   return m ? Number(m[1]) : 1;
 }
 
-export function sizeGpus(parsed: ParsedPerfCommand | undefined, model: string | undefined, gpuConfig: string | undefined, gpuMemoryGiB: number): GpuSizing {
+export function sizeGpus(parsed: ParsedPerfCommand | undefined, model: string | undefined, gpuConfig: string | undefined, gpuMemoryGiB: number, maxGpus?: number): GpuSizing {
   const parallel = (parsed?.tensorParallel ?? 1) * (parsed?.pipelineParallel ?? 1);
   const fromConfig = gpuConfigCount(gpuConfig);
   const size = model ? modelSize(model) : undefined;
@@ -138,7 +53,10 @@ export function sizeGpus(parsed: ParsedPerfCommand | undefined, model: string | 
     sizing.needGiB = sizing.weightsGiB * MEMORY_HEADROOM;
     sizing.memoryGpus = Math.max(1, Math.ceil(sizing.needGiB / gpuMemoryGiB));
   }
-  sizing.gpus = runnerSize(Math.max(parallel, sizing.memoryGpus ?? 1, fromConfig));
+  // A command that pins its parallel size runs on that many GPUs (its argv says so); when the
+  // weights do not fit there, the OOM rule says so, and a model no runner holds stays too big.
+  const pinned = parsed?.tensorParallelExplicit === true && (maxGpus === undefined || runnerSize(sizing.memoryGpus ?? 1) <= maxGpus);
+  sizing.gpus = pinned ? runnerSize(Math.max(parallel, fromConfig)) : runnerSize(Math.max(parallel, sizing.memoryGpus ?? 1, fromConfig));
   return sizing;
 }
 
@@ -146,7 +64,7 @@ function basename(p: string): string {
   return p.split('/').pop() ?? p;
 }
 
-function findDataNeeds(task: Task, parsed: ParsedPerfCommand | undefined, opts: PreflightOptions, engine: EngineVersion | undefined): DataFileNeed[] {
+function findDataNeeds(task: Pick<Task, 'repo'>, parsed: ParsedPerfCommand | undefined, opts: Pick<PreflightOptions, 'dataFiles' | 'scriptExists'>, engine: EngineVersion | undefined): DataFileNeed[] {
   const bench = parsed?.benchmark;
   if (!parsed || !bench) return [];
   const provided = opts.dataFiles ?? [];
@@ -176,9 +94,36 @@ function findDataNeeds(task: Task, parsed: ParsedPerfCommand | undefined, opts: 
   return needs;
 }
 
+/** The data files a command needs that the runners provide, as the argv builder places them. */
+function argvDataFiles(needs: readonly DataFileNeed[], paths: Record<string, string> | undefined) {
+  return needs
+    .filter((n) => n.providedBy !== undefined)
+    .map((n) => ({ file: n.file, path: paths?.[n.providedBy!] ?? n.providedBy!, ...(n.flag ? { flag: n.flag } : {}), ...(n.passAs ? { passAs: n.passAs } : {}) }));
+}
+
+/**
+ * What `run` needs to build the same argv as `plan` for the data files: the config's `dataFiles`
+ * (name → path on the runner) placed as the plan places them.
+ */
+export type DataFileTask = Pick<Task, 'repo' | 'engineVersionApprox'>;
+export function providedDataFiles(task: DataFileTask, perf: ParsedPerfCommand, dataFilePaths: Record<string, string>, engineVersion?: string) {
+  const opts = { dataFiles: Object.keys(dataFilePaths), dataFilePaths };
+  return argvDataFiles(findDataNeeds(task, perf, opts, parseEngineVersion(engineVersion ?? task.engineVersionApprox)), dataFilePaths);
+}
+
+const isVllmRepo = (repo: string) => /(^|\/)vllm$/i.test(repo);
+
+/** The version text the checks use for a commit: given, else read from its tree, else the row's approximation. */
+function versionText(task: Task, opts: PreflightOptions, which: 'commit' | 'parent'): string | undefined {
+  if (which === 'commit') return opts.engineVersion ?? opts.parsers?.(task.commit)?.version ?? task.engineVersionApprox;
+  if (!task.parent) return undefined;
+  return opts.parentEngineVersion ?? opts.parsers?.(task.parent)?.version;
+}
+
 export function buildContext(task: Task, opts: PreflightOptions): PreflightContext {
   const parsed = task.perfCommand ? parsePerfCommand(task.perfCommand) : undefined;
-  const engine = parseEngineVersion(opts.engineVersion ?? task.engineVersionApprox);
+  const engine = parseEngineVersion(versionText(task, opts, 'commit'));
+  const parentEngine = parseEngineVersion(versionText(task, opts, 'parent'));
   let model = parsed?.model;
   let modelIsDefault = false;
   if (parsed?.benchmark && model === undefined && parsed.kind && parsed.kind !== 'serving') {
@@ -189,11 +134,26 @@ export function buildContext(task: Task, opts: PreflightOptions): PreflightConte
     task,
     opts,
     modelIsDefault,
-    sizing: sizeGpus(parsed, model, task.gpuConfig, opts.gpuMemoryGiB),
+    sizing: sizeGpus(parsed, model, task.gpuConfig, opts.gpuMemoryGiB, opts.maxGpus),
     dataNeeds: findDataNeeds(task, parsed, opts, engine),
   };
   if (parsed) ctx.parsed = parsed;
   if (engine) ctx.engine = engine;
+  if (parentEngine) ctx.parentEngine = parentEngine;
+  if (parsed?.benchmark && parsed.errors.length === 0) {
+    // Without a tree, vLLM rows are routed by the release table at each commit's version.
+    const table = !opts.parsers && isVllmRepo(task.repo) ? (commit: string) => releaseTableParsers(commit === task.commit ? engine : (parentEngine ?? engine)) : undefined;
+    const parsers = opts.parsers ?? table ?? (() => undefined);
+    ctx.argv = buildTaskArgv({
+      perf: parsed,
+      gpus: ctx.sizing.gpus,
+      commit: task.commit,
+      ...(task.parent ? { parent: task.parent } : {}),
+      variants: opts.variants ?? VARIANTS,
+      parsers,
+      dataFiles: argvDataFiles(ctx.dataNeeds, opts.dataFilePaths),
+    });
+  }
   if (parsed?.kind) ctx.kind = parsed.kind;
   if (model !== undefined) ctx.model = model;
   return ctx;
@@ -226,8 +186,14 @@ export function preflightTask(task: Task, opts: PreflightOptions): PreflightResu
   if (ctx.kind) result.kind = ctx.kind;
   if (ctx.model !== undefined) result.model = ctx.model;
   if (ctx.parsed) result.parsed = ctx.parsed;
-  const versionText = opts.engineVersion ?? task.engineVersionApprox;
-  if (versionText) result.engineVersion = versionText;
+  const commitVersion = versionText(task, opts, 'commit');
+  if (commitVersion) result.engineVersion = commitVersion;
+  const parentVersion = versionText(task, opts, 'parent');
+  if (parentVersion) result.parentEngineVersion = parentVersion;
+  if (ctx.argv) {
+    if (ctx.argv.notes.length) result.argvNotes = ctx.argv.notes;
+    if (result.runnable && ctx.argv.ok) result.argv = ctx.argv.argv;
+  }
   if (ctx.sizing.weightsGiB !== undefined) result.weightsGiB = Math.round(ctx.sizing.weightsGiB * 10) / 10;
   if (ctx.dataNeeds.length) result.dataFiles = ctx.dataNeeds;
   return result;

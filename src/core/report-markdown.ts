@@ -10,8 +10,14 @@ import type { Report, ReportTask } from './report.js';
 export interface MarkdownOptions {
   /** Prefix for log paths (e.g. the run's artifact URL); a log path becomes a link. */
   logsBaseUrl?: string;
-  /** Shrink (drop failure details, then table rows) until the document fits. */
+  /**
+   * Shrink until the document fits (a PR comment, a check run): failure evidence goes first, then
+   * per-task rows (with a pointer to the full report); the headline, the failure breakdown, the
+   * charts and the GPU table stay. The result is never longer than this.
+   */
   maxChars?: number;
+  /** Where the whole report is (the report artifact's URL), named when rows are cut. */
+  fullReportUrl?: string;
   title?: string;
 }
 
@@ -115,7 +121,7 @@ function threeWayTable(tasks: readonly ReportTask[]): string {
   );
 }
 
-function mermaid(report: Report): string {
+function mermaid(report: Report, withBars = true): string {
   const c = report.counts;
   const slices = (
     [
@@ -129,7 +135,7 @@ function mermaid(report: Report): string {
   if (slices.length === 0) return '';
   const out = ['```mermaid', `pie showData title Outcomes of ${c.tasks} tasks`, ...slices.map(([label, n]) => `    "${label}" : ${n}`), '```'];
   const bars = report.tasks.filter((t) => t.agent_vs_human.ratio !== null);
-  if (bars.length > 0 && bars.length <= 40) {
+  if (withBars && bars.length > 0 && bars.length <= 40) {
     const values = bars.map((t) => Number(((t.agent_vs_human.ratio! - 1) * 100).toFixed(2)));
     const lo = Math.floor(Math.min(0, ...values) - 1);
     const hi = Math.ceil(Math.max(0, ...values) + 1);
@@ -147,7 +153,7 @@ function mermaid(report: Report): string {
   return out.join('\n');
 }
 
-function failureTable(report: Report): string {
+function failureTable(report: Report, maxIds = 12): string {
   return markdownTable(
     [
       ['Category', 'Stage', 'Tasks', 'Fixable', 'Action', 'Task ids'],
@@ -157,7 +163,7 @@ function failureTable(report: Report): string {
         String(f.count),
         f.fixable,
         f.action,
-        f.tasks.slice(0, 12).join(', ') + (f.tasks.length > 12 ? ` … ${f.tasks.length - 12} more` : ''),
+        f.tasks.slice(0, maxIds).join(', ') + (f.tasks.length > maxIds ? ` … ${f.tasks.length - maxIds} more` : ''),
       ]),
     ].map((r) => r.map(cell)),
     { align: ['l', 'l', 'r', 'l', 'l', 'l'] },
@@ -221,28 +227,37 @@ function caveatList(tasks: readonly ReportTask[]): string {
 interface RenderShape {
   details: boolean;
   maxRows: number;
+  /** Last resort before a cut: no caveat list, no bar chart, at most 5 notes and 3 ids per failure row. */
+  compact?: boolean;
+}
+
+/** The sentence that says rows were cut and where the rest is. */
+export function moreTasksPointer(more: number, fullReportUrl?: string): string {
+  return `… ${more} more task${more === 1 ? '' : 's'}: see the full report (report.md, report.json, report.html in the run's \`benchsweep-report\` artifact${fullReportUrl ? `: ${fullReportUrl}` : ''}).`;
 }
 
 function render(report: Report, opts: MarkdownOptions, shape: RenderShape): string {
   const parts: string[] = [`## ${opts.title ?? 'benchsweep: baseline / human / agent'}`, '', headline(report)];
   if (report.notes.length > 0) {
-    parts.push('', '> [!WARNING]', ...report.notes.map((n) => `> - ${n.replace(/\r?\n/g, ' ')}`));
+    const notes = shape.compact ? report.notes.slice(0, 5) : report.notes;
+    parts.push('', '> [!WARNING]', ...notes.map((n) => `> - ${n.replace(/\r?\n/g, ' ')}`));
+    if (notes.length < report.notes.length) parts.push(`> - … ${report.notes.length - notes.length} more notes in report.json`);
   }
   const shown = report.tasks.slice(0, shape.maxRows);
   parts.push('', '### Three-way results', '');
   if (report.tasks.length === 0) parts.push('_No result records._');
   else {
-    parts.push(threeWayTable(shown));
-    if (shown.length < report.tasks.length) parts.push('', `… ${report.tasks.length - shown.length} more tasks: see the full report (report.md / report.json).`);
+    if (shown.length > 0) parts.push(threeWayTable(shown));
+    if (shown.length < report.tasks.length) parts.push('', moreTasksPointer(report.tasks.length - shown.length, opts.fullReportUrl));
     parts.push(
       '',
       `¹ single sample: decided by the ±${(report.threshold * 100).toFixed(0)}% threshold alone · ✓ significant · ~ not significant · [ ] 95% interval · Captured: share of the human's improvement the agent reached · ⚠ caveats below`,
     );
   }
-  const chart = mermaid(report);
+  const chart = mermaid(report, !shape.compact);
   if (chart) parts.push('', chart);
   if (report.failures.length > 0) {
-    parts.push('', '### Failures', '', failureTable(report));
+    parts.push('', '### Failures', '', failureTable(report, shape.compact ? 3 : 12));
     if (shape.details) {
       const details = failureDetails(report.tasks, opts.logsBaseUrl);
       if (details) parts.push('', '<details><summary>Failure evidence and logs</summary>', '', details, '', '</details>');
@@ -251,24 +266,48 @@ function render(report: Report, opts: MarkdownOptions, shape: RenderShape): stri
     }
   }
   if (report.gpus.length > 0) parts.push('', '### By GPU count', '', gpuTable(report));
-  const caveats = caveatList(shown);
+  const caveats = shape.compact ? '' : caveatList(shown);
   if (caveats) parts.push('', '### Caveats', '', caveats);
   return parts.join('\n') + '\n';
 }
 
 export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): string {
   const max = opts.maxChars ?? Number.POSITIVE_INFINITY;
-  let md = render(report, opts, { details: true, maxRows: report.tasks.length });
-  if (md.length <= max) return md;
-  md = render(report, opts, { details: false, maxRows: report.tasks.length });
-  if (md.length <= max) return md;
-  // The most table rows that fit (binary search: the length grows with the rows).
-  let lo = 0;
-  let hi = report.tasks.length - 1;
-  while (lo < hi) {
-    const mid = Math.ceil((lo + hi) / 2);
-    if (render(report, opts, { details: false, maxRows: mid }).length <= max) lo = mid;
-    else hi = mid - 1;
+  const all = report.tasks.length;
+  for (const shape of [
+    { details: true, maxRows: all },
+    { details: false, maxRows: all },
+  ]) {
+    const md = render(report, opts, shape);
+    if (md.length <= max) return md;
   }
-  return render(report, opts, { details: false, maxRows: lo });
+  // Then per-task rows: the most that fit (binary search: the length grows with the rows).
+  for (const compact of [false, true]) {
+    const fits = (rows: number) => render(report, opts, { details: false, maxRows: rows, compact }).length <= max;
+    if (!fits(0)) continue;
+    let lo = 0;
+    let hi = all;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (fits(mid)) lo = mid;
+      else hi = mid - 1;
+    }
+    return render(report, opts, { details: false, maxRows: lo, compact });
+  }
+  // Even the summary alone is too long (a tiny limit): cut at a line, outside any code fence.
+  const md = render(report, opts, { details: false, maxRows: 0, compact: true });
+  const note = `\n… cut to ${max} characters: see the full report${opts.fullReportUrl ? ` (${opts.fullReportUrl})` : ''}.\n`;
+  return cutAtLine(md, Math.max(0, max - note.length)) + note;
+}
+
+/** The longest prefix within `max` characters that ends at a line break, with code fences closed. */
+function cutAtLine(text: string, max: number): string {
+  let cut = text.slice(0, max);
+  const newline = cut.lastIndexOf('\n');
+  cut = newline >= 0 ? cut.slice(0, newline) : '';
+  while ((cut.match(/^\s*```/gm) ?? []).length % 2 === 1) {
+    // Drop back to before the open fence rather than overflow by closing it.
+    cut = cut.slice(0, cut.lastIndexOf('```')).replace(/\n[^\n]*$/, '');
+  }
+  return cut;
 }

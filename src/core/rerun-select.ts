@@ -5,7 +5,7 @@
  * again spends GPU time to fail the same way.
  */
 import { z } from 'zod';
-import { CATEGORIES, type Category } from './taxonomy.js';
+import { isRetryable } from './retry-policy.js';
 
 export type LastStatus = 'success' | 'failed' | 'skipped' | 'missing';
 
@@ -77,9 +77,8 @@ export function lastResultsFromRecords(records: RecordLike[]): LastResults {
   return last;
 }
 
-export function isRetryable(category: string | undefined): boolean {
-  return category !== undefined && category in CATEGORIES && CATEGORIES[category as Category].retryable;
-}
+/** The one retry rule (core/retry-policy.ts): a rerun retries exactly what the sweep retries. */
+export { isRetryable };
 
 export interface RerunSelection {
   rerun: Array<{ task: string; reason: string }>;
@@ -123,4 +122,42 @@ export function selectReruns(taskIds: string[], last: LastResults): RerunSelecti
 export function tasksToCarryForward(previousTasks: string[], newTasks: string[]): string[] {
   const fresh = new Set(newTasks);
   return previousTasks.filter((t) => !fresh.has(t));
+}
+
+/** A successful nightly run and the artifacts it left, as the API lists them. */
+export interface StateRun {
+  id: number;
+  created_at: string;
+  html_url?: string;
+  artifacts: ReadonlyArray<{ name: string; expired: boolean }>;
+}
+
+export type StateChoice =
+  | { source: 'state' | 'report'; runId: number; artifact: string; note: string }
+  | { source: 'none'; note: string };
+
+/**
+ * Where tonight resumes from. Only successful nightly runs on the default branch count (the
+ * caller lists them, newest first): a PR's or a failed run's artifact of the same name is never
+ * state. The newest run with its state artifact still there wins; a run whose state expired but
+ * whose longer-lived report is there rebuilds from that report (measured tasks are kept, the rest
+ * planned again); with neither, the night starts fresh. The note says which, for the summary.
+ */
+export function chooseNightlyState(runs: readonly StateRun[], names: { state: string; report: string }, branch: string): StateChoice {
+  if (runs.length === 0) return { source: 'none', note: `no successful nightly run on ${branch} yet: starting fresh (every task is planned).` };
+  const has = (run: StateRun, name: string) => run.artifacts.some((a) => a.name === name && !a.expired);
+  for (const run of runs) {
+    const where = `run ${run.id}${run.html_url ? ` (${run.html_url})` : ''}`;
+    const skipped = run === runs[0] ? '' : ` The newer successful run(s) left no usable state.`;
+    if (has(run, names.state)) return { source: 'state', runId: run.id, artifact: names.state, note: `resuming from the state of the last successful nightly on ${branch}, ${where}.${skipped}` };
+    if (has(run, names.report)) {
+      return {
+        source: 'report',
+        runId: run.id,
+        artifact: names.report,
+        note: `the state artifact "${names.state}" of ${where} is missing or expired: rebuilding from its report "${names.report}" (measured tasks are kept, the others planned again; their old records are not carried into tonight's report).${skipped}`,
+      };
+    }
+  }
+  return { source: 'none', note: `the last successful nightly runs on ${branch} left no "${names.state}" or "${names.report}" artifact (expired): starting fresh (every task is planned).` };
 }

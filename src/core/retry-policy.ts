@@ -15,8 +15,9 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 3, baseDelayS: 5, maxDelayS: 60 };
 
-export function isRetryable(category: Category | undefined): boolean {
-  return category !== undefined && CATEGORIES[category].retryable;
+/** Whether a failure of this category is worth another attempt; a name outside the taxonomy (a record another tool wrote) is not. */
+export function isRetryable(category: Category | string | undefined): boolean {
+  return category !== undefined && Object.hasOwn(CATEGORIES, category) && CATEGORIES[category as Category].retryable;
 }
 
 /** Whether attempt `attempt` (1-based), which failed with `category`, is followed by another. */

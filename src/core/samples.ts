@@ -1,27 +1,10 @@
 /**
- * Repeated, interleaved samples: the order they run in, what a variant's metrics are (the median of
- * its samples) and whether a set of metrics is sane enough to call a run a success.
+ * Repeated samples: what a variant's metrics are (the median of its samples) and whether a set of
+ * metrics is sane enough to call a run a success. The order samples run in (B H A per round) is the
+ * sweep's loop (src/run/sweep.ts), tested in test/run/sweep-order.test.ts.
  */
 import { median } from 'simple-statistics';
-import type { Metrics, Variant } from './schemas.js';
-
-export interface SampleSlot {
-  variant: Variant;
-  /** 0-based index among the counted samples of this variant; -1 for the warm-up. */
-  index: number;
-  warmup: boolean;
-}
-
-/**
- * B H A B H A …: one sample of each variant per round, so that drift of the machine (thermal,
- * other tenants) hits every variant alike. The warm-up round (not counted) comes first.
- */
-export function interleavedOrder(variants: readonly Variant[], repeats: number, warmup: boolean): SampleSlot[] {
-  const slots: SampleSlot[] = [];
-  if (warmup) for (const variant of variants) slots.push({ variant, index: -1, warmup: true });
-  for (let i = 0; i < repeats; i++) for (const variant of variants) slots.push({ variant, index: i, warmup: false });
-  return slots;
-}
+import type { Metrics } from './schemas.js';
 
 /** Per metric, the median over the samples that have it (the record's `metrics`). */
 export function medianMetrics(samples: readonly Metrics[]): Metrics {

@@ -13,7 +13,7 @@ export type BenchmarkKind = z.infer<typeof BenchmarkKind>;
 export const Metrics = z.record(z.string(), z.number());
 export type Metrics = z.infer<typeof Metrics>;
 
-export const ArtifactSource = z.enum(['cache', 'registry', 'overlay', 'build']);
+export const ArtifactSource = z.enum(['cache', 'registry', 'wheel', 'overlay', 'build']);
 export type ArtifactSource = z.infer<typeof ArtifactSource>;
 
 export const RESULT_SCHEMA = 'benchsweep/result@1';

@@ -2,10 +2,25 @@
 import { z } from 'zod';
 
 /** ISO-Bench field names (DESIGN.md, data/README.md); unknown fields are kept and ignored. */
+/**
+ * A task id names folders (`<results>/<task>/...`), artifact tags and job names, and is printed in
+ * the runner's log: it comes from a commit hash or is one safe path segment, nothing else.
+ */
+export const TASK_ID = /^[A-Za-z0-9._-]{1,64}$/;
+export const COMMIT_HASH = /^[0-9a-f]{7,40}$/i;
+
+export function isSafeTaskId(id: string): boolean {
+  return TASK_ID.test(id) && id !== '.' && id !== '..';
+}
+
 export const DatasetRow = z.looseObject({
-  id: z.string().min(1).optional(),
-  commit_hash: z.string().regex(/^[0-9a-f]{7,40}$/i, 'a short or full hex commit hash'),
-  parent_commit: z.string().regex(/^[0-9a-f]{7,40}$/i, 'a short or full hex commit hash').nullish(),
+  id: z
+    .string()
+    .regex(TASK_ID, 'an id of 1 to 64 letters, digits, ".", "_" or "-"')
+    .refine((v) => v !== '.' && v !== '..', 'an id cannot be "." or ".."')
+    .optional(),
+  commit_hash: z.string().regex(COMMIT_HASH, 'a short or full hex commit hash'),
+  parent_commit: z.string().regex(COMMIT_HASH, 'a short or full hex commit hash').nullish(),
   repo: z.string().nullish(),
   perf_command: z.string().nullish(),
   models: z.array(z.string()).nullish(),

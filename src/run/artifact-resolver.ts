@@ -2,25 +2,37 @@
  * The ImageProvider of real sweeps: for a (commit, patch, toolchain) key, in order
  *   1. an image already produced by this resolver,
  *   2. the runner-local cache (docker load of a checksum-verified tarball, then verified by import),
- *   3. the index / registry (an image reference that exists on this machine or can be pulled; the
+ *   3. a wheel in the runner-local cache (content-addressed, sha256-checked), installed into the
+ *      runtime base (no download),
+ *   4. the index / registry (an image reference that exists on this machine or can be pulled; the
  *      config's registry templates are probed too, so what `build --push` pushed is found without an index),
- *   4. an overlay from a neighbour that has an artifact (baseline <-> human when the diff ships
- *      as-is; agent from the baseline when its patch does),
- *   5. a build (counted in `builds`),
- * and everything produced in 4 and 5 is saved to the cache, so a rerun over a warm cache builds nothing.
+ *   5. a wheel from the per-commit wheel index (config `wheel.indexTemplates`) or named in the
+ *      artifact index: downloaded (sha256 checked against the index), cached, installed,
+ *   6. an overlay from a neighbour that has an artifact (baseline <-> human when the diff ships
+ *      as-is; agent from the baseline when its patch does: the patch lands on the installed wheel's files),
+ *   7. a build (counted in `builds`): a wheel (`wheel.build`: pip wheel on the CPU job, cached, then
+ *      installed) or an image,
+ * and everything produced in 5 to 7 is saved to the cache, so a rerun over a warm cache builds and
+ * downloads nothing. A wheel-installed image is not cached as an image: its wheel is the artifact.
  */
 import { execa } from 'execa';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { artifactKey, sha256Hex } from '../core/artifact-keys.js';
 import { ArtifactConfig, lookupBySha, type ArtifactIndex } from '../core/artifacts.js';
 import { classifyChange, buildReasons } from '../core/rules/rebuild-rules.js';
 import type { ArtifactSource } from '../core/schemas.js';
 import { ArtifactCache, loadImageEntry, saveImageEntry } from '../adapters/artifact-cache.js';
-import { buildArtifact, imageTagForKey, VLLM_BUILD_SCRIPT, DEMO_BUILD_SCRIPT, type BuildResult } from '../adapters/builder.js';
+import { buildArtifact, imageTagForKey, VLLM_BUILD_SCRIPT, DEMO_BUILD_SCRIPT, DEMO_RUNTIME_LINES, type BuildResult } from '../adapters/builder.js';
+import { projectForPackage, renderWheelIndex, wheelCacheKey } from '../core/wheel-index.js';
+import { fetchWheel, findIndexedWheel } from '../adapters/wheel-source.js';
+import { buildWheel, DEMO_WHEEL_PREPARE, VLLM_WHEEL_PREPARE } from '../adapters/wheel-builder.js';
+import { installWheelImage } from '../adapters/wheel-install.js';
 import { resolveCommit, diffNameStatus } from '../adapters/git.js';
 import { DEMO_COMMIT_RECORD, deriveOverlayImage, treeWithPatch, verifyImage, vllmCommitRecord, type CommitRecord } from '../adapters/overlay-image.js';
 import { imageAvailable, renderTemplate } from '../adapters/registry-probe.js';
 import type { ImageProvider, ImageRequest, ImageResolution } from './image-provider.js';
+import { dockerUnreachable } from '../adapters/docker-daemon.js';
 
 export interface ArtifactResolverOptions {
   repoDir: string;
@@ -38,11 +50,52 @@ export interface ArtifactResolverOptions {
 export interface ArtifactResolver extends ImageProvider {
   readonly builds: number;
   readonly overlays: number;
+  /** Wheels downloaded and images pulled (a rerun over a warm cache downloads nothing). */
+  readonly downloads: number;
   /** The cache key of a request (for the build command's report). */
   keyFor(commit: string, patch?: string): string;
 }
 
 type Resolved = Extract<ImageResolution, { ok: true }>;
+
+/** The cache key of a commit (+ patch) under a config: the same toolchain and recipes, the same artifact. */
+export function artifactKeyFor(config: ArtifactConfig, commit: string, patch?: string): string {
+  return artifactKey({ commit, ...(patch ? { patchHash: sha256Hex(patch) } : {}), ...config.toolchain, recipes: config.recipes });
+}
+
+/** Whether a probe can find anything: a per-commit wheel index is configured or the cache holds wheels. */
+export async function wheelSourcesPossible(config: ArtifactConfig, cacheDir: string): Promise<boolean> {
+  if (config.wheel.indexTemplates.length > 0) return true;
+  return (await new ArtifactCache({ dir: cacheDir, actions: false }).keys()).some((k) => k.startsWith('wheel-'));
+}
+
+/**
+ * For the plan (`build --dry-run`): which commits have a wheel in the runner-local cache, and which
+ * have one in a per-commit wheel index (one page read per commit and template; nothing downloaded).
+ * `commits` are full shas.
+ */
+export async function probeWheelSources(o: { config: unknown; cacheDir: string; commits: readonly string[]; log?: (line: string) => void }): Promise<{ cachedWheels: Set<string>; indexedWheels: Map<string, string> }> {
+  const config = ArtifactConfig.parse(o.config ?? {});
+  const cache = new ArtifactCache({ dir: o.cacheDir, actions: false });
+  const project = config.wheel.project ?? projectForPackage(config.engine.packageDir);
+  const cachedWheels = new Set<string>();
+  const indexedWheels = new Map<string, string>();
+  for (const commit of new Set(o.commits)) {
+    if (await cache.has(wheelCacheKey(artifactKeyFor(config, commit)))) {
+      cachedWheels.add(commit);
+      continue;
+    }
+    for (const t of config.wheel.indexTemplates) {
+      const found = await findIndexedWheel(renderWheelIndex(t, commit, config.wheel.base), project, { python: config.toolchain.python }, config.wheel.timeoutS * 1000);
+      if (found.ok) {
+        indexedWheels.set(commit, found.wheel.url);
+        break;
+      }
+      o.log?.(`wheel index: ${found.reason}`);
+    }
+  }
+  return { cachedWheels, indexedWheels };
+}
 
 export function createArtifactResolver(opts: ArtifactResolverOptions): ArtifactResolver {
   const config = ArtifactConfig.parse(opts.config ?? {});
@@ -57,9 +110,13 @@ export function createArtifactResolver(opts: ArtifactResolverOptions): ArtifactR
   const inFlight = new Map<string, Promise<ImageResolution>>();
   let builds = 0;
   let overlays = 0;
+  let downloads = 0;
+  const project = config.wheel.project ?? projectForPackage(config.engine.packageDir);
+  const runtimeBase = config.wheel.runtimeBase ?? config.build.builderImage;
+  // The demo layout puts the package on PYTHONPATH=/opt/engine/site (COMMON.md); vLLM installs into site-packages.
+  const installTarget = config.wheel.installTarget ?? (isVllm ? undefined : '/opt/engine/site');
 
-  const keyFor = (commit: string, patch?: string) =>
-    artifactKey({ commit, ...(patch ? { patchHash: sha256Hex(patch) } : {}), ...config.toolchain, recipes: config.recipes });
+  const keyFor = (commit: string, patch?: string) => artifactKeyFor(config, commit, patch);
 
   async function imageExists(ref: string): Promise<boolean> {
     return (await execa('docker', ['image', 'inspect', ref], { reject: false })).exitCode === 0;
@@ -89,6 +146,12 @@ export function createArtifactResolver(opts: ArtifactResolverOptions): ArtifactR
     }
     const verified = await verifyImage(loaded.image, packageName, commit, recordFor(commit));
     if (!verified.ok) {
+      // A check that failed for lack of a daemon says nothing about the entry: keep it and the image.
+      const lost = await dockerUnreachable();
+      if (lost) {
+        log(`cache: ${key} not verified: ${lost}`);
+        return undefined;
+      }
       log(`cache: entry ${key} did not verify (${verified.reason}); discarded`);
       await cache.remove(key);
       await execa('docker', ['rmi', '-f', loaded.image], { reject: false });
@@ -105,11 +168,100 @@ export function createArtifactResolver(opts: ArtifactResolverOptions): ArtifactR
 
   async function fromIndex(commit: string, tag: string): Promise<Resolved | undefined> {
     const hit = lookupBySha(index.images, commit);
-    if (!hit) {
-      if (lookupBySha(index.wheels, commit)) log(`index: a wheel exists for ${commit.slice(0, 12)}, but this resolver installs images only; deriving or building instead`);
+    if (!hit) return undefined;
+    return pullVerified('index', hit.value, commit, tag);
+  }
+
+  /** Installs a wheel into the runtime base and verifies it (import and commit); undefined when it does not hold the commit. */
+  async function installVerified(wheelPath: string, commit: string, tag: string, repoDir: string, artifact: Resolved['artifact'], started: number): Promise<Resolved | undefined> {
+    const inst = await installWheelImage({
+      wheelPath,
+      runtimeBase,
+      tag,
+      commit,
+      ...(installTarget ? { target: installTarget } : {}),
+      runtimeLines: config.wheel.runtimeLines ?? (isVllm ? [] : DEMO_RUNTIME_LINES),
+      extraDirs: config.engine.extraDirs,
+      repoDir,
+      ...(isVllm ? { stampCommitFor: packageName } : {}),
+      log,
+    });
+    if (!inst.ok) {
+      log(`wheel: ${inst.category}: ${inst.reason}${inst.evidence ? `\n${inst.evidence}` : ''}`);
       return undefined;
     }
-    return pullVerified('index', hit.value, commit, tag);
+    const verified = await verifyImage(tag, packageName, commit, recordFor(commit));
+    if (!verified.ok) {
+      log(`wheel: ${tag} failed verification (${verified.category}: ${verified.reason})`);
+      if (!(await dockerUnreachable())) await execa('docker', ['rmi', '-f', tag], { reject: false });
+      return undefined;
+    }
+    baseOf.set(tag, runtimeBase);
+    const seconds = (Date.now() - started) / 1000;
+    log(`wheel: ${tag} holds ${commit.slice(0, 12)} (${seconds.toFixed(1)} s)`);
+    return { ok: true, image: tag, artifact, seconds };
+  }
+
+  /** A wheel of this key from the runner-local (or Actions) cache, installed; a wheel that does not verify is discarded. */
+  async function fromWheelCache(key: string, commit: string, tag: string, repoDir: string): Promise<Resolved | undefined> {
+    const started = Date.now();
+    const wkey = wheelCacheKey(key);
+    const r = await cache.restore(wkey);
+    if (!r.hit) {
+      if (r.discarded) log(`cache: ${r.reason}`);
+      return undefined;
+    }
+    const whl = r.files.find((f) => f.name.endsWith('.whl'));
+    if (!whl) return undefined;
+    const got = await installVerified(whl.path, commit, tag, repoDir, { source: 'wheel', ref: whl.path }, started);
+    if (!got) await cache.remove(wkey);
+    return got;
+  }
+
+  /** Downloads a wheel (sha256 checked), caches it content-addressed and installs it from the cache. */
+  async function fetchCacheInstall(url: string, fileName: string, sha256: string | undefined, key: string, commit: string, tag: string, repoDir: string, what: string): Promise<Resolved | undefined> {
+    const started = Date.now();
+    await mkdir(opts.cacheDir, { recursive: true });
+    const tmp = await mkdtemp(join(opts.cacheDir, '.wheel-'));
+    try {
+      const fetched = await fetchWheel(url, fileName, tmp, sha256);
+      if (!fetched.ok) {
+        log(`${what}: ARTIFACT_DOWNLOAD_FAILED: ${fetched.reason}`);
+        return undefined;
+      }
+      downloads += 1;
+      log(`${what}: fetched ${fileName} (${fetched.bytes} bytes, sha256 ${fetched.sha256.slice(0, 12)}) in ${fetched.seconds.toFixed(1)} s`);
+      const wkey = wheelCacheKey(key);
+      await cache.save(wkey, [fetched.path], { move: true, meta: { commit, source: 'wheel', origin: url, sha256: fetched.sha256 } });
+      const got = await installVerified(join(cache.entryDir(wkey), fileName), commit, tag, repoDir, { source: 'wheel', ref: url }, started);
+      if (!got) await cache.remove(wkey);
+      return got;
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  }
+
+  /** The per-commit wheel indexes, then a wheel the artifact index names (a .whl URL/path, or an index root). */
+  async function fromWheelSources(key: string, commit: string, tag: string, repoDir: string): Promise<Resolved | undefined> {
+    const rt = { python: config.toolchain.python };
+    const roots = config.wheel.indexTemplates.map((t) => ({ root: renderWheelIndex(t, commit, config.wheel.base), what: 'wheel index' }));
+    const named = lookupBySha(index.wheels, commit);
+    if (named && !named.value.endsWith('.whl')) roots.push({ root: named.value, what: 'index wheel' });
+    for (const { root, what } of roots) {
+      const found = await findIndexedWheel(root, project, rt, config.wheel.timeoutS * 1000);
+      if (!found.ok) {
+        log(`${what}: ${found.reason}`);
+        continue;
+      }
+      const got = await fetchCacheInstall(found.wheel.url, found.wheel.fileName, found.wheel.sha256, key, commit, tag, repoDir, what);
+      if (got) return got;
+    }
+    if (named && named.value.endsWith('.whl')) {
+      const fileName = named.value.split('#')[0]!.split('/').pop()!;
+      const sha = /#sha256=([0-9a-f]{64})/i.exec(named.value)?.[1];
+      return fetchCacheInstall(named.value.split('#')[0]!, decodeURIComponent(fileName), sha, key, commit, tag, repoDir, 'index wheel');
+    }
+    return undefined;
   }
 
   /** Pull `ref` unless it is here, verify it holds `commit`, tag it as this resolver's. */
@@ -121,6 +273,7 @@ export function createArtifactResolver(opts: ArtifactResolverOptions): ArtifactR
         log(`${what}: ARTIFACT_DOWNLOAD_FAILED for ${ref}: ${String(pulled.all).split('\n').slice(-2).join(' ')}; deriving or building instead`);
         return undefined;
       }
+      downloads += 1;
       log(`${what}: pulled ${ref} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     }
     const verified = await verifyImage(ref, packageName, commit, recordFor(commit));
@@ -153,18 +306,21 @@ export function createArtifactResolver(opts: ArtifactResolverOptions): ArtifactR
     return undefined;
   }
 
-  /** Resolved without deriving or building: produced, cached or indexed. */
-  async function existing(commit: string, patch: string | undefined): Promise<Resolved | undefined> {
+  /** Resolved without deriving or building: produced, cached (images, then wheels) or indexed (images, then wheels). */
+  async function existing(commit: string, patch: string | undefined, repoDir: string): Promise<Resolved | undefined> {
     const key = keyFor(commit, patch);
     const tag = imageTagForKey(repository, key);
     const done = produced.get(key);
     if (done && (await imageExists(done.image))) return { ...done, seconds: 0 };
-    const cached = await fromCache(key, commit);
+    const cached = (await fromCache(key, commit)) ?? (await fromWheelCache(key, commit, tag, repoDir));
     if (cached) {
       produced.set(key, cached);
       return cached;
     }
-    const found = (patch ? undefined : await fromIndex(commit, tag)) ?? (await fromTemplates(commit, patch, tag));
+    const found =
+      (patch ? undefined : await fromIndex(commit, tag)) ??
+      (await fromTemplates(commit, patch, tag)) ??
+      (patch ? undefined : await fromWheelSources(key, commit, tag, repoDir));
     if (found) produced.set(key, found);
     return found;
   }
@@ -173,7 +329,7 @@ export function createArtifactResolver(opts: ArtifactResolverOptions): ArtifactR
     const repoDir = req.repoDir || opts.repoDir;
     const key = keyFor(commit, patch);
     const tag = imageTagForKey(repository, key);
-    const have = await existing(commit, patch);
+    const have = await existing(commit, patch, repoDir);
     if (have) return have;
 
     // Overlay candidates: the agent derives from the baseline; baseline and human from each other.
@@ -201,7 +357,7 @@ export function createArtifactResolver(opts: ArtifactResolverOptions): ArtifactR
       }
       // The agent's base is needed anyway: resolve it fully (it may be built). A baseline/human
       // neighbour is used only when it already exists, so two missing commits cost one build.
-      const base = patch ? await resolveOne({ ...req, variant: 'baseline', commit: n.commit }, n.commit, undefined) : await existing(n.commit, undefined);
+      const base = patch ? await resolveOne({ ...req, variant: 'baseline', commit: n.commit }, n.commit, undefined) : await existing(n.commit, undefined, repoDir);
       if (!base || !base.ok) continue;
       const derived = await deriveOverlayImage({
         repoDir,
@@ -231,6 +387,7 @@ export function createArtifactResolver(opts: ArtifactResolverOptions): ArtifactR
 
     builds += 1;
     const logFile = join(opts.cacheDir, 'logs', `${key}.build.log`);
+    if (config.wheel.build && !opts.build) return buildWheelAndInstall(key, commit, patch, tag, repoDir, logFile);
     const built = opts.build
       ? await opts.build({ repoDir, commit, ...(patch ? { patch } : {}), tag, logFile })
       : await buildArtifact({
@@ -257,6 +414,41 @@ export function createArtifactResolver(opts: ArtifactResolverOptions): ArtifactR
     return r;
   }
 
+  /** The CPU build job's wheel: pip wheel in the builder image, cached content-addressed, installed and verified. */
+  async function buildWheelAndInstall(key: string, commit: string, patch: string | undefined, tag: string, repoDir: string, logFile: string): Promise<ImageResolution> {
+    const started = Date.now();
+    await mkdir(opts.cacheDir, { recursive: true });
+    const tmp = await mkdtemp(join(opts.cacheDir, '.wheel-build-'));
+    try {
+      const wb = await buildWheel({
+        repoDir,
+        commit,
+        ...(patch ? { patch } : {}),
+        builderImage: config.build.builderImage,
+        env: { MAX_JOBS: config.build.maxJobs, NVCC_THREADS: config.build.nvccThreads, TORCH_CUDA_ARCH_LIST: config.toolchain.torchArchList },
+        timeoutS: config.build.timeoutS,
+        logFile,
+        outDir: tmp,
+        prepareScript: isVllm ? VLLM_WHEEL_PREPARE : DEMO_WHEEL_PREPARE,
+        network: config.allowNetwork,
+        log,
+      });
+      if (!wb.ok) return { ok: false, category: wb.category, reason: wb.reason, ...(wb.evidence ? { evidence: wb.evidence } : {}), log: wb.logFile };
+      const wkey = wheelCacheKey(key);
+      await cache.save(wkey, [wb.path], { move: true, meta: { commit, source: 'build', sha256: wb.sha256, ...(patch ? { patch: sha256Hex(patch) } : {}) } });
+      const cachedPath = join(cache.entryDir(wkey), wb.fileName);
+      const got = await installVerified(cachedPath, commit, tag, repoDir, { source: 'build', ref: cachedPath }, started);
+      if (!got) {
+        await cache.remove(wkey);
+        return { ok: false, category: 'BUILD_FAILED', reason: `the wheel ${wb.fileName} built, but its runtime image did not install or verify`, log: logFile };
+      }
+      produced.set(key, got);
+      return got;
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  }
+
   /** One resolution per key at a time: concurrent requests for the same artifact share it. */
   function resolveOne(req: ImageRequest, commit: string, patch: string | undefined): Promise<ImageResolution> {
     const key = keyFor(commit, patch);
@@ -273,6 +465,9 @@ export function createArtifactResolver(opts: ArtifactResolverOptions): ArtifactR
     },
     get overlays() {
       return overlays;
+    },
+    get downloads() {
+      return downloads;
     },
     keyFor,
     async resolve(req: ImageRequest): Promise<ImageResolution> {

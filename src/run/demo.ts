@@ -15,6 +15,12 @@ import { buildReport, type Report } from '../core/report.js';
 import { renderMarkdown } from '../core/report-markdown.js';
 import type { ResultRecord } from '../core/schemas.js';
 import { createArtifactResolver } from './artifact-resolver.js';
+import { ensureBaseImage } from '../adapters/base-image.js';
+import { dockerUnreachable } from '../adapters/docker-daemon.js';
+import { removeStaleContainers } from '../adapters/executor-docker.js';
+import { UserError } from '../errors.js';
+import { enginePreset } from '../adapters/artifact-config-file.js';
+import { startDemoWheelIndex, type DemoWheelIndex } from '../adapters/wheel-demo-index.js';
 import type { ImageProvider } from './image-provider.js';
 import { runSample } from './run-sample.js';
 import { runSweep, type SweepDeps } from './sweep.js';
@@ -42,12 +48,27 @@ export interface DemoRun {
   repoDir: string;
   kept: boolean;
   seconds: number;
-  images: { builds: number };
+  /** downloads: wheels fetched and images pulled; wheelIndexBuilt: the demo's wheel index was (re)published. */
+  images: { builds: number; downloads?: number; wheelIndexBuilt?: boolean };
 }
 
 export interface DemoDeps {
   images?: (repoDir: string, cacheDir: string, log: (line: string) => void) => ImageProvider;
   runSample?: SweepDeps['runSample'];
+}
+
+/**
+ * The demo's own verdict: it worked when some task got a success for all three variants. Anything
+ * less (a build that failed, a server that never came up) is a broken demo, whatever the report says.
+ */
+export function demoShortfall(report: Report): string | undefined {
+  const complete = report.tasks.filter((t) => (['baseline', 'human', 'agent'] as const).every((v) => t.variants[v]?.status === 'success'));
+  if (complete.length > 0) return undefined;
+  const why = report.tasks.map((t) => {
+    const failed = (['baseline', 'human', 'agent'] as const).filter((v) => t.variants[v]?.status !== 'success');
+    return `${t.task}: ${failed.map((v) => `${v} ${t.variants[v]?.status ?? 'missing'}${t.variants[v]?.category ? ` (${t.variants[v]!.category})` : ''}`).join(', ')}`;
+  });
+  return `no task got three successes (baseline, human and agent)${why.length ? `: ${why.join('; ')}` : ': no task ran'}`;
 }
 
 /** Sizes that keep the demo under a minute or two on two cores. */
@@ -56,10 +77,17 @@ export const DEMO_TIMEOUTS = { readyS: 60, benchmarkS: 180 };
 export async function runDemo(opts: DemoOptions = {}, deps: DemoDeps = {}): Promise<DemoRun> {
   const started = Date.now();
   const log = opts.log ?? (() => {});
+  if (!deps.images) {
+    // Everything below runs in Docker: without it say so now, not as nine failed samples.
+    const lost = await dockerUnreachable();
+    if (lost) throw new UserError(`${lost} (the demo runs in Docker: start dockerd, or run ./scripts/setup)`);
+    await removeStaleContainers({ log });
+  }
   const root = await mkdtemp(join(tmpdir(), 'benchsweep-demo-'));
   const resultsDir = resolve(opts.resultsDir ?? join(root, 'results'));
   await mkdir(resultsDir, { recursive: true });
   const demo = await createDemoRepo(join(root, 'work'));
+  let wheelIndex: DemoWheelIndex | undefined;
   log(`demo repository ${demo.dir}: parent ${demo.parent.slice(0, 12)}, human ${demo.human.slice(0, 12)}, agent patch ${demo.agentPatchFile}`);
   try {
     const dataset = await loadDataset(demo.datasetFile);
@@ -73,7 +101,16 @@ export async function runDemo(opts: DemoOptions = {}, deps: DemoDeps = {}): Prom
     const tasks = dataset.tasks;
 
     const cacheDir = opts.cacheDir ? resolve(opts.cacheDir) : join(root, 'cache');
-    const images = deps.images ? deps.images(demo.dir, cacheDir, log) : createArtifactResolver({ repoDir: demo.dir, cacheDir, log });
+    let resolver: ReturnType<typeof createArtifactResolver> | undefined;
+    let images: ImageProvider;
+    if (deps.images) images = deps.images(demo.dir, cacheDir, log);
+    else {
+      // The baseline comes from a per-commit wheel index (vLLM's wheels.vllm.ai), served on 127.0.0.1.
+      const base = await ensureBaseImage({ log });
+      wheelIndex = await startDemoWheelIndex({ repoDir: demo.dir, commit: demo.parent, cacheDir, builderImage: base, log });
+      const config = { ...enginePreset('demo'), build: { builderImage: base }, wheel: { indexTemplates: [wheelIndex.template], base: wheelIndex.served.url, runtimeBase: base } };
+      images = resolver = createArtifactResolver({ repoDir: demo.dir, cacheDir, config, log });
+    }
     const records = await runSweep(
       tasks,
       { images, runSample: deps.runSample ?? ((spec) => runSample(spec)), log },
@@ -91,8 +128,19 @@ export async function runDemo(opts: DemoOptions = {}, deps: DemoDeps = {}): Prom
     );
     const report = buildReport(records, { generatedAt: new Date().toISOString(), notes });
     const markdown = renderMarkdown(report);
-    return { report, markdown, records, plan, resultsDir, repoDir: demo.dir, kept: opts.keep === true, seconds: (Date.now() - started) / 1000, images: { builds: images.builds } };
+    return {
+      report,
+      markdown,
+      records,
+      plan,
+      resultsDir,
+      repoDir: demo.dir,
+      kept: opts.keep === true,
+      seconds: (Date.now() - started) / 1000,
+      images: { builds: images.builds, ...(resolver ? { downloads: resolver.downloads } : {}), ...(wheelIndex ? { wheelIndexBuilt: wheelIndex.built } : {}) },
+    };
   } finally {
+    await wheelIndex?.served.close();
     if (!opts.keep) {
       await rm(join(root, 'work'), { recursive: true, force: true });
       await rm(join(root, 'cache'), { recursive: true, force: true });

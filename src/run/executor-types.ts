@@ -5,7 +5,9 @@
 import type { BenchmarkKind, Metrics } from '../core/schemas.js';
 import type { Category } from '../core/taxonomy.js';
 
-export type ExecutorKind = 'docker' | 'host';
+import type { ExecutorKind } from '../adapters/executor.js';
+
+export type { ExecutorKind };
 
 export interface SampleSpec {
   executor: ExecutorKind;
@@ -20,6 +22,8 @@ export interface SampleSpec {
    * the argv here carries none.
    */
   client: { argv: string[]; env?: Record<string, string> };
+  /** docker: the image the serving client runs from when it is not `image` (the tree of the plan's `client_from`). */
+  clientImage?: string;
   kind?: BenchmarkKind;
   /** Directory where whole logs are written: server.log, client.log (never truncated). */
   logDir: string;

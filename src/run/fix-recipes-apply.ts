@@ -37,6 +37,21 @@ export interface ApplyFixOptions {
   repoDir: string;
   /** pip needs a package index; runners without one get the constraint recorded, not installed. */
   allowNetwork?: boolean;
+  /**
+   * The package index pip uses (`--index-url`, e.g. a mirror, or the tests' local index on
+   * 127.0.0.1); default: pip's own configuration. A loopback index is reached with `--network host`.
+   */
+  pipIndexUrl?: string;
+}
+
+/** Whether a URL names this machine (the build container then shares the host's network to reach it). */
+export function isLoopbackUrl(url: string): boolean {
+  try {
+    const host = new URL(url).hostname;
+    return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\./.test(host);
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -116,13 +131,27 @@ export async function applyFixRecipe(opts: ApplyFixOptions): Promise<FixApplicat
         return { applied: false, recipe: recipe.id, reason: `pip install '${action.spec}' needs a package index; the intended constraint is recorded, not installed` };
       }
       await writeFile(join(context, 'constraint.txt'), action.spec + '\n');
-      dockerfile = `FROM ${image}\nCOPY constraint.txt /tmp/benchsweep-constraint.txt\nRUN python3 -m pip install -r /tmp/benchsweep-constraint.txt && rm /tmp/benchsweep-constraint.txt\n`;
+      const index = opts.pipIndexUrl ? ` --index-url ${JSON.stringify(opts.pipIndexUrl)}` : '';
+      // Debian marks its interpreter externally managed (PEP 668); older pips ignore the variable.
+      // The installed version is printed, so the log shows what the fix put in the image.
+      const project = /^[A-Za-z0-9._-]+/.exec(action.spec)?.[0] ?? '';
+      dockerfile = [
+        `FROM ${image}`,
+        'COPY constraint.txt /tmp/benchsweep-constraint.txt',
+        `RUN PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install --disable-pip-version-check${index} -r /tmp/benchsweep-constraint.txt && rm /tmp/benchsweep-constraint.txt` +
+          (project ? ` && (python3 -m pip show ${project} | grep -i '^version' | sed 's/^/benchsweep-fix: ${project} /')` : ''),
+        `LABEL benchsweep.fix=${JSON.stringify(recipe.id)}`,
+        '',
+      ].join('\n');
       await writeFile(join(context, 'Dockerfile'), dockerfile);
       // The only build that may reach the network: pip needs the package index.
-      const r = await execa('docker', ['build', '-q', '-t', tag, context], { reject: false, all: true, env: { DOCKER_BUILDKIT: '0' } });
+      const network = opts.pipIndexUrl && isLoopbackUrl(opts.pipIndexUrl) ? ['--network', 'host'] : [];
+      const r = await execa('docker', ['build', ...network, '-t', tag, context], { reject: false, all: true, env: { DOCKER_BUILDKIT: '0' } });
+      const out = String(r.all ?? '');
+      const installed = /benchsweep-fix: (\S+ version: \S+)/i.exec(out)?.[1];
       return r.exitCode === 0
-        ? { applied: true, image: tag, recipe: recipe.id, caveat: recipe.caveat }
-        : { applied: false, recipe: recipe.id, reason: `pip install '${action.spec}' failed`, evidence: String(r.all ?? '').slice(-4000) };
+        ? { applied: true, image: tag, recipe: recipe.id, caveat: recipe.caveat, ...(installed ? { note: `installed ${installed.replace(/ version:/i, '')}` } : {}) }
+        : { applied: false, recipe: recipe.id, reason: `pip install '${action.spec}' failed`, evidence: out.split('\n').filter((l) => l.trim()).slice(-20).join('\n') };
     }
     let payload = '';
     if (action.type === 'file-restore') {

@@ -8,6 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { classifyLog } from '../core/classify.js';
 import { withoutFlags } from '../core/client-argv.js';
+import { fillEndpoint, HOST_PLACEHOLDER, PORT_PLACEHOLDER } from '../core/argv/variant-argv.js';
 import { parseBenchmarkOutput, parseResultJson, primaryMetricFor } from '../core/metrics/parse.js';
 import { redact, secretValues } from '../core/redact.js';
 import { checkMetricsSanity } from '../core/samples.js';
@@ -28,6 +29,8 @@ const ENDPOINT_FLAGS = new Set(['--host', '--port', '--base-url']);
 
 /** argv without `--host/--port/--base-url` (both `--flag value` and `--flag=value`), then `--host H --port P`. */
 export function withEndpoint(argv: readonly string[], host: string, port: number): string[] {
+  // The plan's argv (core/argv/variant-argv.ts) marks where the endpoint goes: fill it in as is.
+  if (argv.some((w) => w.includes(HOST_PLACEHOLDER) || w.includes(PORT_PLACEHOLDER))) return fillEndpoint(argv, host, port);
   return [...withoutFlags(argv, ENDPOINT_FLAGS), '--host', host, '--port', String(port)];
 }
 
@@ -185,6 +188,10 @@ export async function runSample(spec: SampleSpec, executor?: Executor): Promise<
       if (!ready.ready && (ready.reason === 'aborted' || spec.signal?.aborted)) {
         return fail({ category: 'TRANSIENT_INFRA', evidence: 'cancelled while waiting for the server' }, { port, aborted: true });
       }
+      if (!ready.ready && ready.reason === 'exited' && ready.exit.infra) {
+        // The executor lost the server (the Docker engine went away): the runner's fault, retried.
+        return fail({ category: 'TRANSIENT_INFRA', evidence: ready.exit.infra }, { port, classifiedAfterS: (Date.now() - ready.exit.at) / 1000 });
+      }
       if (!ready.ready) {
         const faultAt = ready.reason === 'exited' ? ready.exit.at : ready.reason === 'timeout' ? ready.at : Date.now();
         const exitCode = ready.reason === 'exited' ? ready.exit.exitCode : null;
@@ -215,6 +222,10 @@ export async function runSample(spec: SampleSpec, executor?: Executor): Promise<
     const serverDeath = server
       ? server.exited.then(async (exit) => {
           if (clientDone) return;
+          if (exit.infra) {
+            serverDied = { exit, verdict: { category: 'TRANSIENT_INFRA', evidence: exit.infra }, classifiedAfterS: (Date.now() - exit.at) / 1000 };
+            return;
+          }
           await server!.flushLogs(1000);
           const text = redact(await readLog(serverLog), secrets);
           const verdict = classifyFault(text, { exitCode: exit.exitCode, timedOut: false, phase: 'server-start', fallback: 'SERVER_CRASH', allowed: notBenchmarkStage });
@@ -223,6 +234,7 @@ export async function runSample(spec: SampleSpec, executor?: Executor): Promise<
       : undefined;
     const clientStarted = Date.now();
     const run = await ex.runOnce({
+      ...(spec.clientImage ? { image: spec.clientImage } : {}),
       argv: clientArgv,
       env: spec.client.env ?? {},
       logFile: clientLog,
@@ -236,6 +248,9 @@ export async function runSample(spec: SampleSpec, executor?: Executor): Promise<
     const common = { ...(readyAfterS !== undefined ? { readyAfterS } : {}), ...(port !== undefined ? { port } : {}) };
 
     if (run.aborted || spec.signal?.aborted) return fail({ category: 'TRANSIENT_INFRA', evidence: 'cancelled during the benchmark' }, { ...common, aborted: true });
+    // The executor lost the benchmark or the server (the Docker engine went away): neither variant's fault.
+    const lost = run.infra ?? (serverDied?.exit.infra ? serverDied.exit.infra : undefined);
+    if (lost) return fail({ category: 'TRANSIENT_INFRA', evidence: lost }, { ...common, classifiedAfterS: (Date.now() - run.endedAt) / 1000 });
     if (serverDied) {
       return fail(serverDied.verdict, { ...common, classifiedAfterS: serverDied.classifiedAfterS, ...(serverDied.exit.exitCode !== null ? { exitCode: serverDied.exit.exitCode } : {}) });
     }

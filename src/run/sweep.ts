@@ -6,9 +6,11 @@
  * Collaborators come in as parameters (images, runSample, clock, sleep) so the orchestration is
  * tested with small fakes and run with the real executors.
  */
+import { runProgressText } from '../core/progress.js';
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { buildWorkload, VLLM_ENGINE, type EngineFlavor, type Workload } from '../core/client-argv.js';
+import { VLLM_ENGINE, type EngineFlavor, type Workload } from '../core/client-argv.js';
+import { workloadFromRepo } from '../adapters/task-argv.js';
 import { benchmarkInputs } from '../core/patch-policy.js';
 import { parsePerfCommand as defaultParsePerfCommand } from '../core/perf-command.js';
 import type { ParsedPerfCommand } from '../core/perf-command-types.js';
@@ -17,6 +19,8 @@ import { FIX_RECIPES } from '../core/rules/fix-recipes.js';
 import { redact, secretValues } from '../core/redact.js';
 import { backoffS, DEFAULT_RETRY_POLICY, shouldRetry, type RetryPolicy } from '../core/retry-policy.js';
 import { checkMetricsSanity, medianMetrics } from '../core/samples.js';
+import { paramsFromModelName, readinessTimeoutS } from '../core/readiness-timeout.js';
+import { sampleLogDir } from './run-sample.js';
 import { RESULT_SCHEMA, VARIANTS, type ArtifactSource, type BenchmarkKind, type Metrics, type ResultRecord, type Variant } from '../core/schemas.js';
 import { CATEGORIES, type Category } from '../core/taxonomy.js';
 import type { Task } from '../core/task.js';
@@ -51,7 +55,8 @@ export interface SweepOptions {
   variants?: readonly Variant[];
   executor?: ExecutorKind;
   gpus?: number[];
-  timeouts?: { readyS: number; benchmarkS: number };
+  /** Per-sample limits; readyS defaults to the model-size-aware readiness timeout (core/readiness-timeout.ts). */
+  timeouts?: { readyS?: number; benchmarkS?: number };
   /** Attempts per variant for retryable failures (the first included). */
   maxAttempts?: number;
   retry?: Partial<Omit<RetryPolicy, 'maxAttempts'>>;
@@ -64,11 +69,13 @@ export interface SweepOptions {
   workdir?: string;
   /** Fix recipes that need a package index (pip) are only installed when this is true. */
   allowNetwork?: boolean;
+  /** Data files the runner provides (sweep config `dataFiles`: name → path), placed in the argv as `plan` places them. */
+  dataFiles?: Record<string, string>;
 }
 
 export type TaskDeps = SweepDeps;
 
-const DEFAULT_TIMEOUTS = { readyS: 900, benchmarkS: 1800 };
+const DEFAULT_BENCHMARK_TIMEOUT_S = 1800;
 /** Fix rounds per task: each round applies one more recipe (seeds/000: 2a052011 needed two). */
 const MAX_FIX_ROUNDS = 3;
 
@@ -77,9 +84,7 @@ export function recordPath(resultsDir: string, task: string, variant: Variant, a
   return join(resultsDir, task, `${variant}.attempt-${attempt}.json`);
 }
 
-export function sampleLogDir(resultsDir: string, task: string, variant: Variant, attempt: number, sample: number): string {
-  return join(resultsDir, task, 'logs', variant, `attempt-${attempt}`, `sample-${sample}`);
-}
+export { sampleLogDir };
 
 export async function defaultReadPatch(task: Task): Promise<string | undefined> {
   if (!task.patchPath) return undefined;
@@ -107,8 +112,17 @@ interface VariantState {
   comparable: boolean;
 }
 
-export async function runTask(task: Task, deps: TaskDeps, opts: SweepOptions): Promise<ResultRecord[]> {
+/** Where a task sits in its sweep, for the progress lines (elapsed time and ETA of the sweep). */
+export interface SweepPosition {
+  index: number;
+  count: number;
+  startedMs: number;
+}
+
+export async function runTask(task: Task, deps: TaskDeps, opts: SweepOptions, position?: SweepPosition): Promise<ResultRecord[]> {
   const now = deps.now ?? (() => new Date());
+  const taskStartedMs = now().getTime();
+  let samplesDone = 0;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const say = deps.log ?? (() => {});
   const parse = deps.parsePerfCommand ?? defaultParsePerfCommand;
@@ -170,7 +184,8 @@ export async function runTask(task: Task, deps: TaskDeps, opts: SweepOptions): P
     return records;
   }
   const perf = parse(task.perfCommand);
-  const built = buildWorkload(perf, opts.engine ?? VLLM_ENGINE);
+  // One argv builder for plan and run: routed by the engine's parsers read from the run's repository.
+  const built = await workloadFromRepo(opts.repoDir, task, perf, opts.engine ?? VLLM_ENGINE, Math.max(1, opts.gpus?.length ?? 1), opts.dataFiles);
   if (!built.ok) {
     for (const v of variants) await failEarly(v, 'INVALID_COMMAND', built.reason);
     return records;
@@ -231,10 +246,17 @@ export async function runTask(task: Task, deps: TaskDeps, opts: SweepOptions): P
   for (const variant of active) {
     const commit = commitOf(variant)!;
     let resolution;
-    try {
-      resolution = await deps.images.resolve({ task, variant, commit, ...(variant === 'agent' ? { patch: patch! } : {}), repoDir: opts.repoDir });
-    } catch (e) {
-      resolution = { ok: false as const, category: 'BUILD_FAILED' as const, reason: `image resolution threw: ${(e as Error).message}` };
+    // A retryable failure (the Docker engine went away mid-build) is tried again, as a sample would be.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        resolution = await deps.images.resolve({ task, variant, commit, ...(variant === 'agent' ? { patch: patch! } : {}), repoDir: opts.repoDir });
+      } catch (e) {
+        resolution = { ok: false as const, category: 'BUILD_FAILED' as const, reason: `image resolution threw: ${(e as Error).message}` };
+      }
+      if (resolution.ok || !shouldRetry(resolution.category, attempt, policy)) break;
+      const waitS = backoffS(attempt + 1, policy);
+      say(`${task.id} ${variant}: ${resolution.category} while making the image (${resolution.reason.split('\n')[0]}): again in ${waitS} s`);
+      await sleep(waitS * 1000);
     }
     if (!resolution.ok) {
       await failEarly(variant, resolution.category, [resolution.reason, resolution.evidence].filter(Boolean).join('\n'), { ...(resolution.log ? { log: rel(resolution.log)! } : {}) });
@@ -273,20 +295,38 @@ export async function runTask(task: Task, deps: TaskDeps, opts: SweepOptions): P
     ...extra,
   });
 
+  // A 70B model loads for minutes, a 0.5B one in seconds: the wait follows the model (the runner
+  // stops waiting the moment the server exits, so this bound only matters for a server that hangs).
+  const timeouts = {
+    readyS: opts.timeouts?.readyS ?? readinessTimeoutS(perf.model ? paramsFromModelName(perf.model) : undefined),
+    benchmarkS: opts.timeouts?.benchmarkS ?? DEFAULT_BENCHMARK_TIMEOUT_S,
+  };
+
+  function clientImageFor(s: VariantState): { clientImage?: string } {
+    if (!workload.server || !workload.clientFrom || workload.clientFrom === s.commit) return {};
+    const image = states.find((x) => x.commit === workload.clientFrom)?.image;
+    return image && image !== s.image ? { clientImage: image } : {};
+  }
+
   function spec(s: VariantState, logDir: string): SampleSpec {
+    // The variant's own argv (its commit's launcher and engine flags) when the repository told us.
+    const w = (built.ok && built.byVariant?.[s.variant]) || workload;
     return {
       executor,
       image: s.image,
-      ...(opts.workdir ? { workdir: opts.workdir } : {}),
-      ...(workload.server ? { server: { argv: [...workload.server.argv], env: { ...workload.server.env } } } : {}),
-      client: { argv: [...workload.client.argv], env: { ...workload.client.env } },
+      // host: the variant's own source tree (run/host-trees.ts) is where it runs; docker: the image's workdir.
+      ...(executor === 'host' ? { workdir: s.image } : opts.workdir ? { workdir: opts.workdir } : {}),
+      ...(w.server ? { server: { argv: [...w.server.argv], env: { ...w.server.env } } } : {}),
+      // Serving: the measuring client runs from the `client_from` tree's image (the parent's), never the agent's.
+      client: { argv: [...w.client.argv], env: { ...w.client.env } },
+      ...clientImageFor(s),
       ...(kind ? { kind } : {}),
       logDir,
       gpus: opts.gpus ?? [],
       ...(opts.env ? { env: opts.env } : {}),
       ...(opts.volumes ? { volumes: opts.volumes } : {}),
       ...(opts.shmSize ? { shmSize: opts.shmSize } : {}),
-      timeouts: opts.timeouts ?? DEFAULT_TIMEOUTS,
+      timeouts,
       ...(opts.signal ? { signal: opts.signal } : {}),
     };
   }
@@ -323,8 +363,18 @@ export async function runTask(task: Task, deps: TaskDeps, opts: SweepOptions): P
         const isWarmup = opts.warmup === true && !s.warmupDone;
         const k = isWarmup ? 0 : s.samples.length + 1;
         const logDir = sampleLogDir(opts.resultsDir, task.id, s.variant, s.attempt, k);
-        say(`${task.id} ${s.variant}: attempt ${s.attempt} ${isWarmup ? 'warm-up' : `sample ${k}/${repeats}`}`);
+        const at = now().getTime();
+        const progress = runProgressText({
+          taskIndex: position?.index ?? 1,
+          taskCount: position?.count ?? 1,
+          samplesDone,
+          samplesPlanned: states.length * (repeats + (opts.warmup === true ? 1 : 0)),
+          taskElapsedS: (at - taskStartedMs) / 1000,
+          sweepElapsedS: (at - (position?.startedMs ?? taskStartedMs)) / 1000,
+        });
+        say(`${task.id} ${s.variant}: attempt ${s.attempt} ${isWarmup ? 'warm-up' : `sample ${k}/${repeats}`} · ${progress}`);
         const outcome = await sample(s, logDir);
+        samplesDone += 1;
         const sanity = outcome.ok ? checkMetricsSanity(outcome.metrics, primaryOf(outcome.metrics)) : undefined;
         if (outcome.ok && sanity?.ok) {
           if (isWarmup) {
@@ -449,10 +499,11 @@ export async function runTask(task: Task, deps: TaskDeps, opts: SweepOptions): P
 export async function runSweep(tasks: readonly Task[], deps: SweepDeps, opts: SweepOptions): Promise<ResultRecord[]> {
   const all: ResultRecord[] = [];
   const now = deps.now ?? (() => new Date());
-  for (const task of tasks) {
+  const startedMs = now().getTime();
+  for (const [i, task] of tasks.entries()) {
     if (opts.signal?.aborted) break;
     try {
-      all.push(...(await runTask(task, deps, opts)));
+      all.push(...(await runTask(task, deps, opts, { index: i + 1, count: tasks.length, startedMs })));
     } catch (e) {
       // An internal error: every variant of this task gets a failed record that says so.
       const message = `internal error while running the task: ${(e as Error).stack ?? (e as Error).message}`;

@@ -42,7 +42,7 @@ describe('plan → build → run → report through the action entry (demo engin
 
     // One build job per matrix entry, on the CPU runner.
     for (const entry of matrix.include) {
-      const build = await step({ command: 'build', dataset, only: entry.task, repo: demo.dir });
+      const build = await step({ command: 'build', dataset, only: entry.task, repo: demo.dir, 'build-logs': join(root, 'build-logs') });
       expect(build.code, build.stdout + build.stderr).toBe(0);
       expect(build.outputs.failed).toBe('0');
       expect(build.summary).toContain('benchsweep build');
@@ -63,7 +63,10 @@ describe('plan → build → run → report through the action entry (demo engin
         results: join(root, 'artifacts', `results-${entry.shard}-${entry.task}-${entry.gpus}`),
       });
       expect(run.code, run.stdout + run.stderr).toBe(0);
-      expect(run.outputs).toMatchObject({ records: '3', successes: '3' });
+      expect(run.outputs).toMatchObject({ records: '3', successes: '3', 'cache-hit': 'true' });
+      // The job summary says what ran: a row per variant with its metric.
+      expect(run.summary).toContain('### benchsweep run');
+      expect(run.summary.match(new RegExp(`\\| \`${entry.task}\` \\| \\w+ \\| 1 \\| success \\|`, 'g'))).toHaveLength(3);
       expect(Object.keys(run.outputs).filter((k) => !DECLARED.includes(k))).toEqual([]);
       runs.push(run);
       // The bench job took the artifacts the build job left in the cache: no compile on the GPU runner.

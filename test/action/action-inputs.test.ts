@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ActionInputError,
-  buildOptions,
-  defaultCacheDir,
-  engineForRepos,
-  inputEnvName,
-  parseActionInputs,
-  planOptions,
-  rawInputsFromEnv,
-  reportOptions,
-  runOptions,
-} from '../../src/core/action-inputs.js';
+import { ActionInputError, inputEnvName, parseActionInputs, rawInputsFromEnv } from '../../src/core/action-inputs.js';
+import { buildOptions, defaultCacheDir, planOptions, reportOptions, runOptions } from '../../src/action/inputs.js';
+import { engineForRepos } from '../../src/core/engine-kind.js';
 
 const parse = (env: Record<string, string>) => parseActionInputs(rawInputsFromEnv(env));
 
@@ -73,7 +64,7 @@ describe('parseActionInputs', () => {
     }
     expect(error).toBeInstanceOf(ActionInputError);
     const message = (error as Error).message;
-    expect(message).toMatch(/input command: expected one of plan, build, run, report \(got "bench"\)/);
+    expect(message).toMatch(/input command: expected one of plan, build, run, report, state \(got "bench"\)/);
     expect(message).toMatch(/input max-gpus/);
     expect(message).toMatch(/input variants/);
     expect(message).toMatch(/input executor/);
@@ -92,5 +83,17 @@ describe('parseActionInputs', () => {
 
   it('falls back to ~/.cache/benchsweep off a runner', () => {
     expect(defaultCacheDir({ HOME: '/home/u' })).toBe('/home/u/.cache/benchsweep');
+  });
+
+  it('passes gpu-sizes to the plan, which sends each task to the smallest size that holds it', () => {
+    expect(planOptions(parse({ INPUT_COMMAND: 'plan', INPUT_DATASET: 'd', 'INPUT_GPU-SIZES': '1,2,8' }))).toMatchObject({ gpuSizes: [1, 2, 8], maxGpus: 8 });
+  });
+
+  it('reads the publishing and nightly-state inputs, with their defaults', () => {
+    const state = parse({ INPUT_COMMAND: 'state', 'INPUT_STATE-WORKFLOW': 'nightly.yml' });
+    expect(state).toMatchObject({ command: 'state', 'state-workflow': 'nightly.yml', 'state-artifact': 'benchsweep-nightly-state', 'report-artifact': 'benchsweep-nightly-report' });
+    expect(parse({ INPUT_COMMAND: 'report', 'INPUT_COMMENT-KEY': 'nightly/main' })['comment-key']).toBe('nightly/main');
+    expect(() => parse({ INPUT_COMMAND: 'report', 'INPUT_COMMENT-KEY': 'x -->' })).toThrow(/input comment-key/);
+    expect(() => parse({ INPUT_COMMAND: 'state', 'INPUT_STATE-WORKFLOW': '../x' })).toThrow(/input state-workflow: expected a workflow file name/);
   });
 });

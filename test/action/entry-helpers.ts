@@ -13,6 +13,8 @@ import { inputEnvName } from '../../src/core/action-inputs.js';
 export const ROOT = join(import.meta.dirname, '..', '..');
 /** tsx on the sources (what `npm test` checks); a bundle path runs that bundle instead. */
 export const TSX_ENTRY = ['--import', 'tsx', join(ROOT, 'src', 'action.ts')];
+/** The committed bundle action.yml names (`npm run build` makes it): what a runner runs. */
+export const DIST_ENTRY = [join(ROOT, 'dist', 'index.js')];
 
 /** GITHUB_OUTPUT's file format: `name<<DELIM\nvalue\nDELIM` blocks, or legacy `name=value` lines. */
 export function parseOutputFile(text: string): Record<string, string> {

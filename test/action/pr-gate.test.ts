@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { affectedTasks, decidePrGate, parseChangedFiles } from '../../src/core/pr-gate.js';
+import { affectedTasks, decideApproval, decidePrGate, parseChangedFiles } from '../../src/core/pr-gate.js';
 import { parseDataset } from '../../src/core/dataset.js';
 
 const BASE = 'octo/bench';
@@ -104,6 +104,73 @@ describe('decidePrGate: same-repository pull requests and other events', () => {
   it('trusts dispatch and schedule events (the repository’s own code)', () => {
     expect(decidePrGate('workflow_dispatch', {}).allowed).toBe(true);
     expect(decidePrGate('schedule', {}).allowed).toBe(true);
+  });
+});
+
+const HEAD = 'c'.repeat(40);
+const OLD = 'd'.repeat(40);
+const pull = (over: Record<string, unknown> = {}) => ({
+  number: 7,
+  state: 'open',
+  head: { sha: HEAD, repo: { full_name: 'mallory/bench' } },
+  base: { sha: 'b'.repeat(40), ref: 'main', repo: { full_name: BASE } },
+  ...over,
+});
+const review = (login: string, state: string, commit: string, assoc = 'MEMBER') => ({ user: { login }, state, commit_id: commit, author_association: assoc });
+const labelEvent = (headSha = HEAD) => ({ action: 'labeled', label: { name: 'safe-to-bench' }, pull_request: { number: 7, head: { sha: headSha, repo: { full_name: 'mallory/bench' } }, base: { sha: 'b'.repeat(40), repo: { full_name: BASE } }, labels: [{ name: 'safe-to-bench' }] } });
+const commentEvent = (body: string, assoc = 'MEMBER', login = 'maint') => ({ comment: { body, author_association: assoc, user: { login } }, issue: { number: 7, pull_request: { url: 'x' } } });
+
+describe('decideApproval: approval bound to a SHA', () => {
+  it('a maintainer’s approving review of the current head + the label: allowed, pinned to that SHA', () => {
+    const d = decideApproval({ eventName: 'pull_request_target', payload: labelEvent(), pull: pull(), reviews: [review('maint', 'APPROVED', HEAD)] });
+    expect(d).toMatchObject({ allowed: true, sha: HEAD, headRepo: 'mallory/bench', prNumber: 7, fork: true, via: 'review', approvedBy: 'maint' });
+  });
+
+  it('a review of an older commit approves nothing after a push', () => {
+    const d = decideApproval({ eventName: 'pull_request_target', payload: labelEvent(), pull: pull(), reviews: [review('maint', 'APPROVED', OLD)] });
+    expect(d.allowed).toBe(false);
+    expect(d.reason).toMatch(/approved dddddddddddd, not the head cccccccccccc/);
+  });
+
+  it('a push between the label and the run: refused (the head moved)', () => {
+    const d = decideApproval({ eventName: 'pull_request_target', payload: labelEvent(OLD), pull: pull(), reviews: [review('maint', 'APPROVED', HEAD)] });
+    expect(d.allowed).toBe(false);
+    expect(d.reason).toMatch(/head moved/);
+  });
+
+  it('the label alone, a non-maintainer’s approval, or a later change request: refused', () => {
+    expect(decideApproval({ eventName: 'pull_request_target', payload: labelEvent(), pull: pull(), reviews: [] }).allowed).toBe(false);
+    expect(decideApproval({ eventName: 'pull_request_target', payload: labelEvent(), pull: pull(), reviews: [review('mallory', 'APPROVED', HEAD, 'CONTRIBUTOR')] }).allowed).toBe(false);
+    const withdrawn = [review('maint', 'APPROVED', HEAD), review('maint', 'CHANGES_REQUESTED', HEAD)];
+    expect(decideApproval({ eventName: 'pull_request_target', payload: labelEvent(), pull: pull(), reviews: withdrawn }).allowed).toBe(false);
+    // A plain comment-review after the approval does not withdraw it.
+    const commented = [review('maint', 'APPROVED', HEAD), review('maint', 'COMMENTED', HEAD)];
+    expect(decideApproval({ eventName: 'pull_request_target', payload: labelEvent(), pull: pull(), reviews: commented }).allowed).toBe(true);
+  });
+
+  it('another label does not ask for a run', () => {
+    const ev = { ...labelEvent(), label: { name: 'docs' } };
+    expect(decideApproval({ eventName: 'pull_request_target', payload: ev, pull: pull(), reviews: [review('maint', 'APPROVED', HEAD)] }).allowed).toBe(false);
+  });
+
+  it('a maintainer’s comment naming the current head (full or ≥ 12 characters): allowed', () => {
+    expect(decideApproval({ eventName: 'issue_comment', payload: commentEvent(`/benchsweep run ${HEAD}`), pull: pull(), reviews: [] })).toMatchObject({ allowed: true, sha: HEAD, via: 'comment' });
+    expect(decideApproval({ eventName: 'issue_comment', payload: commentEvent(`looks good\n/benchsweep run ${HEAD.slice(0, 12)}`), pull: pull(), reviews: [] }).allowed).toBe(true);
+  });
+
+  it('a comment naming an older SHA, too short a SHA, or by a non-maintainer: refused', () => {
+    expect(decideApproval({ eventName: 'issue_comment', payload: commentEvent(`/benchsweep run ${OLD}`), pull: pull(), reviews: [] }).reason).toMatch(/is now cccccccccccc/);
+    expect(decideApproval({ eventName: 'issue_comment', payload: commentEvent(`/benchsweep run ${HEAD.slice(0, 7)}`), pull: pull(), reviews: [] }).allowed).toBe(false);
+    expect(decideApproval({ eventName: 'issue_comment', payload: commentEvent(`/benchsweep run ${HEAD}`, 'CONTRIBUTOR', 'mallory'), pull: pull(), reviews: [] }).reason).toMatch(/mallory \(CONTRIBUTOR\) cannot approve/);
+    expect(decideApproval({ eventName: 'issue_comment', payload: commentEvent(`/benchsweep run ${HEAD}`, 'NONE'), pull: pull(), reviews: [] }).allowed).toBe(false);
+  });
+
+  it('a closed PR, a deleted fork, an unreadable PR, another event: refused', () => {
+    const ok = { payload: commentEvent(`/benchsweep run ${HEAD}`), reviews: [] };
+    expect(decideApproval({ ...ok, eventName: 'issue_comment', pull: pull({ state: 'closed' }) }).allowed).toBe(false);
+    expect(decideApproval({ ...ok, eventName: 'issue_comment', pull: pull({ head: { sha: HEAD, repo: null } }) }).allowed).toBe(false);
+    expect(decideApproval({ ...ok, eventName: 'issue_comment', pull: {} }).allowed).toBe(false);
+    expect(decideApproval({ ...ok, eventName: 'pull_request', pull: pull() }).allowed).toBe(false);
   });
 });
 

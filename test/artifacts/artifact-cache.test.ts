@@ -66,26 +66,28 @@ describe('ArtifactCache', () => {
     const remote = join(root, 'remote');
     const saved: string[] = [];
     // A directory-backed stand-in with @actions/cache's contract: paths are restored to where they were saved from.
+    // Paths are relative to the working directory, as @actions/cache resolves them.
+    const workDir = join(root, 'workspace');
     const api: ActionsCacheApi = {
       async saveCache(paths, key) {
         saved.push(key);
-        await cp(paths[0]!, join(remote, key), { recursive: true });
+        await cp(join(workDir, paths[0]!), join(remote, key), { recursive: true });
         return 1;
       },
       async restoreCache(paths, key) {
         try {
-          await cp(join(remote, key), paths[0]!, { recursive: true, errorOnExist: false });
+          await cp(join(remote, key), join(workDir, paths[0]!), { recursive: true, errorOnExist: false });
           return key;
         } catch {
           return undefined;
         }
       },
     };
-    const a = new ArtifactCache({ dir: join(root, 'runner-a'), actions: api, actionsMaxBytes: 100 });
+    const a = new ArtifactCache({ dir: join(root, 'runner-a'), actions: api, actionsMaxBytes: 100, workDir });
     await a.save('small', [await file('w.whl', 'tiny wheel')]);
     await a.save('big', [await file('i.tar', 'z'.repeat(500))]);
     expect(saved).toEqual(['benchsweep-small']);
-    const b = new ArtifactCache({ dir: join(root, 'runner-a'), actions: api, actionsMaxBytes: 100 });
+    const b = new ArtifactCache({ dir: join(root, 'runner-a'), actions: api, actionsMaxBytes: 100, workDir });
     await rm(join(root, 'runner-a'), { recursive: true });
     expect(await b.restore('small')).toMatchObject({ hit: true, layer: 'actions' });
     expect(await b.restore('big')).toMatchObject({ hit: false });

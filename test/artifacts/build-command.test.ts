@@ -17,7 +17,7 @@ describe('benchsweep build --dry-run', () => {
     const r = await runBuild({ dataset: DATASET, repo: join(dir(), 'no-checkout'), cacheDir: join(dir(), 'cache'), artifacts: index, engine: 'vllm', dryRun: true });
     expect(r.value.dry_run).toBe(true);
     expect(r.value.tasks).toHaveLength(96);
-    expect(r.value.plan_summary.baseline).toEqual({ cache: 0, registry: 2, overlay: 83, build: 11 });
+    expect(r.value.plan_summary.baseline).toEqual({ cache: 0, registry: 2, wheel: 0, overlay: 83, build: 11 });
     expect(r.value.plan_summary.human.registry).toBe(96);
     expect(r.text).toMatch(/baselines 83 overlay, 11 build, 2 registry/);
     expect(r.value.builds).toBe(0);

@@ -24,7 +24,7 @@ describe('planArtifacts with an image for every human commit', () => {
       expect(plan.baseline.source, f.id).toBe(f.rebuild === 'no-compile' ? 'overlay' : 'build');
       if (f.rebuild === 'no-compile') expect(plan.baseline.from).toBe(f.commit);
     }
-    expect(summarizeArtifacts(own.map((p) => p.plan)).baseline).toEqual({ cache: 0, registry: 0, overlay: 85, build: 11 });
+    expect(summarizeArtifacts(own.map((p) => p.plan)).baseline).toEqual({ cache: 0, registry: 0, wheel: 0, overlay: 85, build: 11 });
   });
 
   it('with every human image indexed: no-compile baselines are overlays or direct images, none that needs a build is', () => {
@@ -42,7 +42,7 @@ describe('planArtifacts with an image for every human commit', () => {
       expect(plan.human).toMatchObject({ source: 'registry', ref: `ghcr.io/x/vllm:${f.commit}` });
     }
     const s = summarizeArtifacts(plans.map((p) => p.plan));
-    expect(s.baseline).toEqual({ cache: 0, registry: 2, overlay: 83, build: 11 });
+    expect(s.baseline).toEqual({ cache: 0, registry: 2, wheel: 0, overlay: 83, build: 11 });
     expect(s.human.registry).toBe(96);
   });
 
@@ -52,7 +52,7 @@ describe('planArtifacts with an image for every human commit', () => {
     expect(ds.tasks).toHaveLength(96);
     const shortIndex = ArtifactIndex.parse({ images: humanImages.images });
     const map = planArtifactsForTasks(ds.tasks.map((t) => ({ ...t, commit: t.commit.slice(0, 8) })), { index: shortIndex });
-    expect(summarizeArtifacts(map.values()).baseline).toEqual({ cache: 0, registry: 2, overlay: 83, build: 11 });
+    expect(summarizeArtifacts(map.values()).baseline).toEqual({ cache: 0, registry: 2, wheel: 0, overlay: 83, build: 11 });
   });
 });
 
@@ -69,7 +69,7 @@ describe('planArtifacts order', () => {
   it('derives the human from the baseline symmetrically', () => {
     const index = ArtifactIndex.parse({ wheels: { [f.parent]: 'https://wheels.example/vllm.whl' } });
     const p = planArtifacts(taskOf(f), { index });
-    expect(p.baseline).toMatchObject({ source: 'registry', ref: 'https://wheels.example/vllm.whl' });
+    expect(p.baseline).toMatchObject({ source: 'wheel', ref: 'https://wheels.example/vllm.whl' });
     expect(p.human).toMatchObject({ source: 'overlay', from: f.parent });
   });
 

@@ -3,38 +3,34 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTempDir } from '../helpers/temp-dir.js';
 import { UserError } from '../../src/cli-output.js';
-import { parseFile, readLogForClassify, streamFile } from '../../src/adapters/log-stream.js';
-import { classifyLines } from '../../src/core/classify.js';
+import { classifyFile, parseFile, streamFile } from '../../src/adapters/log-stream.js';
 
 const dir = useTempDir('benchsweep-log-stream-');
 
-describe('readLogForClassify', () => {
-  it('a long log: head and tail are read, the lines between are counted, line numbers stay true', async () => {
+describe('classifyFile (streams the whole log)', () => {
+  it('a long log: the version printed first, the cause in the middle, true line numbers', async () => {
     const lines = ['INFO 11-20 08:00:01 api_server.py:585] vLLM API server version 0.6.4.post2.dev375+g25ebed2f'];
-    for (let i = 2; i <= 5000; i++) lines.push(`INFO:     127.0.0.1:5000 - "POST /v1/completions HTTP/1.1" 200 OK (${i})`);
+    for (let i = 2; i <= 20_000; i++) lines.push(`INFO:     127.0.0.1:5000 - "POST /v1/completions HTTP/1.1" 200 OK (${i})`);
     lines.push('OSError: [Errno 98] Address already in use');
+    // More than the classifier's whole-read tail after the cause: found by its needle, not by a window.
+    for (let i = 0; i < 8_000; i++) lines.push(`INFO:     127.0.0.1:5000 - "GET /metrics HTTP/1.1" 200 OK (${i})`);
     const path = join(dir(), 'long.log');
     await writeFile(path, lines.join('\n') + '\n');
-    const excerpt = await readLogForClassify(path, { whole: 10_000, head: 4096, tail: 4096 });
-    expect(excerpt.cut).toBe(true);
-    expect(excerpt.text.length).toBeLessThan(9000);
-    const textLines = excerpt.text.split('\n');
-    const number = (i: number) => (i < excerpt.headLines ? i + 1 : excerpt.tailFirstLine + (i - excerpt.headLines));
-    const c = classifyLines(textLines, { exitCode: 1 }, number);
-    // The version printed in the head and the error at the very end: the known bug, with true line numbers.
-    expect(c).toMatchObject({ category: 'KNOWN_VERSION_BUG', evidenceLines: [1, 5001] });
-    const idx = textLines.findIndex((l) => l.endsWith('(4990)'));
-    expect(number(idx)).toBe(4990);
+    const c = await classifyFile(path, { exitCode: 1 });
+    expect(c).toMatchObject({ category: 'KNOWN_VERSION_BUG', evidenceLines: [1, 20_001], matched: true });
+    expect(c.explain.engineVersion).toEqual({ value: '0.6.4.post2.dev375+g25ebed2f', from: 'log' });
+    expect(c.bytes).toBeGreaterThan(1_000_000);
   });
 
-  it('a short log is read whole', async () => {
+  it('nothing matched: the context decides, the evidence is the last lines with their numbers', async () => {
     const path = join(dir(), 'short.log');
-    await writeFile(path, 'a\nb\n');
-    expect(await readLogForClassify(path)).toEqual({ text: 'a\nb\n', tailFirstLine: 1, headLines: 0, cut: false });
+    await writeFile(path, 'a\nb\n\nc\n');
+    const c = await classifyFile(path, { exitCode: 0, phase: 'benchmark' });
+    expect(c).toMatchObject({ category: 'NO_METRICS', matched: false, evidence: 'a\nb\nc', evidenceLines: [1, 2, 4] });
   });
 
   it('a missing file or a directory is a UserError naming it', async () => {
-    await expect(readLogForClassify(join(dir(), 'none.log'))).rejects.toThrow(UserError);
+    await expect(classifyFile(join(dir(), 'none.log'))).rejects.toThrow(UserError);
     await expect(streamFile(dir(), () => {})).rejects.toThrow(/not a file/);
   });
 });

@@ -1,6 +1,8 @@
 /**
  * A small GitHub REST stand-in on 127.0.0.1 for the endpoints benchsweep uses, with GitHub's
- * response shapes: issue comments (list with Link pagination, create, update) and check runs.
+ * response shapes: issue comments (list with Link pagination, create, update), check runs, the
+ * repository (default_branch), a workflow's runs (filtered by branch, event and status as the API
+ * filters them) and a run's artifacts (with `expired`).
  * Faults are queued per route: a status with headers and body, optionally after the write took
  * effect (GitHub stored the comment, then the proxy answered 502).
  */
@@ -15,6 +17,19 @@ export interface StoredComment {
   user: { login: string; type: string };
   created_at: string;
   updated_at: string;
+}
+
+/** A workflow run as GET /repos/{owner}/{repo}/actions/workflows/{id}/runs lists it (the fields benchsweep reads, and a few more). */
+export interface StoredRun {
+  id: number;
+  /** The workflow file name, e.g. nightly.yml. */
+  workflow: string;
+  head_branch: string;
+  event: string;
+  status: 'completed' | 'in_progress' | 'queued';
+  conclusion: 'success' | 'failure' | 'cancelled' | null;
+  created_at: string;
+  artifacts: Array<{ name: string; expired?: boolean }>;
 }
 
 export interface Fault {
@@ -40,6 +55,13 @@ export interface FakeGitHub {
   baseUrl: string;
   comments: StoredComment[];
   checkRuns: Array<Record<string, unknown> & { id: number }>;
+  runs: StoredRun[];
+  defaultBranch: string;
+  /**
+   * Who the token is: GET /user answers with it, and comments are created in its name. Unset: the
+   * workflow's GITHUB_TOKEN, for which GitHub answers GET /user with 403 and writes as github-actions[bot].
+   */
+  user?: { login: string; type: string };
   requests: RequestLogEntry[];
   faults: Fault[];
   /** Largest page the list endpoint returns, whatever per_page asks (forces pagination). */
@@ -65,7 +87,7 @@ function readBody(req: IncomingMessage): Promise<unknown> {
 
 export async function startFakeGitHub(opts: { pageSize?: number } = {}): Promise<FakeGitHub> {
   let nextId = 1000;
-  const state: Omit<FakeGitHub, 'baseUrl' | 'close'> = { comments: [], checkRuns: [], requests: [], faults: [], pageSize: opts.pageSize ?? 2 };
+  const state: Omit<FakeGitHub, 'baseUrl' | 'close'> = { comments: [], checkRuns: [], runs: [], defaultBranch: 'main', requests: [], faults: [], pageSize: opts.pageSize ?? 2 };
   let baseUrl = '';
 
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
@@ -119,7 +141,7 @@ export async function startFakeGitHub(opts: { pageSize?: number } = {}): Promise
           body: String((body as { body?: unknown })?.body ?? ''),
           issue,
           html_url: `https://github.test/${m[1]}/${m[2]}/pull/${issue}#issuecomment-${id}`,
-          user: { login: 'github-actions[bot]', type: 'Bot' },
+          user: state.user ?? { login: 'github-actions[bot]', type: 'Bot' },
           created_at: now,
           updated_at: now,
         };
@@ -134,10 +156,65 @@ export async function startFakeGitHub(opts: { pageSize?: number } = {}): Promise
       comment.updated_at = new Date().toISOString();
       return reply(200, comment);
     }
+    if (url.pathname === '/user' && method === 'GET') {
+      if (!state.user) return reply(403, { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest/users/users#get-the-authenticated-user' });
+      return reply(200, { login: state.user.login, type: state.user.type, id: 42 });
+    }
     if ((m = url.pathname.match(/^\/repos\/([^/]+)\/([^/]+)\/check-runs$/)) && method === 'POST') {
       const run = { id: nextId++, ...(body as Record<string, unknown>), html_url: `https://github.test/${m[1]}/${m[2]}/runs/${nextId}` };
       state.checkRuns.push(run);
       return reply(201, run);
+    }
+    if ((m = url.pathname.match(/^\/repos\/([^/]+)\/([^/]+)$/)) && method === 'GET') {
+      return reply(200, { id: 1, name: m[2], full_name: `${m[1]}/${m[2]}`, default_branch: state.defaultBranch, private: false });
+    }
+    if ((m = url.pathname.match(/^\/repos\/([^/]+)\/([^/]+)\/actions\/workflows\/([^/]+)\/runs$/)) && method === 'GET') {
+      const q = url.searchParams;
+      const wanted = q.get('status');
+      const matches = state.runs
+        .filter((r) => r.workflow === decodeURIComponent(m![3]!))
+        .filter((r) => !q.get('branch') || r.head_branch === q.get('branch'))
+        .filter((r) => !q.get('event') || r.event === q.get('event'))
+        // `status` takes a status or a conclusion, as GitHub's does.
+        .filter((r) => !wanted || r.status === wanted || r.conclusion === wanted)
+        .sort((a, b) => b.created_at.localeCompare(a.created_at));
+      const perPage = Number(q.get('per_page') ?? 30);
+      const page = Number(q.get('page') ?? 1);
+      const workflow_runs = matches.slice((page - 1) * perPage, page * perPage).map((r) => ({
+        id: r.id,
+        name: r.workflow.replace(/\.ya?ml$/, ''),
+        path: `.github/workflows/${r.workflow}`,
+        head_branch: r.head_branch,
+        head_sha: 'f'.repeat(40),
+        run_number: r.id % 1000,
+        event: r.event,
+        status: r.status,
+        conclusion: r.conclusion,
+        workflow_id: 77,
+        html_url: `https://github.test/${m![1]}/${m![2]}/actions/runs/${r.id}`,
+        created_at: r.created_at,
+        updated_at: r.created_at,
+      }));
+      return reply(200, { total_count: matches.length, workflow_runs });
+    }
+    if ((m = url.pathname.match(/^\/repos\/([^/]+)\/([^/]+)\/actions\/runs\/(\d+)\/artifacts$/)) && method === 'GET') {
+      const run = state.runs.find((r) => r.id === Number(m![3]));
+      if (!run) return reply(404, { message: 'Not Found' });
+      const all = run.artifacts.filter((a) => !url.searchParams.get('name') || a.name === url.searchParams.get('name'));
+      const artifacts = all.map((a, i) => ({
+        id: run.id * 100 + i,
+        node_id: `MDg6QXJ0aWZhY3Qx${i}`,
+        name: a.name,
+        size_in_bytes: 1024,
+        url: `${baseUrl}/repos/${m![1]}/${m![2]}/actions/artifacts/${run.id * 100 + i}`,
+        archive_download_url: `${baseUrl}/repos/${m![1]}/${m![2]}/actions/artifacts/${run.id * 100 + i}/zip`,
+        expired: a.expired ?? false,
+        created_at: run.created_at,
+        updated_at: run.created_at,
+        expires_at: a.expired ? '2020-01-01T00:00:00Z' : '2099-01-01T00:00:00Z',
+        workflow_run: { id: run.id, repository_id: 1, head_repository_id: 1, head_branch: run.head_branch, head_sha: 'f'.repeat(40) },
+      }));
+      return reply(200, { total_count: artifacts.length, artifacts });
     }
     return reply(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' });
   };

@@ -27,7 +27,7 @@ describe('benchsweep parse (process)', () => {
     expect(doc.kind).toBe('serving');
     expect(doc.metrics.output_throughput).toBe(3220);
     expect(doc.metrics['p99_itl_ms']).toBe(210.66);
-    expect(doc.block).toEqual({ startLine: 2, endLine: 22, complete: true });
+    expect(doc.block).toEqual({ startLine: 2, endLine: 22, complete: true, partial: false });
   });
 
   it('a missing file is a usage error naming the file (exit 2, nothing on stdout)', async () => {
@@ -44,7 +44,8 @@ describe('benchsweep classify (process)', () => {
     const r = await cli(['classify', join(CLASSIFY, 'fa-utils-v1-engine.log'), '--exit-code', '1', '--phase', 'server-start', '--json']);
     expect(r.exitCode).toBe(0);
     const doc = JSON.parse(r.stdout);
-    expect(Object.keys(doc).sort()).toEqual(['action', 'category', 'evidence', 'fix', 'retryable', 'stage']);
+    expect(Object.keys(doc).sort()).toEqual(['action', 'category', 'evidence', 'fix', 'matched', 'retryable', 'stage']);
+    expect(doc.matched).toBe(true);
     expect(doc).toMatchObject({ category: 'BROKEN_BUILD', stage: 'environment', retryable: false, fix: 'restore-fa-utils' });
     expect(doc.evidence).toContain('fa_utils');
   });
@@ -96,7 +97,41 @@ describe('runClassify', () => {
       retryable: false,
       action: expect.any(String),
       evidence: 'INFO loading\nINFO capturing graphs',
+      matched: false,
     });
+    expect(r.text).toContain('matched: false');
+  });
+
+  it('--explain: the rule that decided, the runners-up and the normalised evidence line', async () => {
+    const log = join(dir(), 'explain.log');
+    await writeFile(
+      log,
+      [
+        '(RayWorkerWrapper pid=4123, ip=10.0.0.2) ESC[36mERROR 05-01 12:00:40 [worker_base.py:382] torch.distributed.DistBackendError: NCCL error in: ../c10d/NCCLUtils.hpp:275, unhandled system error',
+        '[rank1]: torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB.ESC[0m',
+        'RuntimeError: Engine core initialization failed. See root cause above.',
+      ].join('\n') + '\n',
+    );
+    const r = await runClassify({ file: log, exitCode: 1, phase: 'server-start', explain: true });
+    expect(r.value).toMatchObject({ category: 'OOM', matched: true });
+    expect(r.value.explain).toMatchObject({
+      decidedBy: { signature: 'cuda-oom', category: 'OOM', strength: 'specific', line: 2 },
+      normalized: 'torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB.',
+    });
+    expect(r.value.explain!.runnersUp.map((h) => h.signature)).toEqual(['nccl-system-error', 'engine-core-wrapper']);
+    expect(r.text).toContain('decided by: cuda-oom → OOM (specific, line 2)');
+    expect(r.text).toContain('normalised line: torch.OutOfMemoryError: CUDA out of memory.');
+    expect(r.text).toMatch(/runners-up:\n\s+nccl-system-error → TRANSIENT_INFRA \(symptom, line 1\)/);
+    // Without --explain the JSON keeps the DESIGN.md shape (plus matched).
+    expect((await runClassify({ file: log, exitCode: 1 })).value).not.toHaveProperty('explain');
+  });
+
+  it('--explain when nothing matched: the context decides and says how', async () => {
+    const log = join(dir(), 'nothing.log');
+    await writeFile(log, 'starting\n');
+    const r = await runClassify({ file: log, exitCode: 0, phase: 'benchmark', explain: true });
+    expect(r.value).toMatchObject({ category: 'NO_METRICS', matched: false, explain: { runnersUp: [], context: 'no signature matched: exit code 0 in phase benchmark → NO_METRICS' } });
+    expect(r.text).toContain('decided by the context: no signature matched');
   });
 
   it('human text names the signature and the evidence line numbers', async () => {

@@ -97,8 +97,7 @@ describe('serving output, every era', () => {
   it('`vllm bench serve` (2025): Namespace and platform lines around it, concurrency from the table only', () => {
     const r = parseBenchmarkOutput(fixture('serving-vllm-bench-2025.txt'));
     expect(r.kind).toBe('serving');
-    expect(r.metrics).toMatchObject({ ...V06_LATENCY_METRICS, max_concurrency: 64, output_throughput: 4002.36 });
-    expect(r.metrics).not.toHaveProperty('request_rate');
+    expect(r.metrics).toMatchObject({ ...V06_LATENCY_METRICS, max_concurrency: 64, output_throughput: 4002.36, request_rate: 20 });
     expect(r.blocks).toHaveLength(1);
   });
 

@@ -76,6 +76,13 @@ describe('preflight rules', () => {
     silent('shell-constructs', { perf_command: `${serve()} --served-model-name "a b"` });
   });
 
+  it('env-assignments', () => {
+    expect(fires('env-assignments', { perf_command: `PATH=/tmp/x:/usr/bin ${serve()}` }).finding.reason).toMatch(/PATH \(chooses which program runs/);
+    fires('env-assignments', { perf_command: `LD_PRELOAD=/tmp/x.so ${serve()}` });
+    fires('env-assignments', { perf_command: `VLLM_USE_V1=1 HTTPS_PROXY=http://evil:3128 ${serve()}` });
+    silent('env-assignments', { perf_command: `VLLM_USE_V1=1 VLLM_ATTENTION_BACKEND=FLASHINFER ${serve()}` });
+  });
+
   it('no-benchmark-command', () => {
     expect(fires('no-benchmark-command', { perf_command: 'vllm serve meta-llama/Llama-3.1-8B-Instruct --tp 1' }).result.category).toBe('INVALID_COMMAND');
     fires('no-benchmark-command', { perf_command: 'pip install vllm' });
@@ -147,21 +154,41 @@ describe('preflight rules', () => {
     silent('no-model', { perf_command: serve() });
   });
 
-  it('known-version-bug: serving on vLLM 0.6.3–0.6.4 (vllm#8791)', () => {
-    const r = fires('known-version-bug', { perf_command: serve(), vllm_release_approx: 'after v0.6.4, first release ~v0.6.5' });
+  it('known-version-bug: serving with pipeline parallelism on vLLM 0.6.3–0.6.4 (vllm#8791)', () => {
+    const pp2 = serve('--pipeline-parallel-size 2');
+    const r = fires('known-version-bug', { perf_command: pp2, vllm_release_approx: 'after v0.6.4, first release ~v0.6.5' });
     expect(r.result).toMatchObject({ runnable: false, category: 'KNOWN_VERSION_BUG' });
     expect(r.finding.source).toBe('vllm#8791');
     expect(r.result.suggestion).toMatch(/throughput/);
     // An installed version string overrides the row's approximation.
-    fires('known-version-bug', { perf_command: serve(), vllm_release_approx: 'after v0.8.4, first release ~v0.8.5' }, { engineVersion: '0.6.3.post2.dev398' });
+    fires('known-version-bug', { perf_command: pp2, vllm_release_approx: 'after v0.8.4, first release ~v0.8.5' }, { engineVersion: '0.6.3.post2.dev398' });
+    // The bug's condition is pp > 1: one pipeline stage binds and serves (25ebed2f, f092153f, b2e0ad3b).
+    silent('known-version-bug', { perf_command: serve(), vllm_release_approx: 'after v0.6.4, first release ~v0.6.5' });
+    silent('known-version-bug', { perf_command: serve('--tensor-parallel-size 2'), vllm_release_approx: 'after v0.6.4, first release ~v0.6.5' });
     // Not for the offline benchmarks, not after the range, only a warning when the range is unclear.
-    silent('known-version-bug', { perf_command: 'python benchmarks/benchmark_throughput.py --model m/n --input-len 8 --output-len 8', vllm_release_approx: 'after v0.6.4, first release ~v0.6.5' });
-    silent('known-version-bug', { perf_command: serve(), vllm_release_approx: 'after v0.6.5, first release ~v0.6.6' });
-    fires('known-version-bug', { perf_command: serve(), vllm_release_approx: 'after v0.6.2, first release ~v0.6.4' }, {}, false);
+    silent('known-version-bug', { perf_command: 'python benchmarks/benchmark_throughput.py --model m/n --input-len 8 --output-len 8 -pp 2', vllm_release_approx: 'after v0.6.4, first release ~v0.6.5' });
+    silent('known-version-bug', { perf_command: pp2, vllm_release_approx: 'after v0.6.5, first release ~v0.6.6' });
+    fires('known-version-bug', { perf_command: pp2, vllm_release_approx: 'after v0.6.2, first release ~v0.6.4' }, {}, false);
+  });
+
+  it('engine-flags: every flag is accepted where it is routed, at the commit each variant runs', () => {
+    // vLLM 0.6.6's benchmark_serving.py has no --dtype: routed to the server, which has it (release table).
+    const routed = fires('engine-flags', { perf_command: serve('--dtype float16'), vllm_release_approx: 'after v0.6.6, first release ~v0.7.0' }, {}, false);
+    expect(routed.result.runnable).toBe(true);
+    expect(routed.finding.reason).toMatch(/--dtype is an engine flag/);
+    expect(routed.finding.source).toMatch(/release table/);
+    expect(routed.result.argv?.human?.server).toEqual(expect.arrayContaining(['--dtype', 'float16']));
+    expect(routed.result.argv?.human?.client).not.toContain('--dtype');
+    // A flag neither side has (0.5.3: --input-len was not a flag of benchmark_serving.py).
+    const bad = fires('engine-flags', { perf_command: 'python benchmarks/benchmark_serving.py --model Qwen/Qwen1.5-0.5B --num-prompts 8 --input-len 1024', vllm_release_approx: 'after v0.5.3, first release ~v0.5.4' });
+    expect(bad.result.category).toBe('INVALID_COMMAND');
+    expect(bad.finding.reason).toMatch(/--input-len is not accepted by the benchmark client benchmarks\/benchmark_serving\.py/);
+    silent('engine-flags', { perf_command: serve(), vllm_release_approx: 'after v0.6.6, first release ~v0.7.0' });
   });
 
   it('unsupported-model: architectures newer than the engine', () => {
-    const r = fires('unsupported-model', { perf_command: serve(), vllm_release_approx: 'after v0.4.0, first release ~v0.4.1' });
+    // (No parsers: the 0.4.0 client's missing --dataset-name is engine-flags' business, not this rule's.)
+    const r = fires('unsupported-model', { perf_command: serve(), vllm_release_approx: 'after v0.4.0, first release ~v0.4.1' }, { parsers: () => undefined });
     expect(r.result).toMatchObject({ runnable: false, category: 'UNSUPPORTED_MODEL' });
     expect(r.result.suggestion).toMatch(/Meta-Llama-3-8B-Instruct/);
     fires('unsupported-model', { perf_command: 'python benchmarks/benchmark_serving.py --model google/gemma-3-12b-it --dataset-name random', vllm_release_approx: 'after v0.7.3, first release ~v0.8.0' });

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemoRepo, type DemoRepo } from '../../src/adapters/demo-repo.js';
-import { buildEngineImage, imageCommit } from '../../src/adapters/engine-image.js';
+import { BASE_IMAGE } from '../../src/adapters/base-image.js';
+import { buildArtifact, type BuildArtifactOptions } from '../../src/adapters/builder.js';
 import { occupyPort } from '../../src/adapters/ports.js';
 import type { SampleOutcome, SampleSpec } from '../../src/run/executor-types.js';
 import { runSample } from '../../src/run/run-sample.js';
@@ -48,10 +49,30 @@ function record(fault: string, o: SampleOutcome): void {
   table.push({ fault, category: o.ok ? 'success' : String(o.category), ...(o.classifiedAfterS !== undefined ? { seconds: o.classifiedAfterS } : {}), ...(o.readyAfterS !== undefined ? { readyS: o.readyAfterS } : {}) });
 }
 
+/** The image build that ships (the resolver's and `build`'s): builder.ts on the base image. */
+async function build(name: string, over: Partial<BuildArtifactOptions> = {}) {
+  return buildArtifact({
+    repoDir: repo.dir,
+    commit: repo.parent,
+    builderImage: BASE_IMAGE,
+    env: { MAX_JOBS: 2, NVCC_THREADS: 1, TORCH_CUDA_ARCH_LIST: '9.0' },
+    timeoutS: 300,
+    logFile: join(root, 'build', `${name}.log`),
+    tag: `benchsweep/test-faults:${name}-${process.pid}`,
+    ...over,
+  });
+}
+
+async function imageCommit(ref: string): Promise<string> {
+  return (await execa('docker', ['run', '--rm', '--network', 'none', ref, 'python3', '-c', 'import demo_engine._commit as c; print(c.COMMIT)'])).stdout.trim();
+}
+
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'benchsweep-faults-'));
   repo = await createDemoRepo(root);
-  image = (await buildEngineImage({ repoDir: repo.dir, commit: repo.parent, reuse: false })).image;
+  const built = await build('parent');
+  if (!built.ok) throw new Error(`${built.category}: ${built.reason}`);
+  image = built.image;
 }, 180_000);
 
 afterAll(async () => {
@@ -64,22 +85,22 @@ afterAll(async () => {
     await writeFile(process.env.FAULTS_TABLE_OUT, `${lines.join('\n')}\n`);
   }
   if (root) await rm(root, { recursive: true, force: true });
+  await execa('docker', ['rmi', '-f', `benchsweep/test-faults:parent-${process.pid}`, `benchsweep/test-faults:agent-${process.pid}`], { reject: false });
 }, 60_000);
 
 describe('demo engine image', () => {
   it('holds the commit it was built from, and the agent image holds the parent plus the patch', async () => {
     expect(await imageCommit(image)).toBe(repo.parent);
-    const agent = await buildEngineImage({ repoDir: repo.dir, commit: repo.parent, patch: repo.agentPatch });
+    const agent = await build('agent', { patch: repo.agentPatch });
+    if (!agent.ok) throw new Error(`${agent.category}: ${agent.reason}`);
     expect(agent.image).not.toBe(image);
     const r = await execa('docker', ['run', '--rm', agent.image, 'python3', '-c', 'import demo_engine.speed as s, demo_engine._commit as c; print(s.TOKEN_DELAY_S, c.COMMIT)']);
     expect(r.stdout.trim()).toBe(`0.009 ${repo.parent}`);
-    const again = await buildEngineImage({ repoDir: repo.dir, commit: repo.parent, patch: repo.agentPatch });
-    expect(again.cached).toBe(true);
   }, 120_000);
 
   it('refuses a patch that does not apply', async () => {
     const broken = repo.agentPatch.replace('-TOKEN_DELAY_S = 0.012', '-TOKEN_DELAY_S = 0.5');
-    await expect(buildEngineImage({ repoDir: repo.dir, commit: repo.parent, patch: broken })).rejects.toMatchObject({ stage: 'patch' });
+    expect(await build('broken', { patch: broken })).toMatchObject({ ok: false, category: 'PATCH_FAILED' });
   }, 60_000);
 });
 

@@ -19,7 +19,9 @@ let repo: DemoRepo;
 let parentDir: string;
 
 const SERVER = ['python3', '-m', 'demo_engine.server', '--model', 'demo-model'];
-const CLIENT = DEMO_PERF_COMMAND.split(' ');
+// The dataset line minus its engine flag (`--dtype` goes to the server; the strict client refuses it).
+const CLIENT = DEMO_PERF_COMMAND.replace(' --dtype float16', '').split(' ');
+if (CLIENT.includes('--dtype')) throw new Error('DEMO_PERF_COMMAND changed its --dtype flag');
 
 function serving(name: string, workdir: string, over: Partial<SampleSpec> = {}): SampleSpec {
   return {
@@ -58,7 +60,7 @@ afterAll(async () => {
 describe('host executor', () => {
   it('runs a serving sample: metrics from the JSON result file, logs kept', async () => {
     const o = await runSample(serving('ok', repo.dir));
-    expect(o.ok).toBe(true);
+    expect(o.ok, JSON.stringify(o)).toBe(true);
     expect(o.metricsSource).toBe('json');
     expect(o.metrics?.completed).toBe(16);
     expect(o.readyAfterS).toBeGreaterThan(0);

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { gpusFlag, parseDockerTime } from '../../src/adapters/executor-docker.js';
 import { parseGpuMemory, waitGpuMemoryReleased, type ProcessExit } from '../../src/adapters/executor.js';
-import { engineImageTag, patchHash } from '../../src/adapters/engine-image.js';
+import { imageTagForKey } from '../../src/adapters/builder.js';
 import { freePort, occupyPort } from '../../src/adapters/ports.js';
 import { waitReady } from '../../src/adapters/readiness.js';
 import { paramsFromModelName, readinessTimeoutS, READINESS_DEFAULT_S, READINESS_MAX_S } from '../../src/core/readiness-timeout.js';
@@ -61,11 +61,9 @@ describe('docker and GPU helpers', () => {
   it('skips the GPU memory wait without GPUs', async () => {
     expect(await waitGpuMemoryReleased([])).toBe('skipped');
   });
-  it('names engine images by commit and patch', () => {
-    const c = 'ded9cebbda5f65f52b91e6e6b7e034227307206c';
-    expect(engineImageTag(c)).toBe('benchsweep/demo-engine:ded9cebbda5f');
-    expect(engineImageTag(c, patchHash('x'))).toMatch(/^benchsweep\/demo-engine:ded9cebbda5f-p[0-9a-f]{12}$/);
-    expect(patchHash('x')).not.toBe(patchHash('y'));
+  it('names images by their artifact key, docker-safe', () => {
+    expect(imageTagForKey('benchsweep/artifact', 'Demo_ded9cebbda5f+p1/x')).toBe('benchsweep/artifact:demo_ded9cebbda5f-p1-x');
+    expect(imageTagForKey('r', 'k'.repeat(200)).length).toBe('r:'.length + 128);
   });
 });
 

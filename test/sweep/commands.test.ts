@@ -16,13 +16,11 @@ describe('benchsweep run (options)', () => {
     await expect(runRun({ dataset, results: dir, executor: 'k8s' as 'docker' })).rejects.toThrow(/--executor/);
   });
 
-  it('an empty selection runs nothing and says so', async () => {
+  it('an empty dataset is an error naming the file, never a green empty run', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'run-cmd-'));
     const dataset = join(dir, 'd.jsonl');
     await writeFile(dataset, '');
-    const r = await runRun({ dataset, results: join(dir, 'out'), cache: join(dir, 'cache') });
-    expect(r.value.records).toEqual([]);
-    expect(r.outputs).toMatchObject({ records: '0', successes: '0' });
+    await expect(runRun({ dataset, results: join(dir, 'out'), cache: join(dir, 'cache') })).rejects.toThrow(dataset);
   });
 
   it('text output: one line per record with the metric or the category and the log', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { benchmarkInputs, checkPatchPolicy, protectedReason } from '../../src/core/patch-policy.js';
-import { checkMetricsSanity, interleavedOrder, medianMetrics } from '../../src/core/samples.js';
+import { checkMetricsSanity, medianMetrics } from '../../src/core/samples.js';
 import { backoffS, backoffSchedule, isRetryable, shouldRetry } from '../../src/core/retry-policy.js';
 import { buildWorkload, DEMO_ENGINE, VLLM_ENGINE, withoutFlags } from '../../src/core/client-argv.js';
 import type { BenchCommand, ParsedPerfCommand } from '../../src/core/perf-command-types.js';
@@ -33,11 +33,6 @@ describe('patch policy', () => {
 });
 
 describe('samples', () => {
-  it('interleaves B H A per round after one warm-up round', () => {
-    const order = interleavedOrder(['baseline', 'human', 'agent'], 2, true).map((s) => `${s.variant[0]}${s.warmup ? 'w' : s.index}`);
-    expect(order).toEqual(['bw', 'hw', 'aw', 'b0', 'h0', 'a0', 'b1', 'h1', 'a1']);
-    expect(interleavedOrder(['human', 'agent'], 1, false).map((s) => s.variant)).toEqual(['human', 'agent']);
-  });
   it('the median per metric over the samples that have it', () => {
     expect(medianMetrics([{ a: 1, b: 10 }, { a: 3 }, { a: 2, b: 20 }])).toEqual({ a: 2, b: 15 });
   });

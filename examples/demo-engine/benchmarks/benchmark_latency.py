@@ -6,6 +6,7 @@ import sys
 import threading
 import time
 
+from demo_engine.arg_utils import EngineArgs
 from demo_engine.engine import DemoEngine
 
 
@@ -19,17 +20,16 @@ def percentile(values, p):
 
 def main():
     p = argparse.ArgumentParser(description="Benchmark the latency of processing a single batch of requests.")
-    p.add_argument("--model", default="demo-model")
     p.add_argument("--input-len", type=int, default=32)
     p.add_argument("--output-len", type=int, default=32)
     p.add_argument("--batch-size", type=int, default=8)
     p.add_argument("--num-iters-warmup", type=int, default=1)
     p.add_argument("--num-iters", type=int, default=5)
     p.add_argument("--output-json", default=None)
-    args, unknown = p.parse_known_args()
+    p = EngineArgs.add_cli_args(p)
+    # Strict, like vLLM's scripts: a flag neither the script nor the engine defines exits 2.
+    args = p.parse_args()
     print(args, flush=True)
-    if unknown:
-        print(f"WARNING: ignoring arguments the demo benchmark does not implement: {unknown}", flush=True)
     engine = DemoEngine(args.model, log_stats=False)
     prompt = " ".join("x" for _ in range(args.input_len))
 

@@ -101,9 +101,10 @@ def main():
     p.add_argument("--metric-percentiles", default="99")
     p.add_argument("--disable-tqdm", action="store_true")
     p.add_argument("--ignore-eos", action="store_true")
-    args, unknown = p.parse_known_args()
-    if unknown:
-        print(f"WARNING: ignoring arguments the demo benchmark does not implement: {unknown}", flush=True)
+    p.add_argument("--tokenizer", default=None)
+    p.add_argument("--trust-remote-code", action="store_true")
+    # Strict, like vLLM's client: an engine flag here (--dtype) is an argparse error, exit 2.
+    args = p.parse_args()
 
     random.seed(args.seed)
     base = args.base_url or f"http://{args.host}:{args.port}"

@@ -7,23 +7,23 @@ import sys
 import threading
 import time
 
+from demo_engine.arg_utils import EngineArgs
 from demo_engine.engine import DemoEngine
 
 
 def main():
     p = argparse.ArgumentParser(description="Benchmark the throughput.")
     p.add_argument("--backend", default="vllm")
-    p.add_argument("--model", default="demo-model")
     p.add_argument("--dataset", default=None)
     p.add_argument("--input-len", type=int, default=32)
     p.add_argument("--output-len", type=int, default=32)
     p.add_argument("--num-prompts", type=int, default=16)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--output-json", default=None)
-    args, unknown = p.parse_known_args()
+    p = EngineArgs.add_cli_args(p)
+    # Strict, like vLLM's scripts: a flag neither the script nor the engine defines exits 2.
+    args = p.parse_args()
     print(args, flush=True)
-    if unknown:
-        print(f"WARNING: ignoring arguments the demo benchmark does not implement: {unknown}", flush=True)
     random.seed(args.seed)
     engine = DemoEngine(args.model, log_stats=False)
     prompts = [" ".join("x" for _ in range(args.input_len)) for _ in range(args.num_prompts)]

@@ -15,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from . import __version__
 from ._commit import COMMIT
+from demo_engine.arg_utils import EngineArgs
 from .engine import DemoEngine, fault, log
 
 
@@ -124,15 +125,14 @@ def make_handler(engine, served_model, state):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="demo_engine.server", description="demo OpenAI-compatible server")
-    parser.add_argument("--model", default="demo-model")
     parser.add_argument("--served-model-name", default=None)
     parser.add_argument("--host", default="0.0.0.0")
     parser.add_argument("--port", type=int, default=8000)
-    args, unknown = parser.parse_known_args(argv)
+    parser = EngineArgs.add_cli_args(parser)
+    # Strict, like vLLM: a flag that is neither the server's nor the engine's exits 2.
+    args = parser.parse_args(argv)
     log(f"demo-engine API server version {__version__} (commit {COMMIT})", where="api_server.py")
     log(f"args: {vars(args)}", where="api_server.py")
-    if unknown:
-        log(f"ignoring engine arguments the demo does not implement: {unknown}", level="WARNING", where="arg_utils.py")
     served = args.served_model_name or args.model
     engine = DemoEngine(args.model)
     state = {"lock": threading.Lock(), "requests": 0, "started": time.time(),

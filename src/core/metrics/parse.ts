@@ -22,7 +22,8 @@ export interface PrimaryMetric {
   higherIsBetter: boolean;
 }
 
-const PRIMARY: Record<BenchmarkKind, PrimaryMetric> = {
+/** The one primary-metric table (the sweep, the sample runner and the comparison all read it). */
+export const PRIMARY: Record<BenchmarkKind, PrimaryMetric> = {
   serving: { name: 'output_throughput', higherIsBetter: true },
   throughput: { name: 'tokens_per_second', higherIsBetter: true },
   latency: { name: 'avg_latency', higherIsBetter: false },
@@ -33,13 +34,16 @@ const PRIMARY: Record<BenchmarkKind, PrimaryMetric> = {
  * serving script printed request throughput only, an embedding run (#23000) prints no output
  * tokens, and the pre-v0.1 throughput line had tokens/s only. Pass `metrics` to get the fallback.
  */
-const FALLBACKS: Record<BenchmarkKind, PrimaryMetric[]> = {
+export const FALLBACKS: Record<BenchmarkKind, PrimaryMetric[]> = {
   serving: [
     { name: 'total_token_throughput', higherIsBetter: true },
     { name: 'request_throughput', higherIsBetter: true },
   ],
-  throughput: [{ name: 'requests_per_second', higherIsBetter: true }],
-  latency: [],
+  throughput: [
+    { name: 'requests_per_second', higherIsBetter: true },
+    { name: 'output_tokens_per_second', higherIsBetter: true },
+  ],
+  latency: [{ name: 'latency_p50', higherIsBetter: false }],
 };
 
 export function primaryMetricFor(kind: BenchmarkKind, metrics?: Metrics): PrimaryMetric {

@@ -17,8 +17,11 @@ const E = String.raw`(?=\s|$)`;
 export const SERVING_LABELS: ReadonlyArray<{ label: string; metric: string; tableOnly?: boolean }> = [
   { label: 'Successful requests', metric: 'completed' },
   { label: 'Failed requests', metric: 'failed' },
-  // Also printed unpadded in the preamble (#21095): only the copy inside a result table counts.
+  // Also printed unpadded in the preamble (#21095): only the copy inside a result table (padded
+  // to 40 columns, so a table row even when the paste lost the table's header) counts.
   { label: 'Maximum request concurrency', metric: 'max_concurrency', tableOnly: true },
+  // #21095: the configured rate, when it is not inf; vLLM's JSON calls it request_rate.
+  { label: 'Request rate configured', metric: 'request_rate' },
   { label: 'Benchmark duration', metric: 'duration' },
   { label: 'Total input tokens', metric: 'total_input_tokens' },
   { label: 'Total generated tokens', metric: 'total_output_tokens' },
@@ -80,13 +83,27 @@ export const CANDIDATE_LITERALS: readonly string[] = [
   'ken thr', // Input/Output/Total token throughput (a table cut before its header)
   'latency', // Avg latency (latency script), Average latency (2023 serving)
   'l time', // Total time: (2023 serving)
+  // A paste that starts mid-way through a table (at any row) or mid-way through the flat v0.3.1 lines:
+  's):', // every row with a unit: `(s):`, `(ms):`, `(req/s):`, `(tok/s):`
+  'S):', // `Request rate configured (RPS):`
+  'Total ', // Total input/generated tokens, Total token throughput
+  'st thr', // flat v0.3.1 `Request throughput: 5.12 requests/s`
+  'TTFT', // flat v0.3.1 `Mean TTFT: 12.3 ms`
+  'TPOT',
+  'Maximu', // Maximum request concurrency (a padded table row)
+  'Traffi', // Traffic request rate: X (the preamble)
 ];
 
 export interface ServingMatch {
   metric: string;
   value: number;
   tableOnly: boolean;
+  /** The label was padded to the table's 40 columns (`{:<40}`): a row of a v0.4+ result table. */
+  padded: boolean;
 }
+
+/** The preamble's configured rate (#5044, `X RPS.` since #19423); `inf` is not a number and is skipped. */
+export const TRAFFIC_RATE = new RegExp(`${B}Traffic request rate: (${NUM})(?: RPS\\.?)?\\s*$`);
 
 export function matchServingLine(segment: string): ServingMatch | undefined {
   const m = SERVING_LINE.exec(segment);
@@ -96,10 +113,10 @@ export function matchServingLine(segment: string): ServingMatch | undefined {
   if (m[1] !== undefined) {
     const row = SERVING_LABEL_BY_TEXT.get(m[1]);
     if (!row) return undefined;
-    return { metric: row.metric, value, tableOnly: row.tableOnly === true };
+    return { metric: row.metric, value, tableOnly: row.tableOnly === true, padded: /:\s{2,}/.test(m[0]) };
   }
   const stat = m[2]!;
   const name = m[3]!.toLowerCase();
   const prefix = stat === 'Mean' ? 'mean' : stat === 'Median' ? 'median' : `p${stat.slice(1)}`;
-  return { metric: `${prefix}_${name}_ms`, value, tableOnly: false };
+  return { metric: `${prefix}_${name}_ms`, value, tableOnly: false, padded: /:\s{2,}/.test(m[0]) };
 }

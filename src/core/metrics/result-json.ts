@@ -21,6 +21,8 @@ const SERVING_KEYS = new Set([
   'total_token_throughput',
   'peak_output_throughput',
   'peak_concurrent_requests',
+  // The configured rate (a number, or the string "inf", which is skipped).
+  'request_rate',
 ]);
 
 /** Keys vLLM writes under other names than the printed labels map to. */

@@ -4,10 +4,11 @@
  * and the caveat it adds to every comparison it touches. A recipe is applied to every variant of a
  * task, never to one alone, and always recorded.
  */
-import { FAILURE_SIGNATURES } from './failure-signatures.js';
+// One direction only: the signature table names recipe ids (FIX_RECIPE_IDS lives there), the
+// recipes read the signatures that name them; failure-signatures.ts imports nothing from here.
+import { FAILURE_SIGNATURES, FIX_RECIPE_IDS, type FixRecipeId } from './failure-signatures.js';
 
-export const FIX_RECIPE_IDS = ['numpy-lt-2', 'aimv2-exist-ok', 'restore-fa-utils', 'transformers-lt-4.46', 'outlines-no-pyairports'] as const;
-export type FixRecipeId = (typeof FIX_RECIPE_IDS)[number];
+export { FIX_RECIPE_IDS, type FixRecipeId };
 
 export type FixAction =
   | { type: 'pip-constraint'; spec: string }

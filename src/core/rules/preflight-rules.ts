@@ -9,12 +9,13 @@
 import { engineAtLeast, engineInRange, describeEngineVersion, formatVersion } from '../engine-version.js';
 import { flagName, optionValue } from '../perf-command.js';
 import type { BenchCommand } from '../perf-command-types.js';
-import type { PreflightContext } from '../preflight.js';
+import type { PreflightContext } from '../preflight-types.js';
 import type { Category } from '../taxonomy.js';
 import { HARDWARE, isEngineFile, platformOfPath, type Platform } from './hardware.js';
 import { MODEL_SUPPORT } from './model-support.js';
 import { unknownModelId } from './model-ids.js';
 import { VERSION_BUGS } from './version-bugs.js';
+import { describeRefusedEnv, refusedEnv } from './env-allowlist.js';
 
 export interface RuleHit {
   reason: string;
@@ -163,6 +164,16 @@ export const PREFLIGHT_RULES: PreflightRule[] = [
     check: (ctx) => (ctx.parsed?.errors.length ? { reason: `the command is not plain data: ${ctx.parsed.errors.join('; ')}` } : undefined),
   },
   {
+    id: 'env-assignments',
+    category: 'INVALID_COMMAND',
+    source: SEED_004,
+    description: 'Environment assignments outside the allowlist (PATH, LD_*, PYTHON*, proxies ...): rules/env-allowlist.ts.',
+    check: (ctx) => {
+      const refused = (ctx.parsed?.commands ?? []).flatMap((c) => refusedEnv(c.env));
+      return refused.length ? { reason: describeRefusedEnv(refused), suggestion: 'Drop the assignment, or add the name to src/core/rules/env-allowlist.ts with a reason.' } : undefined;
+    },
+  },
+  {
     id: 'no-benchmark-command',
     category: 'INVALID_COMMAND',
     source: SEED_004,
@@ -246,6 +257,20 @@ export const PREFLIGHT_RULES: PreflightRule[] = [
     },
   },
   {
+    id: 'engine-flags',
+    category: 'INVALID_COMMAND',
+    source: SEED_004,
+    description:
+      'Every flag of the command is accepted by the parser that receives it (benchmark client, engine server or offline script) at the commit each variant runs, and the script exists there (an offline script missing at the parent cannot be replaced).',
+    check: (ctx) => {
+      const a = ctx.argv;
+      if (!a) return undefined;
+      const hits: RuleHit[] = a.notes.map((n) => ({ blocking: false, reason: n.reason, source: n.source }));
+      if (!a.ok) hits.unshift({ reason: a.reason, source: a.source, ...(a.suggestion ? { suggestion: a.suggestion } : {}) });
+      return hits;
+    },
+  },
+  {
     id: 'unknown-model-id',
     category: 'INVALID_COMMAND',
     source: SEED_004,
@@ -279,6 +304,8 @@ export const PREFLIGHT_RULES: PreflightRule[] = [
       const hits: RuleHit[] = [];
       for (const bug of VERSION_BUGS) {
         if (!ctx.kind || !bug.kinds.includes(ctx.kind)) continue;
+        // The bug's own condition (vllm#8791 needs pipeline parallelism): without it the version does not matter.
+        if (bug.minPipelineParallel !== undefined && (ctx.parsed?.pipelineParallel ?? 1) < bug.minPipelineParallel) continue;
         const range = `${formatVersion(bug.from)} ≤ v < ${formatVersion(bug.until)}`;
         const inRange = engineInRange(ctx.engine, bug.from, bug.until);
         if (inRange === 'yes') {
@@ -301,7 +328,10 @@ export const PREFLIGHT_RULES: PreflightRule[] = [
       for (const model of models) {
         const row = MODEL_SUPPORT.find((r) => r.pattern.test(model));
         if (!row) continue;
-        const ok = engineAtLeast(ctx.engine, row.firstVersion);
+        // The baseline runs the parent: an architecture the parent's engine lacks fails there too.
+        const atCommit = engineAtLeast(ctx.engine, row.firstVersion);
+        const atParent = ctx.parentEngine ? engineAtLeast(ctx.parentEngine, row.firstVersion) : atCommit;
+        const ok = atCommit === 'no' || atParent === 'no' ? 'no' : atCommit === 'unknown' || atParent === 'unknown' ? 'unknown' : 'yes';
         const where = ctx.engine ? describeEngineVersion(ctx.engine) : 'unknown';
         const suggestion = row.substitute ? `Substitute ${row.substitute} and record the substitution as a caveat.` : undefined;
         if (ok === 'no') {

@@ -14,6 +14,8 @@ export interface VersionBugRow {
   until: Version;
   /** The benchmark kinds the bug breaks. */
   kinds: BenchmarkKind[];
+  /** The bug needs pipeline parallelism of at least this size (`--pipeline-parallel-size`). */
+  minPipelineParallel?: number;
   description: string;
   suggestion: string;
   source: string;
@@ -27,7 +29,11 @@ export const VERSION_BUGS: VersionBugRow[] = [
     from: [0, 6, 3],
     until: [0, 6, 5],
     kinds: ['serving'],
-    description: 'vLLM 0.6.3–0.6.4 builds cannot bind the OpenAI server port (port binding bug), so the serving benchmark never starts',
+    // vllm#8791 is "Port binding failure when using pp > 1": with one pipeline stage the server
+    // binds its socket before the engine starts (create_server_socket, SO_REUSEADDR) and serves;
+    // the 0.6.3/0.6.4 builds of 25ebed2f, f092153f and b2e0ad3b run pp = 1 (research/preflight-vs-vllm-history.md).
+    minPipelineParallel: 2,
+    description: 'vLLM 0.6.3–0.6.4 builds with pipeline parallelism > 1 fail to bind the OpenAI server port, so the serving benchmark never starts',
     suggestion: 'Run the throughput benchmark (benchmarks/benchmark_throughput.py with the same model and lengths) instead of the serving benchmark, and record the change of kind as a caveat.',
     source: 'vllm#8791',
   },
