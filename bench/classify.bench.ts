@@ -81,7 +81,9 @@ export default async function bench(): Promise<Record<string, number | string>> 
     const cpu = process.cpuUsage(cpuBefore);
     const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     if (c.category !== 'OOM' || c.evidenceLines[c.evidenceLines.length - 1] !== causeLine) {
-      throw new Error(`classify bench: wrong result ${c.category} ${c.signature} at ${c.evidenceLines.join(',')} (cause on line ${causeLine})`);
+      throw new Error(
+        `classify bench: wrong result ${c.category} ${c.signature} at ${c.evidenceLines.join(',')} (cause on line ${causeLine})`,
+      );
     }
     return {
       classify_mb_per_s: Math.round((bytes / MIB / seconds) * 10) / 10,

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { runHistoryAdd, runHistoryCheck, runHistoryRender } from '../src/commands/history.js';
 import { indexEntryOf } from '../src/core/history/index-entry.js';
 import { SWEEP_SCHEMA, type StoredSweep, type StoredTask } from '../src/core/history/sweep.js';
-import { seededRandom } from '../src/core/compare-stats.js';
+import { seededRandom } from '../src/core/compare/compare-stats.js';
 
 const TARGETS = { add_ms: 1000, check_ms: 2000, render_ms: 10_000 };
 
@@ -22,12 +22,18 @@ function tasksFor(n: number, sweep: number, random: () => number): StoredTask[] 
     const base = 1000 + ((t * 7919) % 5000);
     const latency = t % 5 === 4;
     const variants: StoredTask['variants'] = {};
-    for (const [v, factor] of [['baseline', 1], ['human', latency ? 0.93 : 1.06], ['agent', latency ? 0.96 : 1.03]] as const) {
+    for (const [v, factor] of [
+      ['baseline', 1],
+      ['human', latency ? 0.93 : 1.06],
+      ['agent', latency ? 0.96 : 1.03],
+    ] as const) {
       if (v === 'agent' && (t + sweep) % 37 === 0) {
         variants[v] = { status: 'failed', value: null, samples: [], category: t % 2 ? 'OOM' : 'SERVER_CRASH' };
         continue;
       }
-      const samples = Array.from({ length: 5 }, () => Number((base * factor * (1 + (random() - 0.5) * 0.01)).toFixed(3)));
+      const samples = Array.from({ length: 5 }, () =>
+        Number((base * factor * (1 + (random() - 0.5) * 0.01)).toFixed(3)),
+      );
       const sorted = [...samples].sort((a, b) => a - b);
       variants[v] = { status: 'success', value: sorted[2]!, samples };
     }
@@ -59,7 +65,14 @@ export default async function bench(): Promise<Record<string, number | string>> 
       const generatedAt = new Date(Date.UTC(2000, 0, 1) + s * 86_400_000).toISOString();
       // A cheap stand-in for the content hash (the store only needs unique hex ids); `add` below hashes for real.
       const id = createHash('sha1').update(String(s)).digest('hex').slice(0, 20);
-      const sweep: StoredSweep = { schema: SWEEP_SCHEMA, id, added_at: generatedAt, report_generated_at: generatedAt, source: {}, tasks };
+      const sweep: StoredSweep = {
+        schema: SWEEP_SCHEMA,
+        id,
+        added_at: generatedAt,
+        report_generated_at: generatedAt,
+        source: {},
+        tasks,
+      };
       writeFileSync(join(store, 'sweeps', `${sweep.id}.json`), JSON.stringify(sweep, null, 1) + '\n');
       lines.push(JSON.stringify(indexEntryOf(sweep)));
       if (lines.length === 500) {
@@ -74,10 +87,20 @@ export default async function bench(): Promise<Record<string, number | string>> 
     // The next nightly: a report JSON as `benchsweep report` writes it, with a regression in one task.
     const next = tasksFor(taskCount, sweeps, random);
     const regressed = next[3]!;
-    for (const v of Object.values(regressed.variants)) if (v.status === 'success') v.samples = v.samples.map((x) => x * (regressed.higher_is_better ? 0.8 : 1.25));
-    for (const v of Object.values(regressed.variants)) if (v.status === 'success') v.value = [...v.samples].sort((a, b) => a - b)[2]!;
+    for (const v of Object.values(regressed.variants))
+      if (v.status === 'success') v.samples = v.samples.map((x) => x * (regressed.higher_is_better ? 0.8 : 1.25));
+    for (const v of Object.values(regressed.variants))
+      if (v.status === 'success') v.value = [...v.samples].sort((a, b) => a - b)[2]!;
     const reportFile = join(dir, 'report.json');
-    await writeFile(reportFile, JSON.stringify({ schema: 'benchsweep/report@1', generated_at: '2030-01-01T00:00:00Z', threshold: 0.02, tasks: next }));
+    await writeFile(
+      reportFile,
+      JSON.stringify({
+        schema: 'benchsweep/report@1',
+        generated_at: '2030-01-01T00:00:00Z',
+        threshold: 0.02,
+        tasks: next,
+      }),
+    );
 
     // Wall time, and CPU time of this process (user + system): on a busy shared machine the CPU time
     // is what the command costs, the wall time what this machine happened to give it.
@@ -113,12 +136,20 @@ export default async function bench(): Promise<Record<string, number | string>> 
     };
     // Targets apply to the CPU time (see above); the wall time is reported beside it.
     const cpuOf = { add_ms: result.add_cpu_ms, check_ms: result.check_cpu_ms, render_ms: result.render_cpu_ms };
-    const over = (Object.keys(TARGETS) as Array<keyof typeof TARGETS>).filter((k) => sweeps >= 10_000 && cpuOf[k] > TARGETS[k]);
-    if (over.length > 0) throw new Error(`over target (CPU time): ${over.map((k) => `${k} ${cpuOf[k]} > ${TARGETS[k]}`).join(', ')}`);
+    const over = (Object.keys(TARGETS) as Array<keyof typeof TARGETS>).filter(
+      (k) => sweeps >= 10_000 && cpuOf[k] > TARGETS[k],
+    );
+    if (over.length > 0)
+      throw new Error(`over target (CPU time): ${over.map((k) => `${k} ${cpuOf[k]} > ${TARGETS[k]}`).join(', ')}`);
     // Besides the slowed task, only agents that newly failed (the synthetic OOM / SERVER_CRASH rotation) may be named.
     const unexpected = check.value.regressions.filter((r) => r.task !== regressed.task && r.metric !== 'status');
-    if (!check.value.regressions.some((r) => r.task === regressed.task && r.metric !== 'status') || unexpected.length > 0) {
-      throw new Error(`check named ${result.regressed_tasks || 'nothing'}, expected ${regressed.task} (and status changes only)`);
+    if (
+      !check.value.regressions.some((r) => r.task === regressed.task && r.metric !== 'status') ||
+      unexpected.length > 0
+    ) {
+      throw new Error(
+        `check named ${result.regressed_tasks || 'nothing'}, expected ${regressed.task} (and status changes only)`,
+      );
     }
     return result;
   } finally {

@@ -80,7 +80,9 @@ export default async function bench(): Promise<Record<string, number | string>> 
     const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     const blocks = result.blocks.length;
     if (result.metrics['output_throughput'] !== 3220 || blocks !== Math.round(bytes / buf.length)) {
-      throw new Error(`parse bench: wrong result (${blocks} blocks, output_throughput ${result.metrics['output_throughput']})`);
+      throw new Error(
+        `parse bench: wrong result (${blocks} blocks, output_throughput ${result.metrics['output_throughput']})`,
+      );
     }
     return {
       parse_mb_per_s: Math.round((bytes / MIB / seconds) * 10) / 10,

@@ -11,10 +11,10 @@ import { fileURLToPath } from 'node:url';
 import { runPlan } from '../src/commands/plan.js';
 import { openEngineTree } from '../src/adapters/engine-tree.js';
 import { checkTaskArgv } from '../src/core/argv/check-argv.js';
-import { VLLM_LAYOUT } from '../src/core/engine-flags/engine-layout.js';
-import { resolveParserFlags, type ParserFlags, type ReadFile } from '../src/core/engine-flags/parser-flags.js';
-import { parsePerfCommand } from '../src/core/perf-command.js';
-import { benchmarkParser } from '../src/core/engine-flags/engine-layout.js';
+import { VLLM_LAYOUT } from '../src/core/argv/engine-flags/engine-layout.js';
+import { resolveParserFlags, type ParserFlags, type ReadFile } from '../src/core/argv/engine-flags/parser-flags.js';
+import { parsePerfCommand } from '../src/core/dataset/perf-command.js';
+import { benchmarkParser } from '../src/core/argv/engine-flags/engine-layout.js';
 import type { TaskArgv } from '../src/core/argv/variant-argv.js';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -37,7 +37,9 @@ function clientParserOf(read: ReadFile, argv: readonly string[]): ParserFlags | 
   return bench ? benchmarkParser(VLLM_LAYOUT, read, bench) : undefined;
 }
 
-async function check(tasks: Array<{ id: string; commit: string; parent?: string; gpus: number; argv?: TaskArgv }>): Promise<string[]> {
+async function check(
+  tasks: Array<{ id: string; commit: string; parent?: string; gpus: number; argv?: TaskArgv }>,
+): Promise<string[]> {
   const tree = openEngineTree(REPO);
   try {
     return await tree.prefetch(() => {
@@ -64,8 +66,15 @@ async function check(tasks: Array<{ id: string; commit: string; parent?: string;
 
 /** Commits of the first-parent history between two dates, every `step`-th. */
 function otherCommits(step: number): Array<{ commit: string; parent: string }> {
-  const out = execFileSync('git', ['--git-dir', REPO, 'log', '--first-parent', '--format=%H %P', '--since=2023-07-01', '--until=2025-08-15', 'HEAD'], { maxBuffer: 1e8 }).toString();
-  const rows = out.trim().split('\n').map((l) => l.split(' '));
+  const out = execFileSync(
+    'git',
+    ['--git-dir', REPO, 'log', '--first-parent', '--format=%H %P', '--since=2023-07-01', '--until=2025-08-15', 'HEAD'],
+    { maxBuffer: 1e8 },
+  ).toString();
+  const rows = out
+    .trim()
+    .split('\n')
+    .map((l) => l.split(' '));
   return rows.filter((_, i) => i % step === 0).map((r) => ({ commit: r[0]!, parent: r[1]! }));
 }
 
@@ -85,7 +94,15 @@ export default async function planRepoBench(): Promise<Record<string, number | s
   const plan = (await runPlan({ dataset, config, repo: REPO })).value;
   const seconds = (performance.now() - t0) / 1000;
   const runnable = plan.tasks.filter((t) => t.runnable);
-  const problems = await check(runnable.map((t) => ({ id: t.id, commit: t.commit, ...(t.parent ? { parent: t.parent } : {}), gpus: t.gpus, ...(t.argv ? { argv: t.argv } : {}) })));
+  const problems = await check(
+    runnable.map((t) => ({
+      id: t.id,
+      commit: t.commit,
+      ...(t.parent ? { parent: t.parent } : {}),
+      gpus: t.gpus,
+      ...(t.argv ? { argv: t.argv } : {}),
+    })),
+  );
   const multi = runnable.filter((t) => t.gpus > 1);
   const out: Record<string, number | string> = {
     'dataset: plan --repo seconds (≤ 30)': Math.round(seconds * 10) / 10,
@@ -102,16 +119,36 @@ export default async function planRepoBench(): Promise<Record<string, number | s
   const commits = otherCommits(Number(process.env.BENCHSWEEP_OTHER_STEP ?? 400));
   const dir = mkdtempSync(join(tmpdir(), 'benchsweep-other-'));
   const rows = commits.flatMap((c, i) =>
-    OTHER_COMMANDS.map((cmd, k) => JSON.stringify({ id: `o${i}-${k}`, commit_hash: c.commit, parent_commit: c.parent, repo: 'vllm-project/vllm', perf_command: cmd, gpu_config: 'H100:1' })),
+    OTHER_COMMANDS.map((cmd, k) =>
+      JSON.stringify({
+        id: `o${i}-${k}`,
+        commit_hash: c.commit,
+        parent_commit: c.parent,
+        repo: 'vllm-project/vllm',
+        perf_command: cmd,
+        gpu_config: 'H100:1',
+      }),
+    ),
   );
   writeFileSync(join(dir, 'other.jsonl'), rows.join('\n') + '\n');
   const t1 = performance.now();
   const other = (await runPlan({ dataset: join(dir, 'other.jsonl'), config, repo: REPO })).value;
-  const otherProblems = await check(other.tasks.filter((t) => t.runnable).map((t) => ({ id: t.id, commit: t.commit, ...(t.parent ? { parent: t.parent } : {}), gpus: t.gpus, ...(t.argv ? { argv: t.argv } : {}) })));
+  const otherProblems = await check(
+    other.tasks
+      .filter((t) => t.runnable)
+      .map((t) => ({
+        id: t.id,
+        commit: t.commit,
+        ...(t.parent ? { parent: t.parent } : {}),
+        gpus: t.gpus,
+        ...(t.argv ? { argv: t.argv } : {}),
+      })),
+  );
   const refusedFlags = other.tasks.filter((t) => !t.runnable && t.category === 'INVALID_COMMAND').length;
   out['other commits: commits × commands'] = `${commits.length} × ${OTHER_COMMANDS.length}`;
   out['other commits: seconds'] = Math.round((performance.now() - t1) / 100) / 10;
-  out['other commits: runnable / INVALID_COMMAND / other skips'] = `${other.counts.runnable} / ${refusedFlags} / ${other.counts.skipped - refusedFlags}`;
+  out['other commits: runnable / INVALID_COMMAND / other skips'] =
+    `${other.counts.runnable} / ${refusedFlags} / ${other.counts.skipped - refusedFlags}`;
   out['other commits: argv problems'] = otherProblems.length;
   if (otherProblems.length) out['other commits: first problems'] = otherProblems.slice(0, 5).join(' | ');
   return out;

@@ -6,9 +6,9 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { defaultConfig, SweepConfig } from '../src/core/config.js';
-import { parseDataset } from '../src/core/dataset.js';
-import { planSweep } from '../src/core/plan.js';
-import { parsePool } from '../src/core/pool.js';
+import { parseDataset } from '../src/core/dataset/dataset.js';
+import { planSweep } from '../src/core/plan/plan.js';
+import { parsePool } from '../src/core/plan/pool.js';
 
 const POOLS = ['8xH100:1,2xH100:4,1xH100:8', '8xH100:1,4xH100:4,2xH100:8', '16xH100:1'];
 
@@ -16,12 +16,18 @@ export default async function planBench(): Promise<Record<string, number | strin
   const file = fileURLToPath(new URL('../examples/datasets/isobench-vllm.jsonl', import.meta.url));
   const dataset = parseDataset(await readFile(file, 'utf8'), file);
   // The default config (runners without ShareGPT) and the example config (ShareGPT on the runners).
-  const withShareGpt = SweepConfig.parse(parseYaml(await readFile(fileURLToPath(new URL('../examples/sweep-config.yml', import.meta.url)), 'utf8')));
+  const withShareGpt = SweepConfig.parse(
+    parseYaml(await readFile(fileURLToPath(new URL('../examples/sweep-config.yml', import.meta.url)), 'utf8')),
+  );
   const out: Record<string, number | string> = {};
-  for (const [name, config] of [['default', defaultConfig()], ['sharegpt', withShareGpt]] as const) {
+  for (const [name, config] of [
+    ['default', defaultConfig()],
+    ['sharegpt', withShareGpt],
+  ] as const) {
     const t0 = performance.now();
     const plan = planSweep(dataset.tasks, config);
-    out[`${name}: tasks / runnable / skipped`] = `${plan.counts.tasks} / ${plan.counts.runnable} / ${plan.counts.skipped}`;
+    out[`${name}: tasks / runnable / skipped`] =
+      `${plan.counts.tasks} / ${plan.counts.runnable} / ${plan.counts.skipped}`;
     out[`${name}: plan_ms`] = Math.round((performance.now() - t0) * 10) / 10;
     out[`${name}: gpu_hours`] = plan.estimate.gpuHours;
     for (const spec of POOLS) {

@@ -3,10 +3,10 @@
  * 10) with the default 2,000 bootstrap iterations per comparison, then markdown and HTML. The
  * report step runs after every sweep, so it must stay well under a second or two.
  */
-import { buildReport } from '../src/core/report.js';
-import { renderMarkdown } from '../src/core/report-markdown.js';
-import { renderHtml } from '../src/core/report-html.js';
-import { seededRandom } from '../src/core/compare-stats.js';
+import { buildReport } from '../src/core/report/report.js';
+import { renderMarkdown } from '../src/core/report/report-markdown.js';
+import { renderHtml } from '../src/core/report/report-html.js';
+import { seededRandom } from '../src/core/compare/compare-stats.js';
 import type { ResultRecord } from '../src/core/schemas.js';
 
 export default async function bench(): Promise<Record<string, number | string>> {
@@ -16,9 +16,25 @@ export default async function bench(): Promise<Record<string, number | string>> 
   for (let t = 0; t < 96; t++) {
     const task = t.toString(16).padStart(8, '0');
     const base = 1000 + random() * 5000;
-    for (const [variant, factor] of [['baseline', 1], ['human', 1.03], ['agent', 0.98 + random() * 0.08]] as const) {
-      const samples = Array.from({ length: samplesPerVariant }, () => ({ output_throughput: base * factor * (1 + (random() - 0.5) * 0.02) }));
-      records.push({ task, variant, attempt: 1, status: 'success', kind: 'serving', metrics: {}, samples, caveats: [], gpus: 1 + (t % 4) } as ResultRecord);
+    for (const [variant, factor] of [
+      ['baseline', 1],
+      ['human', 1.03],
+      ['agent', 0.98 + random() * 0.08],
+    ] as const) {
+      const samples = Array.from({ length: samplesPerVariant }, () => ({
+        output_throughput: base * factor * (1 + (random() - 0.5) * 0.02),
+      }));
+      records.push({
+        task,
+        variant,
+        attempt: 1,
+        status: 'success',
+        kind: 'serving',
+        metrics: {},
+        samples,
+        caveats: [],
+        gpus: 1 + (t % 4),
+      } as ResultRecord);
     }
   }
   const t0 = performance.now();

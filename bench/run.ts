@@ -9,13 +9,17 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const dir = dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
-const files = (await readdir(dir)).filter((f) => f.endsWith('.bench.ts') && (only.length === 0 || only.some((o) => f.includes(o)))).sort();
+const files = (await readdir(dir))
+  .filter((f) => f.endsWith('.bench.ts') && (only.length === 0 || only.some((o) => f.includes(o))))
+  .sort();
 let failed = false;
 for (const file of files) {
   const name = file.replace(/\.bench\.ts$/, '');
   const started = performance.now();
   try {
-    const mod = (await import(pathToFileURL(join(dir, file)).href)) as { default: () => Promise<Record<string, number | string>> };
+    const mod = (await import(pathToFileURL(join(dir, file)).href)) as {
+      default: () => Promise<Record<string, number | string>>;
+    };
     const result = await mod.default();
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     process.stdout.write(`\n${name} (${seconds} s)\n`);

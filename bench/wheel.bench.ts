@@ -22,10 +22,20 @@ export default async function wheelBench(): Promise<Record<string, number | stri
   const repository = `benchsweep/wheel-bench-${process.pid}`;
   try {
     const demo = await createDemoRepo(join(root, 'demo'));
-    const task = { id: demo.taskId, commit: demo.human, parent: demo.parent, repo: 'benchsweep/demo-engine', hasAgentPatch: true } as unknown as Task;
+    const task = {
+      id: demo.taskId,
+      commit: demo.human,
+      parent: demo.parent,
+      repo: 'benchsweep/demo-engine',
+      hasAgentPatch: true,
+    } as unknown as Task;
     const cacheDir = join(root, 'cache');
     const config = {
-      engine: { packageDir: 'demo_engine', installedPath: '/opt/engine/site/demo_engine', extraDirs: [{ repoDir: 'benchmarks', installedPath: '/opt/engine/benchmarks' }] },
+      engine: {
+        packageDir: 'demo_engine',
+        installedPath: '/opt/engine/site/demo_engine',
+        extraDirs: [{ repoDir: 'benchmarks', installedPath: '/opt/engine/benchmarks' }],
+      },
       build: { builderImage: base },
       wheel: { build: true, runtimeBase: base },
     };
@@ -34,7 +44,8 @@ export default async function wheelBench(): Promise<Record<string, number | stri
     const t0 = performance.now();
     const built = await cpu.resolve({ task, variant: 'baseline', commit: demo.parent, repoDir: demo.dir });
     const buildS = (performance.now() - t0) / 1000;
-    if (!built.ok || built.artifact.source !== 'build') throw new Error(`wheel build failed: ${built.ok ? built.artifact.source : built.reason}`);
+    if (!built.ok || built.artifact.source !== 'build')
+      throw new Error(`wheel build failed: ${built.ok ? built.artifact.source : built.reason}`);
 
     // The GPU job, on a machine without the image: a fresh resolver over the same cache each round.
     const rounds: number[] = [];
@@ -44,14 +55,18 @@ export default async function wheelBench(): Promise<Record<string, number | stri
       const t = performance.now();
       const r = await gpu.resolve({ task, variant: 'baseline', commit: demo.parent, repoDir: demo.dir });
       rounds.push((performance.now() - t) / 1000);
-      if (!r.ok || r.artifact.source !== 'wheel' || gpu.builds !== 0 || gpu.downloads !== 0) throw new Error(`expected an install from the cached wheel, got ${r.ok ? r.artifact.source : r.reason}`);
+      if (!r.ok || r.artifact.source !== 'wheel' || gpu.builds !== 0 || gpu.downloads !== 0)
+        throw new Error(`expected an install from the cached wheel, got ${r.ok ? r.artifact.source : r.reason}`);
     }
     const sorted = [...rounds].sort((a, b) => a - b);
     const median = sorted[Math.floor(sorted.length / 2)]!;
     const round = (x: number) => Math.round(x * 100) / 100;
     // Container starts dominate (two per install: pip, then the verification); a loaded machine shows it.
     const load = loadavg()[0]!.toFixed(1);
-    if (median > TARGET_S) throw new Error(`installing the cached demo wheel took ${round(median)} s (median of ${ROUNDS}; ${rounds.map(round).join(' / ')}), target ${TARGET_S} s; load average ${load} on ${cpus().length} CPUs`);
+    if (median > TARGET_S)
+      throw new Error(
+        `installing the cached demo wheel took ${round(median)} s (median of ${ROUNDS}; ${rounds.map(round).join(' / ')}), target ${TARGET_S} s; load average ${load} on ${cpus().length} CPUs`,
+      );
     return {
       'wheel build + install (CPU job) s': round(buildS),
       'install cached wheel s (median)': round(median),

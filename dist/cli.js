@@ -67,7 +67,7 @@ import {
   sha256File,
   unsafePatchPath,
   writeFileAtomic
-} from "./chunks/chunk-KADVZOVB.js";
+} from "./chunks/chunk-OKYYP4EN.js";
 import "./chunks/chunk-LOE4VG7Q.js";
 
 // node_modules/commander/lib/error.js
@@ -3485,7 +3485,8 @@ async function runParse(options) {
   const result = await parseFile(options.file, { kind });
   const used = result.used !== void 0 ? result.blocks[result.used] : void 0;
   const value = { kind: result.kind ?? null, metrics: result.metrics };
-  if (used) value.block = { startLine: used.startLine, endLine: used.endLine, complete: used.complete, partial: used.partial };
+  if (used)
+    value.block = { startLine: used.startLine, endLine: used.endLine, complete: used.complete, partial: used.partial };
   if (options.all) value.blocks = result.blocks;
   const lines = [];
   if (!used || !result.kind) {
@@ -3497,16 +3498,25 @@ async function runParse(options) {
     );
     const width = Math.max(...Object.keys(result.metrics).map((k) => k.length));
     for (const [name, v] of Object.entries(result.metrics)) {
-      lines.push(`  ${name.padEnd(width)}  ${v}${name === primary.name ? `   <- primary (${primary.higherIsBetter ? "higher" : "lower"} is better)` : ""}`);
+      lines.push(
+        `  ${name.padEnd(width)}  ${v}${name === primary.name ? `   <- primary (${primary.higherIsBetter ? "higher" : "lower"} is better)` : ""}`
+      );
     }
   }
   if (options.all && result.blocks.length > 0) {
     lines.push("", "blocks:");
     result.blocks.forEach(
-      (b, i) => lines.push(`  ${i + 1}. ${b.kind} lines ${b.startLine}-${b.endLine} ${b.complete ? "complete" : "incomplete"}, ${Object.keys(b.metrics).length} metrics${i === result.used ? " (used)" : ""}`)
+      (b, i) => lines.push(
+        `  ${i + 1}. ${b.kind} lines ${b.startLine}-${b.endLine} ${b.complete ? "complete" : "incomplete"}, ${Object.keys(b.metrics).length} metrics${i === result.used ? " (used)" : ""}`
+      )
     );
   }
-  return { value, text: lines.join("\n"), failed: !used, outputs: { kind: result.kind ?? "", metrics: JSON.stringify(result.metrics) } };
+  return {
+    value,
+    text: lines.join("\n"),
+    failed: !used,
+    outputs: { kind: result.kind ?? "", metrics: JSON.stringify(result.metrics) }
+  };
 }
 function registerParse(program2) {
   program2.command("parse").description("metrics from one benchmark output (any vLLM era's printed result, or its JSON result file)").argument("<file>", "benchmark log or vLLM JSON result file").option("--kind <kind>", "serving | throughput | latency | auto", "auto").option("--all", "list every result block found").option("--json", "print one JSON document").action(async (file, opts) => {
@@ -3528,7 +3538,14 @@ async function runClassify(options) {
     ...options.phase ? { phase: options.phase } : {},
     ...options.engineVersion ? { engineVersion: options.engineVersion } : {}
   });
-  const value = { category: c.category, stage: c.stage, retryable: c.retryable, action: c.action, evidence: c.evidence, matched: c.matched };
+  const value = {
+    category: c.category,
+    stage: c.stage,
+    retryable: c.retryable,
+    action: c.action,
+    evidence: c.evidence,
+    matched: c.matched
+  };
   if (c.fix) value.fix = c.fix;
   if (options.explain) value.explain = c.explain;
   const hit = (h) => `${h.signature} \u2192 ${h.category} (${h.strength}, line ${h.line}): ${h.text.length > 160 ? h.text.slice(0, 160) + "\u2026" : h.text}`;
@@ -3547,24 +3564,30 @@ async function runClassify(options) {
       ...c.explain.runnersUp.map((h) => `    ${hit(h)}`)
     ] : []
   ].join("\n");
-  return { value, text, outputs: { category: c.category, retryable: String(c.retryable), ...c.fix ? { fix: c.fix } : {} } };
+  return {
+    value,
+    text,
+    outputs: { category: c.category, retryable: String(c.retryable), ...c.fix ? { fix: c.fix } : {} }
+  };
 }
 function registerClassify(program2) {
   program2.command("classify").description("failure class of one log (taxonomy category, stage, retry, fix recipe, evidence lines)").argument("<file>", "log file (server, client, build or patch output)").option("--exit-code <n>", "exit code of the process that wrote the log", (v) => {
     const n = Number(v);
     if (!Number.isInteger(n)) throw new UserError(`--exit-code: expected an integer, got ${v}`);
     return n;
-  }).option("--timed-out", "the process was stopped by a timeout").option("--phase <phase>", "server-start | benchmark | build | patch").option("--engine-version <version>", "engine version, when the log does not print it").option("--explain", "show the rule that decided, the runners-up and the normalised evidence line").option("--json", "print one JSON document").action(async (file, opts) => {
-    const result = await runClassify({
-      file,
-      ...opts.exitCode !== void 0 ? { exitCode: opts.exitCode } : {},
-      ...opts.timedOut ? { timedOut: true } : {},
-      ...opts.phase ? { phase: opts.phase } : {},
-      ...opts.engineVersion ? { engineVersion: opts.engineVersion } : {},
-      ...opts.explain ? { explain: true } : {}
-    });
-    emit({ json: !!opts.json, value: result.value, text: () => result.text });
-  });
+  }).option("--timed-out", "the process was stopped by a timeout").option("--phase <phase>", "server-start | benchmark | build | patch").option("--engine-version <version>", "engine version, when the log does not print it").option("--explain", "show the rule that decided, the runners-up and the normalised evidence line").option("--json", "print one JSON document").action(
+    async (file, opts) => {
+      const result = await runClassify({
+        file,
+        ...opts.exitCode !== void 0 ? { exitCode: opts.exitCode } : {},
+        ...opts.timedOut ? { timedOut: true } : {},
+        ...opts.phase ? { phase: opts.phase } : {},
+        ...opts.engineVersion ? { engineVersion: opts.engineVersion } : {},
+        ...opts.explain ? { explain: true } : {}
+      });
+      emit({ json: !!opts.json, value: result.value, text: () => result.text });
+    }
+  );
 }
 
 // src/run/demo.ts
@@ -3741,7 +3764,9 @@ async function startDemoWheelIndex(o) {
   const root = join3(o.cacheDir, "demo-wheel-index");
   const commitRoot = join3(root, o.commit);
   const project = o.project ?? "demo-engine";
-  const present = (await readdir2(join3(commitRoot, project)).catch(() => [])).some((f) => f.endsWith(".whl"));
+  const present = (await readdir2(join3(commitRoot, project)).catch(() => [])).some(
+    (f) => f.endsWith(".whl")
+  );
   let built = false;
   if (!present) {
     await mkdir3(o.cacheDir, { recursive: true });
@@ -3758,8 +3783,11 @@ async function startDemoWheelIndex(o) {
         prepareScript: DEMO_WHEEL_PREPARE,
         ...o.log ? { log: o.log } : {}
       });
-      if (!wb.ok) throw new Error(`demo wheel index: building the parent's wheel failed: ${wb.category}: ${wb.reason}
-${wb.evidence ?? ""}`);
+      if (!wb.ok)
+        throw new Error(
+          `demo wheel index: building the parent's wheel failed: ${wb.category}: ${wb.reason}
+${wb.evidence ?? ""}`
+        );
       await publishWheels(commitRoot, [wb.path]);
       built = true;
       o.log?.(`demo wheel index: published ${wb.fileName} for ${o.commit.slice(0, 12)}`);
@@ -3774,7 +3802,9 @@ ${wb.evidence ?? ""}`);
 
 // src/run/demo.ts
 function demoShortfall(report) {
-  const complete = report.tasks.filter((t) => ["baseline", "human", "agent"].every((v) => t.variants[v]?.status === "success"));
+  const complete = report.tasks.filter(
+    (t) => ["baseline", "human", "agent"].every((v) => t.variants[v]?.status === "success")
+  );
   if (complete.length > 0) return void 0;
   const why = report.tasks.map((t) => {
     const failed = ["baseline", "human", "agent"].filter((v) => t.variants[v]?.status !== "success");
@@ -3797,13 +3827,20 @@ async function runDemo(opts = {}, deps = {}) {
   await mkdir4(resultsDir, { recursive: true });
   const demo = await createDemoRepo(join4(root, "work"));
   let wheelIndex;
-  log2(`demo repository ${demo.dir}: parent ${demo.parent.slice(0, 12)}, human ${demo.human.slice(0, 12)}, agent patch ${demo.agentPatchFile}`);
+  log2(
+    `demo repository ${demo.dir}: parent ${demo.parent.slice(0, 12)}, human ${demo.human.slice(0, 12)}, agent patch ${demo.agentPatchFile}`
+  );
   try {
     const dataset = await loadDataset(demo.datasetFile);
     const plan = planSweep(dataset.tasks, defaultConfig(), { errors: dataset.errors });
-    for (const t of plan.tasks) log2(`plan: ${t.id} ${t.runnable ? "runnable" : `not runnable: ${t.category} ${t.reason ?? ""}`} (${t.kind ?? "?"}, ${t.gpus} GPU)`);
+    for (const t of plan.tasks)
+      log2(
+        `plan: ${t.id} ${t.runnable ? "runnable" : `not runnable: ${t.category} ${t.reason ?? ""}`} (${t.kind ?? "?"}, ${t.gpus} GPU)`
+      );
     const refused = plan.tasks.filter((t) => !t.runnable);
-    const notes = refused.map((t) => `preflight refused the demo task ${t.id} (${t.category}: ${t.reason ?? ""}); the demo ran it anyway`);
+    const notes = refused.map(
+      (t) => `preflight refused the demo task ${t.id} (${t.category}: ${t.reason ?? ""}); the demo ran it anyway`
+    );
     for (const n of notes) log2(`warning: ${n}`);
     const tasks = dataset.tasks;
     const cacheDir = opts.cacheDir ? resolve2(opts.cacheDir) : join4(root, "cache");
@@ -3812,8 +3849,18 @@ async function runDemo(opts = {}, deps = {}) {
     if (deps.images) images = deps.images(demo.dir, cacheDir, log2);
     else {
       const base = await ensureBaseImage({ log: log2 });
-      wheelIndex = await startDemoWheelIndex({ repoDir: demo.dir, commit: demo.parent, cacheDir, builderImage: base, log: log2 });
-      const config = { ...enginePreset("demo"), build: { builderImage: base }, wheel: { indexTemplates: [wheelIndex.template], base: wheelIndex.served.url, runtimeBase: base } };
+      wheelIndex = await startDemoWheelIndex({
+        repoDir: demo.dir,
+        commit: demo.parent,
+        cacheDir,
+        builderImage: base,
+        log: log2
+      });
+      const config = {
+        ...enginePreset("demo"),
+        build: { builderImage: base },
+        wheel: { indexTemplates: [wheelIndex.template], base: wheelIndex.served.url, runtimeBase: base }
+      };
       images = resolver = createArtifactResolver({ repoDir: demo.dir, cacheDir, config, log: log2 });
     }
     const records = await runSweep(
@@ -3842,7 +3889,11 @@ async function runDemo(opts = {}, deps = {}) {
       repoDir: demo.dir,
       kept: opts.keep === true,
       seconds: (Date.now() - started) / 1e3,
-      images: { builds: images.builds, ...resolver ? { downloads: resolver.downloads } : {}, ...wheelIndex ? { wheelIndexBuilt: wheelIndex.built } : {} }
+      images: {
+        builds: images.builds,
+        ...resolver ? { downloads: resolver.downloads } : {},
+        ...wheelIndex ? { wheelIndexBuilt: wheelIndex.built } : {}
+      }
     };
   } finally {
     await wheelIndex?.served.close();
@@ -3903,7 +3954,7 @@ function registerDemo(program2) {
 // src/commands/runner-guard.ts
 import { readFile as readFile2 } from "node:fs/promises";
 
-// src/core/runner-guard.ts
+// src/core/github/runner-guard.ts
 var EventRepository = external_exports.looseObject({
   repository: external_exports.looseObject({ full_name: external_exports.string().optional(), default_branch: external_exports.string().optional() }).optional()
 });
@@ -3918,15 +3969,24 @@ function parseWorkflowRef(ref) {
 }
 var oneLine = (s) => s.replace(/[\r\n]+/g, " ");
 function decideRunnerGuard(input) {
-  const refuse = (reason, extra = {}) => ({ allowed: false, reason: oneLine(`runner-guard: refused: ${reason}`), ...extra });
-  if (!input.workflowRef) return refuse("GITHUB_WORKFLOW_REF is not set: cannot tell where the job\u2019s workflow file comes from");
+  const refuse = (reason, extra = {}) => ({
+    allowed: false,
+    reason: oneLine(`runner-guard: refused: ${reason}`),
+    ...extra
+  });
+  if (!input.workflowRef)
+    return refuse("GITHUB_WORKFLOW_REF is not set: cannot tell where the job\u2019s workflow file comes from");
   const wf = parseWorkflowRef(input.workflowRef);
   if (!wf) return refuse(`GITHUB_WORKFLOW_REF is not a workflow reference: ${JSON.stringify(input.workflowRef)}`);
   const parsed = EventRepository.safeParse(input.event);
   const repo = parsed.success ? parsed.data.repository : void 0;
   const defaultBranch = repo?.default_branch ?? input.defaultBranch;
   const common = { workflow: `${wf.repository}/${wf.path}`, ref: wf.ref, ...defaultBranch ? { defaultBranch } : {} };
-  if (!defaultBranch) return refuse("the event names no default branch (repository.default_branch) and BENCHSWEEP_DEFAULT_BRANCH is not set on this runner", common);
+  if (!defaultBranch)
+    return refuse(
+      "the event names no default branch (repository.default_branch) and BENCHSWEEP_DEFAULT_BRANCH is not set on this runner",
+      common
+    );
   const expectedRepo = repo?.full_name ?? input.repository;
   if (expectedRepo && expectedRepo.toLowerCase() !== wf.repository.toLowerCase()) {
     return refuse(`the workflow ${wf.path} belongs to ${wf.repository}, not to ${expectedRepo}`, common);
@@ -3936,9 +3996,16 @@ function decideRunnerGuard(input) {
   }
   const want = `refs/heads/${defaultBranch}`;
   if (wf.ref !== want) {
-    return refuse(`${wf.path} comes from ${wf.ref}, not from the default branch (${want}): self-hosted runners run only workflows the default branch defines`, common);
+    return refuse(
+      `${wf.path} comes from ${wf.ref}, not from the default branch (${want}): self-hosted runners run only workflows the default branch defines`,
+      common
+    );
   }
-  return { allowed: true, reason: oneLine(`runner-guard: allowed: ${wf.path} at ${wf.ref} (the default branch of ${wf.repository})`), ...common };
+  return {
+    allowed: true,
+    reason: oneLine(`runner-guard: allowed: ${wf.path} at ${wf.ref} (the default branch of ${wf.repository})`),
+    ...common
+  };
 }
 
 // src/commands/runner-guard.ts
@@ -3971,12 +4038,28 @@ function registerRunnerGuard(program2) {
 // src/commands/pr-approval.ts
 import { appendFile, readFile as readFile3 } from "node:fs/promises";
 
-// src/core/rules/gated-models.ts
+// src/core/preflight/rules/gated-models.ts
 var GATED_MODELS = [
-  { pattern: /^meta-llama\//i, why: "Meta\u2019s Llama licence must be accepted on the hub", source: "model card hf.co/meta-llama/Llama-3.1-8B-Instruct" },
-  { pattern: /^google\/gemma/i, why: "Google\u2019s Gemma terms must be accepted on the hub", source: "model card hf.co/google/gemma-2-9b" },
-  { pattern: /^mistralai\//i, why: "Mistral AI\u2019s repositories ask for contact details before download", source: "model card hf.co/mistralai/Mistral-7B-Instruct-v0.3" },
-  { pattern: /^bigcode\/starcoder/i, why: "the BigCode OpenRAIL-M agreement must be accepted on the hub", source: "model card hf.co/bigcode/starcoder" }
+  {
+    pattern: /^meta-llama\//i,
+    why: "Meta\u2019s Llama licence must be accepted on the hub",
+    source: "model card hf.co/meta-llama/Llama-3.1-8B-Instruct"
+  },
+  {
+    pattern: /^google\/gemma/i,
+    why: "Google\u2019s Gemma terms must be accepted on the hub",
+    source: "model card hf.co/google/gemma-2-9b"
+  },
+  {
+    pattern: /^mistralai\//i,
+    why: "Mistral AI\u2019s repositories ask for contact details before download",
+    source: "model card hf.co/mistralai/Mistral-7B-Instruct-v0.3"
+  },
+  {
+    pattern: /^bigcode\/starcoder/i,
+    why: "the BigCode OpenRAIL-M agreement must be accepted on the hub",
+    source: "model card hf.co/bigcode/starcoder"
+  }
 ];
 function gatedModel(model) {
   return GATED_MODELS.find((r) => r.pattern.test(model))?.why;
@@ -4013,9 +4096,18 @@ async function runPrApproval(o) {
         base = null;
       }
     }
-    const affected = affectedTasks({ changedFiles: parseChangedFiles(await readFile3(o.changedFiles, "utf8")), datasetPath: o.datasetPath ?? o.dataset, headTasks: head.tasks, baseTasks: base });
+    const affected = affectedTasks({
+      changedFiles: parseChangedFiles(await readFile3(o.changedFiles, "utf8")),
+      datasetPath: o.datasetPath ?? o.dataset,
+      headTasks: head.tasks,
+      baseTasks: base
+    });
     const touched = head.tasks.filter((t) => affected.ids.includes(t.id));
-    const refused = decision.fork ? gatedTaskRefusals(touched, (t) => (t.perfCommand ? parsePerfCommand(t.perfCommand).model : void 0) ?? t.models[0], gatedModel) : {};
+    const refused = decision.fork ? gatedTaskRefusals(
+      touched,
+      (t) => (t.perfCommand ? parsePerfCommand(t.perfCommand).model : void 0) ?? t.models[0],
+      gatedModel
+    ) : {};
     for (const t of touched) {
       const why = t.patchPath ? unsafePatchPath(t.patchPath) : void 0;
       if (why) refused[t.id] = why;
@@ -4042,10 +4134,15 @@ async function runPrApproval(o) {
 }
 function registerPrApproval(program2) {
   program2.command("pr-approval").description("verify-pr-bench's gate: was the PR's current head approved by its SHA, and which tasks does it touch").option("--event <file>", "the event payload", process.env.GITHUB_EVENT_PATH).option("--event-name <name>", "the event name", process.env.GITHUB_EVENT_NAME).requiredOption("--pull <file>", "GET /repos/{owner}/{repo}/pulls/{n} as JSON").option("--reviews <file>", "GET .../pulls/{n}/reviews as JSON (all pages)").option("--label <name>", "the label that asks for a run", "safe-to-bench").option("--dataset <file>", "the PR's dataset at the approved SHA").option("--dataset-path <path>", "the dataset's path in the repository").option("--base-dataset <file>", "the default branch's dataset").option("--changed-files <file>", "the files the PR changes, one per line").option("--github-output <file>", "append the outputs (NAME=value lines) to this file").option("--json", "print one JSON document").action(async (opts) => {
-    if (!opts.event || !opts.eventName) throw new UserError("--event and --event-name (or GITHUB_EVENT_PATH, GITHUB_EVENT_NAME) are required");
+    if (!opts.event || !opts.eventName)
+      throw new UserError("--event and --event-name (or GITHUB_EVENT_PATH, GITHUB_EVENT_NAME) are required");
     const result = await runPrApproval(opts);
-    if (opts.githubOutput) await appendFile(opts.githubOutput, Object.entries(result.outputs ?? {}).map(([k, v]) => `${k}=${v}
-`).join(""));
+    if (opts.githubOutput)
+      await appendFile(
+        opts.githubOutput,
+        Object.entries(result.outputs ?? {}).map(([k, v]) => `${k}=${v}
+`).join("")
+      );
     emit({ json: !!opts.json, value: result.value, text: () => result.text });
   });
 }
@@ -4098,7 +4195,15 @@ function indexEntryOf(sweep) {
       }
       return r.category ?? r.status;
     });
-    tasks[t.task] = [t.primary_metric, t.higher_is_better ? 1 : 0, t.captured_share === null ? null : brief(t.captured_share), t.outcome, v[0], v[1], v[2]];
+    tasks[t.task] = [
+      t.primary_metric,
+      t.higher_is_better ? 1 : 0,
+      t.captured_share === null ? null : brief(t.captured_share),
+      t.outcome,
+      v[0],
+      v[1],
+      v[2]
+    ];
   }
   const entry = { id: sweep.id, added_at: sweep.added_at, tasks };
   if (sweep.label) entry.label = sweep.label;
@@ -4192,7 +4297,9 @@ var ReportInput = external_exports.looseObject({
 function canonicalJson(value) {
   return JSON.stringify(
     value,
-    (_key, v) => v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) : v
+    (_key, v) => v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(
+      Object.entries(v).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)
+    ) : v
   );
 }
 function sweepId(tasks, reportGeneratedAt) {
@@ -4207,7 +4314,11 @@ function sweepFromReport(input) {
     for (const v of VARIANTS) {
       const r = t.variants[v];
       if (!r) continue;
-      const stored = { status: r.status, value: r.value ?? null, samples: r.samples ?? (typeof r.value === "number" ? [r.value] : []) };
+      const stored = {
+        status: r.status,
+        value: r.value ?? null,
+        samples: r.samples ?? (typeof r.value === "number" ? [r.value] : [])
+      };
       if (r.category) stored.category = r.category;
       const metrics = input.metrics?.get(t.task)?.[v];
       if (metrics && Object.keys(metrics).length > 0) stored.metrics = metrics;
@@ -4252,7 +4363,10 @@ function sourceFromEnv(env, overrides = {}) {
   set("run_id", env["GITHUB_RUN_ID"]);
   set("run_attempt", env["GITHUB_RUN_ATTEMPT"]);
   if (env["GITHUB_RUN_ID"] && env["GITHUB_REPOSITORY"]) {
-    set("run_url", `${env["GITHUB_SERVER_URL"] ?? "https://github.com"}/${env["GITHUB_REPOSITORY"]}/actions/runs/${env["GITHUB_RUN_ID"]}`);
+    set(
+      "run_url",
+      `${env["GITHUB_SERVER_URL"] ?? "https://github.com"}/${env["GITHUB_REPOSITORY"]}/actions/runs/${env["GITHUB_RUN_ID"]}`
+    );
   }
   const runner = { name: env["RUNNER_NAME"], os: env["RUNNER_OS"], arch: env["RUNNER_ARCH"] };
   const definedRunner = Object.fromEntries(Object.entries(runner).filter(([, v]) => v));
@@ -4354,7 +4468,10 @@ function parseLines(lines, dedupe = true) {
 }
 async function forEachIndexEntry(store, visit) {
   const handle = await open(join5(store, INDEX_FILE), "r").catch((e) => {
-    if (e.code === "ENOENT") throw new UserError(`${store}: not a history store (no ${INDEX_FILE}); add a sweep first (benchsweep history add)`);
+    if (e.code === "ENOENT")
+      throw new UserError(
+        `${store}: not a history store (no ${INDEX_FILE}); add a sweep first (benchsweep history add)`
+      );
     throw e;
   });
   let skipped = 0;
@@ -4380,7 +4497,10 @@ async function forEachIndexEntry(store, visit) {
 async function readIndexTail(store, count, chunkBytes = 1 << 18) {
   const file = join5(store, INDEX_FILE);
   const handle = await open(file, "r").catch((e) => {
-    if (e.code === "ENOENT") throw new UserError(`${store}: not a history store (no ${INDEX_FILE}); add a sweep first (benchsweep history add)`);
+    if (e.code === "ENOENT")
+      throw new UserError(
+        `${store}: not a history store (no ${INDEX_FILE}); add a sweep first (benchsweep history add)`
+      );
     throw e;
   });
   try {
@@ -4415,7 +4535,8 @@ async function readSweep(store, id) {
     throw new UserError(`${path2}: ${e.code ?? e.message}`);
   }
   const parsed = StoredSweep.safeParse(raw);
-  if (!parsed.success) throw new UserError(`${path2}: not a benchsweep sweep: ${parsed.error.issues[0]?.message ?? "invalid"}`);
+  if (!parsed.success)
+    throw new UserError(`${path2}: not a benchsweep sweep: ${parsed.error.issues[0]?.message ?? "invalid"}`);
   return parsed.data;
 }
 async function readLatestSweeps(store, count) {
@@ -4499,7 +4620,9 @@ function checkHistory(sweeps, opts = {}) {
       const prev = before.variants[variant];
       const prevSamples = before.primary_metric === task.primary_metric ? usableSamples(prev) : [];
       if (before.primary_metric !== task.primary_metric) {
-        result.notes.push(`${task.task}: the primary metric changed (${before.primary_metric} \u2192 ${task.primary_metric}); not compared with the previous sweep`);
+        result.notes.push(
+          `${task.task}: the primary metric changed (${before.primary_metric} \u2192 ${task.primary_metric}); not compared with the previous sweep`
+        );
       }
       if (nowSamples.length === 0) {
         if (prev?.status === "success" && now.status !== "success") {
@@ -4538,9 +4661,18 @@ function checkHistory(sweeps, opts = {}) {
       const record = (against, refSamples, salt) => {
         if (refSamples.length === 0) return;
         if (Math.abs(nowMedian / median2(refSamples) - 1) <= threshold) return;
-        const c = compareSides(side(nowSamples), side(refSamples), task.higher_is_better, threshold, iterations, seedFor + salt);
-        if (c.verdict === "worse") result.regressions.push(changeOf(task, variant, against, c, [nowSamples.length, refSamples.length]));
-        else if (c.verdict === "better") result.improvements.push(changeOf(task, variant, against, c, [nowSamples.length, refSamples.length]));
+        const c = compareSides(
+          side(nowSamples),
+          side(refSamples),
+          task.higher_is_better,
+          threshold,
+          iterations,
+          seedFor + salt
+        );
+        if (c.verdict === "worse")
+          result.regressions.push(changeOf(task, variant, against, c, [nowSamples.length, refSamples.length]));
+        else if (c.verdict === "better")
+          result.improvements.push(changeOf(task, variant, against, c, [nowSamples.length, refSamples.length]));
       };
       record("previous", prevSamples, 1);
       if (window.length >= 2) {
@@ -4575,7 +4707,9 @@ function describeChange(c) {
 function checkText(check) {
   const lines = [];
   if (check.regressions.length > 0) {
-    lines.push(`REGRESSED: ${regressedTasks(check).join(", ")} (latest ${check.latest} vs previous ${check.previous} and the last ${check.window.length})`);
+    lines.push(
+      `REGRESSED: ${regressedTasks(check).join(", ")} (latest ${check.latest} vs previous ${check.previous} and the last ${check.window.length})`
+    );
     for (const r of check.regressions) lines.push(`  - ${describeChange(r)}`);
   }
   if (check.improvements.length > 0) {
@@ -4585,10 +4719,19 @@ function checkText(check) {
   return lines.join("\n");
 }
 function checkMarkdown(check, opts = {}) {
-  const lines = [`### benchsweep history: ${check.regressions.length > 0 ? `regression in ${regressedTasks(check).map((t) => `\`${t}\``).join(", ")}` : "no regression"}`, ""];
-  lines.push(`Latest sweep \`${check.latest}\` against the previous \`${check.previous}\` and the rolling baseline of the last ${check.window.length}; threshold \xB1${(check.threshold * 100).toFixed(1)}%.`, "");
+  const lines = [
+    `### benchsweep history: ${check.regressions.length > 0 ? `regression in ${regressedTasks(check).map((t) => `\`${t}\``).join(", ")}` : "no regression"}`,
+    ""
+  ];
+  lines.push(
+    `Latest sweep \`${check.latest}\` against the previous \`${check.previous}\` and the rolling baseline of the last ${check.window.length}; threshold \xB1${(check.threshold * 100).toFixed(1)}%.`,
+    ""
+  );
   if (check.regressions.length > 0) {
-    lines.push("| task | variant | metric | change | 95% CI | significant | against |", "|---|---|---|---|---|---|---|");
+    lines.push(
+      "| task | variant | metric | change | 95% CI | significant | against |",
+      "|---|---|---|---|---|---|---|"
+    );
     for (const r of check.regressions) {
       lines.push(
         `| \`${r.task}\` | ${r.variant} | ${r.metric}${r.metric === "status" ? "" : r.higher_is_better ? " \u2191" : " \u2193"} | ${r.ratio === null ? `${r.status}${r.category ? ` (${r.category})` : ""}` : pct(r.ratio)} | ${r.ci ? `${pct(r.ci[0])} \u2026 ${pct(r.ci[1])}` : "\u2014"} | ${r.significant === null ? r.single_sample ? "single sample" : "\u2014" : r.significant ? "yes" : "no"} | ${r.against} |`
@@ -4596,7 +4739,8 @@ function checkMarkdown(check, opts = {}) {
     }
     lines.push("");
   }
-  if (check.improvements.length > 0) lines.push(`Improved: ${[...new Set(check.improvements.map((r) => `\`${r.task}\``))].join(", ")}`, "");
+  if (check.improvements.length > 0)
+    lines.push(`Improved: ${[...new Set(check.improvements.map((r) => `\`${r.task}\``))].join(", ")}`, "");
   if (opts.dashboardUrl) lines.push(`Dashboard: ${opts.dashboardUrl}`);
   if (opts.runUrl) lines.push(`Run: ${opts.runUrl}`);
   return lines.join("\n").trimEnd() + "\n";
@@ -4604,7 +4748,18 @@ function checkMarkdown(check, opts = {}) {
 
 // src/core/history/render.ts
 var VARIANT_COLOR = { baseline: "#868e96", human: "#1971c2", agent: "#e8590c" };
-var CATEGORY_PALETTE = ["#c92a2a", "#e67700", "#5f3dc4", "#0b7285", "#2b8a3e", "#a61e4d", "#364fc7", "#862e9c", "#d9480f", "#495057"];
+var CATEGORY_PALETTE = [
+  "#c92a2a",
+  "#e67700",
+  "#5f3dc4",
+  "#0b7285",
+  "#2b8a3e",
+  "#a61e4d",
+  "#364fc7",
+  "#862e9c",
+  "#d9480f",
+  "#495057"
+];
 function esc(text) {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 }
@@ -4682,7 +4837,16 @@ function bucketsOf(count, maxPoints) {
   return { buckets, size };
 }
 function seriesOf(col, size) {
-  const series = { task: col.task, metric: col.metric, up: col.up, variants: {}, share: [], failures: {}, outcome: col.outcome, sweeps: col.at.length };
+  const series = {
+    task: col.task,
+    metric: col.metric,
+    up: col.up,
+    variants: {},
+    share: [],
+    failures: {},
+    outcome: col.outcome,
+    sweeps: col.at.length
+  };
   for (const v of VARIANTS) {
     const c = col.v[v];
     const points = [];
@@ -4717,7 +4881,8 @@ function seriesOf(col, size) {
   while (i < col.at.length) {
     const x = Math.floor(col.at[i] / size);
     const shares = [];
-    for (; i < col.at.length && Math.floor(col.at[i] / size) === x; i++) if (!Number.isNaN(col.share[i])) shares.push(col.share[i]);
+    for (; i < col.at.length && Math.floor(col.at[i] / size) === x; i++)
+      if (!Number.isNaN(col.share[i])) shares.push(col.share[i]);
     if (shares.length > 0) series.share.push({ x, share: medianOf(shares) });
   }
   return series;
@@ -4749,7 +4914,8 @@ function metricChart(s, buckets, entries) {
   const top = 10;
   const bottom = H - 24;
   const all = VARIANTS.flatMap((v) => s.variants[v].flatMap((p) => [p.lo, p.hi, p.value]));
-  if (all.length === 0) return `<div class="empty"${attr("data-chart", "metric")}>no successful run of ${esc(s.task)} yet</div>`;
+  if (all.length === 0)
+    return `<div class="empty"${attr("data-chart", "metric")}>no successful run of ${esc(s.task)} yet</div>`;
   let min = Math.min(...all);
   let max = Math.max(...all);
   if (max === min) {
@@ -4772,7 +4938,9 @@ function metricChart(s, buckets, entries) {
     ).join("") : "";
     return `<g${attr("data-layer", v)}>${band}${line}${circles}</g>`;
   }).join("");
-  const yTicks = [max - pad, (max + min) / 2, min + pad].map((v) => `<text x="${LEFT - 6}" y="${(sy(v) + 4).toFixed(1)}" text-anchor="end" class="tick">${esc(formatValue(Number(v.toPrecision(4))))}</text><line x1="${LEFT}" x2="${W - RIGHT}" y1="${sy(v).toFixed(1)}" y2="${sy(v).toFixed(1)}" stroke="#f1f3f5"/>`).join("");
+  const yTicks = [max - pad, (max + min) / 2, min + pad].map(
+    (v) => `<text x="${LEFT - 6}" y="${(sy(v) + 4).toFixed(1)}" text-anchor="end" class="tick">${esc(formatValue(Number(v.toPrecision(4))))}</text><line x1="${LEFT}" x2="${W - RIGHT}" y1="${sy(v).toFixed(1)}" y2="${sy(v).toFixed(1)}" stroke="#f1f3f5"/>`
+  ).join("");
   return `<figure><figcaption>${esc(s.metric)} ${s.up ? "\u2191 higher is better" : "\u2193 lower is better"}</figcaption><svg${attr("data-chart", "metric")}${attr("data-task", s.task)} viewBox="0 0 ${W} ${H}" width="100%" role="img"${attr("aria-label", `${s.task} ${s.metric} over sweeps`)}>
 ${yTicks}<line x1="${LEFT}" x2="${LEFT}" y1="${top}" y2="${bottom}" stroke="#adb5bd"/>${layers}${xAxis(buckets, entries, sx, H - 6)}</svg></figure>`;
 }
@@ -4780,16 +4948,21 @@ function shareChart(s, buckets, entries) {
   const H = 190;
   const top = 10;
   const bottom = H - 24;
-  if (s.share.length === 0) return `<figure><figcaption>Share of the human's gain the agent captured</figcaption><div class="empty"${attr("data-chart", "share")}${attr("data-task", s.task)}>no sweep where the human clearly improved on the baseline</div></figure>`;
+  if (s.share.length === 0)
+    return `<figure><figcaption>Share of the human's gain the agent captured</figcaption><div class="empty"${attr("data-chart", "share")}${attr("data-task", s.task)}>no sweep where the human clearly improved on the baseline</div></figure>`;
   const values = s.share.map((p) => p.share);
   const min = Math.min(0, ...values);
   const max = Math.max(1.2, ...values);
   const sx = xScale(buckets.length);
   const sy = (v) => bottom - (v - min) / (max - min) * (bottom - top);
   const dots = buckets.length <= 60;
-  const ref = [0, 1].map((v) => `<line x1="${LEFT}" x2="${W - RIGHT}" y1="${sy(v).toFixed(1)}" y2="${sy(v).toFixed(1)}" stroke="${v === 1 ? "#1971c2" : "#adb5bd"}" stroke-dasharray="${v === 1 ? "4 3" : ""}"/><text x="${LEFT - 6}" y="${(sy(v) + 4).toFixed(1)}" text-anchor="end" class="tick">${v * 100}%</text>`).join("");
+  const ref = [0, 1].map(
+    (v) => `<line x1="${LEFT}" x2="${W - RIGHT}" y1="${sy(v).toFixed(1)}" y2="${sy(v).toFixed(1)}" stroke="${v === 1 ? "#1971c2" : "#adb5bd"}" stroke-dasharray="${v === 1 ? "4 3" : ""}"/><text x="${LEFT - 6}" y="${(sy(v) + 4).toFixed(1)}" text-anchor="end" class="tick">${v * 100}%</text>`
+  ).join("");
   const line = `<polyline data-series="share"${attr("data-points", s.share.length)}${attr("data-last-share", s.share.at(-1).share)} points="${s.share.map((p) => `${sx(p.x).toFixed(1)},${sy(p.share).toFixed(1)}`).join(" ")}" fill="none" stroke="#e8590c" stroke-width="1.8"/>`;
-  const circles = dots ? s.share.map((p) => `<circle${attr("data-share", p.share)} cx="${sx(p.x).toFixed(1)}" cy="${sy(p.share).toFixed(1)}" r="2.6" fill="#e8590c"><title>${esc(`${Math.round(p.share * 100)}% \xB7 ${sweepRange(buckets, entries, p.x)}`)}</title></circle>`).join("") : "";
+  const circles = dots ? s.share.map(
+    (p) => `<circle${attr("data-share", p.share)} cx="${sx(p.x).toFixed(1)}" cy="${sy(p.share).toFixed(1)}" r="2.6" fill="#e8590c"><title>${esc(`${Math.round(p.share * 100)}% \xB7 ${sweepRange(buckets, entries, p.x)}`)}</title></circle>`
+  ).join("") : "";
   return `<figure><figcaption>Share of the human's gain the agent captured (100% = all of it)</figcaption><svg${attr("data-chart", "share")}${attr("data-task", s.task)} viewBox="0 0 ${W} ${H}" width="100%" role="img"${attr("aria-label", `${s.task} captured share over sweeps`)}>
 ${ref}${line}${circles}${xAxis(buckets, entries, sx, H - 6)}</svg></figure>`;
 }
@@ -4806,18 +4979,22 @@ function failureStrip(s, buckets, entries, colorOf) {
     const text = `${v}: ${Object.entries(m.categories).map(([c, n]) => `${c}${n > 1 ? ` \xD7${n}` : ""}`).join(", ")} \xB7 ${sweepRange(buckets, entries, m.x)}`;
     return `<rect${attr("data-variant", v)}${attr("data-category", top[0])} x="${(sx(m.x) - cell / 2).toFixed(1)}" y="${row * rowH + 2}" width="${cell.toFixed(1)}" height="${rowH - 3}" fill="${colorOf(top[0])}"><title>${esc(text)}</title></rect>`;
   }).join("");
-  const labels = VARIANTS.map((v, i) => `<text x="${LEFT - 6}" y="${i * rowH + 11}" text-anchor="end" class="tick">${v}</text>`).join("");
+  const labels = VARIANTS.map(
+    (v, i) => `<text x="${LEFT - 6}" y="${i * rowH + 11}" text-anchor="end" class="tick">${v}</text>`
+  ).join("");
   return `<svg class="strip"${attr("data-chart", "failures")}${attr("data-task", s.task)}${attr("data-failures", marks.length)} viewBox="0 0 ${W} ${H}" role="img" aria-label="failures over sweeps">${labels}${rects}</svg>`;
 }
 function failuresOverTime(cols, buckets, colorOf, categories) {
   const entries = cols.sweeps;
-  if (categories.length === 0) return '<p class="sub" data-chart="failures-over-time" data-failures="0">No failure in any sweep.</p>';
+  if (categories.length === 0)
+    return '<p class="sub" data-chart="failures-over-time" data-failures="0">No failure in any sweep.</p>';
   const H = 150;
   const top = 10;
   const bottom = H - 24;
   const counts = buckets.map((b) => {
     const c = {};
-    for (let i = b.first; i <= b.last; i++) for (const [k, n] of Object.entries(cols.failures[i] ?? {})) c[k] = (c[k] ?? 0) + n;
+    for (let i = b.first; i <= b.last; i++)
+      for (const [k, n] of Object.entries(cols.failures[i] ?? {})) c[k] = (c[k] ?? 0) + n;
     const sweeps = b.last - b.first + 1;
     for (const k of Object.keys(c)) c[k] = c[k] / sweeps;
     return c;
@@ -4875,7 +5052,9 @@ function renderHistoryHtml(input, opts = {}) {
   const categories = [...cols.categories].sort();
   const colorOf = (c) => CATEGORY_PALETTE[categories.indexOf(c) % CATEGORY_PALETTE.length] ?? "#495057";
   const latest = entries.at(-1);
-  const legend = VARIANTS.map((v) => `<span class="key"><i style="background:${VARIANT_COLOR[v]}"></i>${v}</span>`).join(" ");
+  const legend = VARIANTS.map(
+    (v) => `<span class="key"><i style="background:${VARIANT_COLOR[v]}"></i>${v}</span>`
+  ).join(" ");
   const sections = taskIds.map((task) => {
     const s = seriesOf(cols.tasks.get(task), size);
     const outcome = s.outcome;
@@ -4887,7 +5066,12 @@ ${failureStrip(s, buckets, entries, colorOf)}
 </section>`;
   }).join("\n");
   const bucketNote = buckets.length < entries.length ? ` Drawn in ${buckets.length} buckets of up to ${Math.ceil(entries.length / maxPoints)} consecutive sweeps.` : "";
-  const summary = JSON.stringify({ sweeps: entries.length, tasks: taskIds, latest: latest?.id ?? null, buckets: buckets.length }).replace(/</g, "\\u003c");
+  const summary = JSON.stringify({
+    sweeps: entries.length,
+    tasks: taskIds,
+    latest: latest?.id ?? null,
+    buckets: buckets.length
+  }).replace(/</g, "\\u003c");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${esc(title)}</title><style>${CSS}</style></head>
@@ -4910,7 +5094,8 @@ async function latestMetrics(dir) {
   for (const r of loaded.records) {
     const key = `${r.task}\0${r.variant}`;
     const previous = best.get(key);
-    if (!previous || (r.attempt ?? 1) >= previous.attempt) best.set(key, { attempt: r.attempt ?? 1, metrics: r.metrics ?? {} });
+    if (!previous || (r.attempt ?? 1) >= previous.attempt)
+      best.set(key, { attempt: r.attempt ?? 1, metrics: r.metrics ?? {} });
   }
   const out = /* @__PURE__ */ new Map();
   for (const [key, { metrics }] of best) {
@@ -4930,7 +5115,9 @@ async function loadReport(file) {
   const parsed = ReportInput.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new UserError(`--report ${file}: not a benchsweep report (${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "invalid"})`);
+    throw new UserError(
+      `--report ${file}: not a benchsweep report (${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "invalid"})`
+    );
   }
   if (parsed.data.tasks.length === 0) throw new UserError(`--report ${file}: the report holds no task`);
   return parsed.data;
@@ -4965,20 +5152,35 @@ async function runHistoryCheck(options) {
   const window = options.window ?? DEFAULT_WINDOW;
   const { sweeps, skipped } = await readLatestSweeps(options.store, options.report ? window : window + 1);
   if (options.report) {
-    const candidate = sweepFromReport({ report: await loadReport(options.report), addedAt: (/* @__PURE__ */ new Date()).toISOString(), source: sourceFromEnv(process.env) });
+    const candidate = sweepFromReport({
+      report: await loadReport(options.report),
+      addedAt: (/* @__PURE__ */ new Date()).toISOString(),
+      source: sourceFromEnv(process.env)
+    });
     sweeps.push(candidate);
   }
-  const check = checkHistory(sweeps, { window, ...options.threshold !== void 0 ? { threshold: options.threshold / 100 } : {} });
+  const check = checkHistory(sweeps, {
+    window,
+    ...options.threshold !== void 0 ? { threshold: options.threshold / 100 } : {}
+  });
   if (skipped > 0) check.notes.push(`${skipped} line(s) of the index did not parse and were skipped`);
   const runUrl = sweeps.at(-1)?.source.run_url;
-  const markdown = checkMarkdown(check, { ...options.dashboardUrl ? { dashboardUrl: options.dashboardUrl } : {}, ...runUrl ? { runUrl } : {} });
+  const markdown = checkMarkdown(check, {
+    ...options.dashboardUrl ? { dashboardUrl: options.dashboardUrl } : {},
+    ...runUrl ? { runUrl } : {}
+  });
   if (options.markdown) await writeFileAtomic(options.markdown, markdown);
   const regressed = regressedTasks(check);
   return {
     value: check,
     text: checkText(check),
     summary: markdown,
-    outputs: { regressed: String(regressed.length > 0), "regressed-tasks": regressed.join(","), regressions: String(check.regressions.length), improvements: String(check.improvements.length) },
+    outputs: {
+      regressed: String(regressed.length > 0),
+      "regressed-tasks": regressed.join(","),
+      regressions: String(check.regressions.length),
+      improvements: String(check.improvements.length)
+    },
     failed: check.regressions.length > 0
   };
 }
@@ -4996,7 +5198,11 @@ async function runHistoryRender(options) {
   await writeFileAtomic(path2, html);
   const sweeps = columns.sweeps.length;
   const tasks = columns.tasks.size;
-  return { value: { path: path2, sweeps, tasks, bytes: Buffer.byteLength(html) }, text: `wrote ${path2} (${sweeps} sweeps, ${tasks} tasks)`, outputs: { "dashboard-path": path2 } };
+  return {
+    value: { path: path2, sweeps, tasks, bytes: Buffer.byteLength(html) },
+    text: `wrote ${path2} (${sweeps} sweeps, ${tasks} tasks)`,
+    outputs: { "dashboard-path": path2 }
+  };
 }
 function percent(value) {
   return Number(value.replace(/%$/, ""));
@@ -5007,7 +5213,12 @@ function registerHistory(program2) {
     const result = await runHistoryAdd(opts);
     emit({ json: !!opts.json, value: result.value, text: () => result.text });
   });
-  history.command("check").description("latest sweep vs the previous one and the last K; exit 1 naming each regressed task, quiet when nothing changed").requiredOption("--store <dir>", "the history store").option("--threshold <pct>", "change a regression must exceed, in percent (default 2)", percent).option("--window <k>", `sweeps in the rolling baseline (default ${DEFAULT_WINDOW})`, (v) => Number(v)).option("--markdown <file>", "also write the result as markdown (for an issue or a comment)").option("--dashboard-url <url>", "link to the dashboard in the markdown").option("--report <file>", "check this report (e.g. a PR's) against the store's latest sweeps instead; nothing is added").option("--json", "print one JSON document: { regressions, improvements, ... }").action(async (opts) => {
+  history.command("check").description(
+    "latest sweep vs the previous one and the last K; exit 1 naming each regressed task, quiet when nothing changed"
+  ).requiredOption("--store <dir>", "the history store").option("--threshold <pct>", "change a regression must exceed, in percent (default 2)", percent).option("--window <k>", `sweeps in the rolling baseline (default ${DEFAULT_WINDOW})`, (v) => Number(v)).option("--markdown <file>", "also write the result as markdown (for an issue or a comment)").option("--dashboard-url <url>", "link to the dashboard in the markdown").option(
+    "--report <file>",
+    "check this report (e.g. a PR's) against the store's latest sweeps instead; nothing is added"
+  ).option("--json", "print one JSON document: { regressions, improvements, ... }").action(async (opts) => {
     const result = await runHistoryCheck(opts);
     if (result.text) for (const n of result.value.notes) log(`note: ${n}`);
     if (opts.json || result.text) emit({ json: !!opts.json, value: result.value, text: () => result.text });
@@ -5022,7 +5233,18 @@ function registerHistory(program2) {
 // src/cli.ts
 function buildProgram() {
   const program2 = new Command("benchsweep").description("Three-way (baseline / human / agent) benchmarks of inference-engine commits on GPU runners").version("0.1.0").showHelpAfterError().exitOverride();
-  for (const register of [registerPlan, registerParse, registerClassify, registerRun, registerBuild, registerReport, registerDemo, registerHistory, registerRunnerGuard, registerPrApproval]) {
+  for (const register of [
+    registerPlan,
+    registerParse,
+    registerClassify,
+    registerRun,
+    registerBuild,
+    registerReport,
+    registerDemo,
+    registerHistory,
+    registerRunnerGuard,
+    registerPrApproval
+  ]) {
     register(program2);
   }
   return program2;

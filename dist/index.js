@@ -40,7 +40,7 @@ import {
   runRun,
   secretValues,
   stickyMarker
-} from "./chunks/chunk-KADVZOVB.js";
+} from "./chunks/chunk-OKYYP4EN.js";
 import {
   error,
   info,
@@ -2150,7 +2150,7 @@ var require_light = __commonJS({
   }
 });
 
-// src/core/action-inputs.ts
+// src/core/github/action-inputs.ts
 var COMMANDS = ["plan", "build", "run", "report", "state"];
 var INPUT_NAMES = [
   "command",
@@ -2203,7 +2203,9 @@ function rawInputsFromEnv(env) {
   }
   return raw;
 }
-var List = external_exports.string().transform((s) => s.split(/[,\n]/).map((x) => x.trim()).filter(Boolean));
+var List = external_exports.string().transform(
+  (s) => s.split(/[,\n]/).map((x) => x.trim()).filter(Boolean)
+);
 var PositiveInt = external_exports.string().regex(/^\d+$/, "expected a positive integer").transform(Number).pipe(external_exports.number().int().positive());
 var NonNegativeInt = external_exports.string().regex(/^\d+$/, "expected a non-negative integer").transform(Number);
 var Bool = external_exports.enum(["true", "True", "TRUE", "false", "False", "FALSE"], { message: "expected true or false" }).transform((s) => s.toLowerCase() === "true");
@@ -2214,7 +2216,11 @@ var ActionInputs = external_exports.object({
   only: List.optional(),
   "max-gpus": PositiveInt.optional(),
   /** GPU counts of the runners the pool has, e.g. 1,2,4,8: the largest bounds the plan. */
-  "gpu-sizes": List.pipe(external_exports.array(external_exports.string().regex(/^\d+$/, "expected GPU counts like 1,2,4,8").transform(Number).pipe(external_exports.number().int().positive()))).optional(),
+  "gpu-sizes": List.pipe(
+    external_exports.array(
+      external_exports.string().regex(/^\d+$/, "expected GPU counts like 1,2,4,8").transform(Number).pipe(external_exports.number().int().positive())
+    )
+  ).optional(),
   artifacts: external_exports.string().optional(),
   config: external_exports.string().optional(),
   /** The artifact config (toolchain, build limits, engine layout) of the build command. */
@@ -6750,12 +6756,18 @@ function createGitHubClient(opts) {
   const rateLimitRetries = opts.rateLimitRetries ?? 3;
   const base = opts.retryAfterBaseValue ?? 1e3;
   const onLimit = (kind) => (retryAfter, options2, _octokit, retryCount) => {
-    log(`GitHub ${kind} rate limit on ${options2.method ?? ""} ${options2.url ?? ""}: retry ${retryCount + 1} after ${retryAfter} units`);
+    log(
+      `GitHub ${kind} rate limit on ${options2.method ?? ""} ${options2.url ?? ""}: retry ${retryCount + 1} after ${retryAfter} units`
+    );
     return retryCount < rateLimitRetries;
   };
   const options = {
     retry: { retries: opts.retries ?? 3, retryAfterBaseValue: base },
-    throttle: { onRateLimit: onLimit("primary"), onSecondaryRateLimit: onLimit("secondary"), retryAfterBaseValue: base },
+    throttle: {
+      onRateLimit: onLimit("primary"),
+      onSecondaryRateLimit: onLimit("secondary"),
+      retryAfterBaseValue: base
+    },
     log: { debug: () => {
     }, info: () => {
     }, warn: (m) => log(m), error: (m) => log(m) }
@@ -6786,8 +6798,15 @@ async function tokenIdentity(octokit) {
   }
 }
 async function findMarked(octokit, o, marker, author) {
-  const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner: o.owner, repo: o.repo, issue_number: o.issueNumber, per_page: 100 });
-  return comments.find((c) => typeof c.body === "string" && c.body.includes(marker) && c.user?.login.toLowerCase() === author.toLowerCase());
+  const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+    owner: o.owner,
+    repo: o.repo,
+    issue_number: o.issueNumber,
+    per_page: 100
+  });
+  return comments.find(
+    (c) => typeof c.body === "string" && c.body.includes(marker) && c.user?.login.toLowerCase() === author.toLowerCase()
+  );
 }
 function isRetryableHttpError(err) {
   const status = err.status;
@@ -6888,7 +6907,12 @@ async function publishReport(input) {
       ...input.failOn ? { failOn: input.failOn } : {},
       ...input.runUrl ? { runUrl: input.runUrl } : {}
     });
-    published.checkRun = await createCheckRun({ ...repoRef, headSha: input.headSha, check, ...input.runUrl ? { detailsUrl: input.runUrl } : {} });
+    published.checkRun = await createCheckRun({
+      ...repoRef,
+      headSha: input.headSha,
+      check,
+      ...input.runUrl ? { detailsUrl: input.runUrl } : {}
+    });
   }
   return published;
 }
@@ -6907,15 +6931,34 @@ async function listSuccessfulRuns(ref, o) {
     });
     for (const r of res.data.workflow_runs) {
       if (r.conclusion !== "success" || r.head_branch !== o.branch || r.event !== event) continue;
-      runs.push({ id: r.id, event: r.event, head_branch: r.head_branch, conclusion: r.conclusion, created_at: r.created_at, html_url: r.html_url, run_number: r.run_number });
+      runs.push({
+        id: r.id,
+        event: r.event,
+        head_branch: r.head_branch,
+        conclusion: r.conclusion,
+        created_at: r.created_at,
+        html_url: r.html_url,
+        run_number: r.run_number
+      });
     }
   }
   return runs.sort((a, b) => b.created_at.localeCompare(a.created_at) || b.id - a.id);
 }
 async function listRunArtifacts(ref, runId) {
   const octokit = clientOf(ref);
-  const all = await octokit.paginate(octokit.rest.actions.listWorkflowRunArtifacts, { owner: ref.owner, repo: ref.repo, run_id: runId, per_page: 100 });
-  return all.map((a) => ({ id: a.id, name: a.name, expired: a.expired, expires_at: a.expires_at ?? null, size_in_bytes: a.size_in_bytes }));
+  const all = await octokit.paginate(octokit.rest.actions.listWorkflowRunArtifacts, {
+    owner: ref.owner,
+    repo: ref.repo,
+    run_id: runId,
+    per_page: 100
+  });
+  return all.map((a) => ({
+    id: a.id,
+    name: a.name,
+    expired: a.expired,
+    expires_at: a.expires_at ?? null,
+    size_in_bytes: a.size_in_bytes
+  }));
 }
 async function defaultBranchOf(ref) {
   const octokit = clientOf(ref);
@@ -7001,9 +7044,15 @@ ${f}`;
 function explainBuildFailure(f, artifactHint) {
   const b = f.built;
   const where = f.copied ? `\`${f.copied}\` (${artifactHint})${b.log ? `; on the runner: \`${b.log}\`` : ""}` : b.log ? `\`${b.log}\` on the runner` : "no log was written";
-  const lines = [`#### \u2717 ${f.task} ${f.variant}: ${b.category ?? "BUILD_FAILED"}`, "", b.reason ?? "the build failed", ""];
+  const lines = [
+    `#### \u2717 ${f.task} ${f.variant}: ${b.category ?? "BUILD_FAILED"}`,
+    "",
+    b.reason ?? "the build failed",
+    ""
+  ];
   if (b.evidence) lines.push("**Evidence**", "", fence(b.evidence), "");
-  if (f.tail?.length) lines.push(`**Log tail** (last ${f.tail.length} of ${f.totalLines} lines)`, "", fence(f.tail.join("\n")), "");
+  if (f.tail?.length)
+    lines.push(`**Log tail** (last ${f.tail.length} of ${f.totalLines} lines)`, "", fence(f.tail.join("\n")), "");
   lines.push(`The whole log: ${where}.`, "");
   const evidence = b.evidence ? `
 Evidence:
@@ -7083,12 +7132,17 @@ function gateOutputs(d) {
   };
 }
 async function runGate(inputs, env, dataset) {
-  const decision = decidePrGate(env.GITHUB_EVENT_NAME ?? "", await readEventPayload(env), { label: inputs["gate-label"] });
+  const decision = decidePrGate(env.GITHUB_EVENT_NAME ?? "", await readEventPayload(env), {
+    label: inputs["gate-label"]
+  });
   if (!decision.allowed || !inputs["changed-files"]) return { decision };
   const changedFiles = parseChangedFiles(await readFile2(inputs["changed-files"], "utf8"));
   const head = await loadDataset(dataset);
   const basePath = inputs["base-dataset"];
-  const baseExists = basePath ? await stat(basePath).then(() => true, () => false) : false;
+  const baseExists = basePath ? await stat(basePath).then(
+    () => true,
+    () => false
+  ) : false;
   const base = basePath && baseExists ? parseDataset(await readFile2(basePath, "utf8"), basePath).tasks : null;
   const affected = affectedTasks({ changedFiles, datasetPath: dataset, headTasks: head.tasks, baseTasks: base });
   return { decision, affected };
@@ -7097,7 +7151,7 @@ async function runGate(inputs, env, dataset) {
 // src/action/rerun.ts
 import { readFile as readFile3, stat as stat2 } from "node:fs/promises";
 
-// src/core/rerun-select.ts
+// src/core/github/rerun-select.ts
 var ReportVariant = external_exports.looseObject({ status: external_exports.string().optional(), category: external_exports.string().optional() });
 var ReportLike = external_exports.looseObject({
   tasks: external_exports.array(
@@ -7112,7 +7166,8 @@ var ReportLike = external_exports.looseObject({
 var KNOWN_STATUSES = /* @__PURE__ */ new Set(["success", "failed", "skipped"]);
 function lastResultsFromReport(report) {
   const categoriesByTask = /* @__PURE__ */ new Map();
-  for (const f of report.failures) for (const t of f.tasks) categoriesByTask.set(t, [...categoriesByTask.get(t) ?? [], f.category]);
+  for (const f of report.failures)
+    for (const t of f.tasks) categoriesByTask.set(t, [...categoriesByTask.get(t) ?? [], f.category]);
   const last = /* @__PURE__ */ new Map();
   for (const t of report.tasks) {
     const variants = /* @__PURE__ */ new Map();
@@ -7164,7 +7219,10 @@ function selectReruns(taskIds, last) {
     const failed = entries.filter(([, r]) => r.status === "failed");
     if (failed.length > 0) {
       const cats = [...new Set(failed.map(([, r]) => r.category ?? "unknown category"))];
-      selection.skip.push({ task, reason: `deterministic failure (${cats.join(", ")}): a rerun would fail the same way` });
+      selection.skip.push({
+        task,
+        reason: `deterministic failure (${cats.join(", ")}): a rerun would fail the same way`
+      });
     } else if (entries.every(([, r]) => r.status === "skipped")) {
       selection.skip.push({ task, reason: "skipped by preflight" });
     } else {
@@ -7178,12 +7236,22 @@ function tasksToCarryForward(previousTasks, newTasks) {
   return previousTasks.filter((t) => !fresh.has(t));
 }
 function chooseNightlyState(runs, names, branch) {
-  if (runs.length === 0) return { source: "none", note: `no successful nightly run on ${branch} yet: starting fresh (every task is planned).` };
+  if (runs.length === 0)
+    return {
+      source: "none",
+      note: `no successful nightly run on ${branch} yet: starting fresh (every task is planned).`
+    };
   const has = (run, name) => run.artifacts.some((a) => a.name === name && !a.expired);
   for (const run of runs) {
     const where = `run ${run.id}${run.html_url ? ` (${run.html_url})` : ""}`;
     const skipped = run === runs[0] ? "" : ` The newer successful run(s) left no usable state.`;
-    if (has(run, names.state)) return { source: "state", runId: run.id, artifact: names.state, note: `resuming from the state of the last successful nightly on ${branch}, ${where}.${skipped}` };
+    if (has(run, names.state))
+      return {
+        source: "state",
+        runId: run.id,
+        artifact: names.state,
+        note: `resuming from the state of the last successful nightly on ${branch}, ${where}.${skipped}`
+      };
     if (has(run, names.report)) {
       return {
         source: "report",
@@ -7193,7 +7261,10 @@ function chooseNightlyState(runs, names, branch) {
       };
     }
   }
-  return { source: "none", note: `the last successful nightly runs on ${branch} left no "${names.state}" or "${names.report}" artifact (expired): starting fresh (every task is planned).` };
+  return {
+    source: "none",
+    note: `the last successful nightly runs on ${branch} left no "${names.state}" or "${names.report}" artifact (expired): starting fresh (every task is planned).`
+  };
 }
 
 // src/action/rerun.ts
@@ -7221,7 +7292,12 @@ var EMPTY_PLAN_OUTPUTS = {
 };
 function emptyPlan(notes, outputs) {
   const text = notes.join("\n");
-  return { value: { matrix: { include: [] }, notes }, text, summary: text, outputs: { ...EMPTY_PLAN_OUTPUTS, ...outputs } };
+  return {
+    value: { matrix: { include: [] }, notes },
+    text,
+    summary: text,
+    outputs: { ...EMPTY_PLAN_OUTPUTS, ...outputs }
+  };
 }
 async function planStep({ inputs, env }) {
   const options = planOptions(inputs);
@@ -7313,7 +7389,8 @@ async function publishToPullRequest(inputs, env, payload, report, markdown, secr
   const [owner = "", repo = ""] = (env.GITHUB_REPOSITORY ?? "").split("/");
   const prNumber = inputs["pr-number"] ?? event.pull_request?.number;
   const headSha = inputs["head-sha"] ?? event.pull_request?.head?.sha ?? env.GITHUB_SHA;
-  if (inputs.comment && prNumber === void 0) info("comment: no pull request (not a pull_request event and no pr-number input)");
+  if (inputs.comment && prNumber === void 0)
+    info("comment: no pull request (not a pull_request event and no pr-number input)");
   const link = runLink(env);
   const options = {
     report,
@@ -7351,12 +7428,16 @@ async function carryForwardResults(previous, results) {
 async function requireRecords(results) {
   const info2 = await stat3(results).catch(() => void 0);
   if (!info2?.isDirectory()) {
-    throw new NoResultsError(`results folder ${results} does not exist: no job left results (all cancelled? a wrong path?); the report and the comment are left as they were`);
+    throw new NoResultsError(
+      `results folder ${results} does not exist: no job left results (all cancelled? a wrong path?); the report and the comment are left as they were`
+    );
   }
   const loaded = await loadResultRecords(results);
   if (loaded.records.length === 0) {
     const why = loaded.errors.length > 0 ? ` (${loaded.errors.length} file(s) were not valid records, e.g. ${loaded.errors[0].file}: ${loaded.errors[0].message})` : "";
-    throw new NoResultsError(`results folder ${results} holds no result record${why}; the report and the comment are left as they were`);
+    throw new NoResultsError(
+      `results folder ${results} holds no result record${why}; the report and the comment are left as they were`
+    );
   }
 }
 async function reportStep({ inputs, env, secrets }) {
@@ -7373,11 +7454,19 @@ async function reportStep({ inputs, env, secrets }) {
   if (options.out) outputs["report-path"] = join2(options.out, "report.json");
   if (outputs.counts) outputs["outcome-counts"] = outputs.counts;
   const markdown = result.summary ?? result.text;
-  const published = await publishToPullRequest(inputs, env, await readEventPayload(env), report, markdown, secrets).catch((e) => {
+  const published = await publishToPullRequest(
+    inputs,
+    env,
+    await readEventPayload(env),
+    report,
+    markdown,
+    secrets
+  ).catch((e) => {
     warning(`could not publish the report to the pull request: ${redact(e.message, secrets)}`);
     return void 0;
   });
-  if (published?.comment) info(`sticky comment ${published.comment.action}: ${published.comment.url ?? published.comment.id}`);
+  if (published?.comment)
+    info(`sticky comment ${published.comment.action}: ${published.comment.url ?? published.comment.id}`);
   if (published?.checkRun) info(`check run: ${published.checkRun.url ?? published.checkRun.id}`);
   return { ...result, outputs, annotations: annotationsFor(report) };
 }

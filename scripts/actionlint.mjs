@@ -25,14 +25,21 @@ function globToRegExp(glob) {
     else if (c === '?') re += '[^/]';
     else if (c === '{') {
       const end = glob.indexOf('}', i);
-      re += `(?:${glob.slice(i + 1, end).split(',').map((s) => s.replace(/[.+^$()|[\]\\]/g, '\\$&')).join('|')})`;
+      re += `(?:${glob
+        .slice(i + 1, end)
+        .split(',')
+        .map((s) => s.replace(/[.+^$()|[\]\\]/g, '\\$&'))
+        .join('|')})`;
       i = end;
     } else re += c.replace(/[.+^$()|[\]\\]/g, '\\$&');
   }
   return new RegExp(`^${re}$`);
 }
 
-const ignores = Object.entries(config.paths ?? {}).map(([glob, v]) => ({ path: globToRegExp(glob), patterns: (v?.ignore ?? []).map((p) => new RegExp(p)) }));
+const ignores = Object.entries(config.paths ?? {}).map(([glob, v]) => ({
+  path: globToRegExp(glob),
+  patterns: (v?.ignore ?? []).map((p) => new RegExp(p)),
+}));
 
 /** An unknown-label error for a label the config names is not an error. */
 function knownLabel(result) {
@@ -47,7 +54,9 @@ function ignored(file, result) {
 
 export async function lintWorkflows(dir = join(root, '.github', 'workflows')) {
   const lint = await createLinter();
-  const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  const files = readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
   const errors = [];
   for (const name of files) {
     const file = relative(root, join(dir, name));

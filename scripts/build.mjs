@@ -20,14 +20,14 @@ const banner = [
   'const __benchsweep_dirname = __benchsweepDirname(__benchsweep_filename);',
   // The action runs on node24; a terminal may still have Node 20, which lacks the ES2025 Set methods
   // execa uses. Only these are filled in, and only where missing.
-  "if (!Set.prototype.union) { const S = Set.prototype; const has = (o, v) => o.has(v);",
-  "  Object.assign(S, { union(o) { const r = new Set(this); for (const v of o.keys()) r.add(v); return r; },",
-  "    intersection(o) { return new Set([...this].filter((v) => has(o, v))); },",
-  "    difference(o) { return new Set([...this].filter((v) => !has(o, v))); },",
-  "    symmetricDifference(o) { const r = new Set(this); for (const v of o.keys()) r.has(v) ? r.delete(v) : r.add(v); return r; },",
-  "    isSubsetOf(o) { return [...this].every((v) => has(o, v)); },",
-  "    isSupersetOf(o) { for (const v of o.keys()) if (!this.has(v)) return false; return true; },",
-  "    isDisjointFrom(o) { return [...this].every((v) => !has(o, v)); } }); }",
+  'if (!Set.prototype.union) { const S = Set.prototype; const has = (o, v) => o.has(v);',
+  '  Object.assign(S, { union(o) { const r = new Set(this); for (const v of o.keys()) r.add(v); return r; },',
+  '    intersection(o) { return new Set([...this].filter((v) => has(o, v))); },',
+  '    difference(o) { return new Set([...this].filter((v) => !has(o, v))); },',
+  '    symmetricDifference(o) { const r = new Set(this); for (const v of o.keys()) r.has(v) ? r.delete(v) : r.add(v); return r; },',
+  '    isSubsetOf(o) { return [...this].every((v) => has(o, v)); },',
+  '    isSupersetOf(o) { for (const v of o.keys()) if (!this.has(v)) return false; return true; },',
+  '    isDisjointFrom(o) { return [...this].every((v) => !has(o, v)); } }); }',
 ].join('\n');
 
 await rm('dist', { recursive: true, force: true });

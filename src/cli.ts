@@ -19,7 +19,18 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError()
     .exitOverride();
-  for (const register of [registerPlan, registerParse, registerClassify, registerRun, registerBuild, registerReport, registerDemo, registerHistory, registerRunnerGuard, registerPrApproval]) {
+  for (const register of [
+    registerPlan,
+    registerParse,
+    registerClassify,
+    registerRun,
+    registerBuild,
+    registerReport,
+    registerDemo,
+    registerHistory,
+    registerRunnerGuard,
+    registerPrApproval,
+  ]) {
     register(program);
   }
   return program;

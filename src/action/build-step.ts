@@ -31,12 +31,25 @@ function fence(text: string): string {
   return `${f}\n${text}\n${f}`;
 }
 
-export function explainBuildFailure(f: BuildFailure, artifactHint: string): { markdown: string; annotation: StepAnnotation } {
+export function explainBuildFailure(
+  f: BuildFailure,
+  artifactHint: string,
+): { markdown: string; annotation: StepAnnotation } {
   const b = f.built;
-  const where = f.copied ? `\`${f.copied}\` (${artifactHint})${b.log ? `; on the runner: \`${b.log}\`` : ''}` : b.log ? `\`${b.log}\` on the runner` : 'no log was written';
-  const lines = [`#### ✗ ${f.task} ${f.variant}: ${b.category ?? 'BUILD_FAILED'}`, '', b.reason ?? 'the build failed', ''];
+  const where = f.copied
+    ? `\`${f.copied}\` (${artifactHint})${b.log ? `; on the runner: \`${b.log}\`` : ''}`
+    : b.log
+      ? `\`${b.log}\` on the runner`
+      : 'no log was written';
+  const lines = [
+    `#### ✗ ${f.task} ${f.variant}: ${b.category ?? 'BUILD_FAILED'}`,
+    '',
+    b.reason ?? 'the build failed',
+    '',
+  ];
   if (b.evidence) lines.push('**Evidence**', '', fence(b.evidence), '');
-  if (f.tail?.length) lines.push(`**Log tail** (last ${f.tail.length} of ${f.totalLines} lines)`, '', fence(f.tail.join('\n')), '');
+  if (f.tail?.length)
+    lines.push(`**Log tail** (last ${f.tail.length} of ${f.totalLines} lines)`, '', fence(f.tail.join('\n')), '');
   lines.push(`The whole log: ${where}.`, '');
   const evidence = b.evidence ? `\nEvidence:\n${b.evidence.split('\n').slice(0, 5).join('\n')}` : '';
   // An annotation is read on the run's page without opening anything: the last lines say where it stopped.
@@ -74,7 +87,10 @@ async function collectLog(f: BuildFailure, logsDir: string | undefined): Promise
 }
 
 /** Each failed build explained (summary section and annotation), its whole log copied into `logsDir`. */
-export async function explainBuildFailures(report: BuildReport, logsDir: string): Promise<{ summary: string; annotations: StepAnnotation[] }> {
+export async function explainBuildFailures(
+  report: BuildReport,
+  logsDir: string,
+): Promise<{ summary: string; annotations: StepAnnotation[] }> {
   const failures = buildFailures(report);
   for (const f of failures) await collectLog(f, logsDir);
   const explained = failures.map((f) => explainBuildFailure(f, 'in the build-logs artifact of this run'));

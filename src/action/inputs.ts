@@ -1,12 +1,12 @@
 /**
- * The action's validated inputs (src/core/action-inputs.ts) mapped onto the options the CLI
+ * The action's validated inputs (src/core/github/action-inputs.ts) mapped onto the options the CLI
  * commands take, so that a step and a terminal run the same code with the same settings.
  */
 import type { PlanOptions } from '../commands/plan.js';
 import type { BuildOptions } from '../commands/build.js';
 import type { RunOptions } from '../commands/run.js';
 import type { ReportOptions } from '../commands/report.js';
-import { ActionInputError, type ActionInputs } from '../core/action-inputs.js';
+import { ActionInputError, type ActionInputs } from '../core/github/action-inputs.js';
 
 type Env = Record<string, string | undefined>;
 

@@ -6,7 +6,7 @@
  * the log, where the runner would read a line starting with `::` as a workflow command.
  */
 import * as core from '@actions/core';
-import { parseActionInputs, rawInputsFromEnv, type ActionInputs } from '../core/action-inputs.js';
+import { parseActionInputs, rawInputsFromEnv, type ActionInputs } from '../core/github/action-inputs.js';
 import { defuseWorkflowCommands, redact, secretValues } from '../core/redact.js';
 import { emitAnnotations, writeJobSummary } from '../adapters/github.js';
 import { buildStep } from './build-step.js';

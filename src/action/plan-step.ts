@@ -5,12 +5,12 @@
  */
 import * as core from '@actions/core';
 import { runPlan } from '../commands/plan.js';
-import type { Plan } from '../core/plan.js';
+import type { Plan } from '../core/plan/plan.js';
 import { loadDataset } from '../adapters/dataset-file.js';
 import { planOptions } from './inputs.js';
 import { gateOutputs, runGate } from './gate.js';
 import { selectFromLastResults } from './rerun.js';
-import { datasetErrorAnnotations } from '../core/github-surfaces.js';
+import { datasetErrorAnnotations } from '../core/github/github-surfaces.js';
 import type { StepContext, StepResult } from './step.js';
 
 const EMPTY_MATRIX = JSON.stringify({ include: [] });
@@ -26,7 +26,12 @@ const EMPTY_PLAN_OUTPUTS = {
 
 function emptyPlan(notes: string[], outputs: Record<string, string>): StepResult {
   const text = notes.join('\n');
-  return { value: { matrix: { include: [] }, notes }, text, summary: text, outputs: { ...EMPTY_PLAN_OUTPUTS, ...outputs } };
+  return {
+    value: { matrix: { include: [] }, notes },
+    text,
+    summary: text,
+    outputs: { ...EMPTY_PLAN_OUTPUTS, ...outputs },
+  };
 }
 
 export async function planStep({ inputs, env }: StepContext): Promise<StepResult> {

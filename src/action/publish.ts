@@ -4,10 +4,10 @@
  * `comment-key` keeps one comment per key (e.g. per workflow) on the same PR.
  */
 import * as core from '@actions/core';
-import { stickyMarker } from '../core/github-surfaces.js';
-import type { Report } from '../core/report.js';
+import { stickyMarker } from '../core/github/github-surfaces.js';
+import type { Report } from '../core/report/report.js';
 import { publishReport, type PublishOptions, type Published } from '../adapters/github.js';
-import type { ActionInputs } from '../core/action-inputs.js';
+import type { ActionInputs } from '../core/github/action-inputs.js';
 import type { Env } from './step.js';
 
 export interface RunLink {
@@ -50,7 +50,8 @@ export async function publishToPullRequest(
   const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/');
   const prNumber = inputs['pr-number'] ?? event.pull_request?.number;
   const headSha = inputs['head-sha'] ?? event.pull_request?.head?.sha ?? env.GITHUB_SHA;
-  if (inputs.comment && prNumber === undefined) core.info('comment: no pull request (not a pull_request event and no pr-number input)');
+  if (inputs.comment && prNumber === undefined)
+    core.info('comment: no pull request (not a pull_request event and no pr-number input)');
   const link = runLink(env);
   const options: PublishOptions = {
     report,

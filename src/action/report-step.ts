@@ -7,8 +7,8 @@ import * as core from '@actions/core';
 import { cp, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runReport } from '../commands/report.js';
-import { tasksToCarryForward } from '../core/rerun-select.js';
-import { annotationsFor } from '../core/github-surfaces.js';
+import { tasksToCarryForward } from '../core/github/rerun-select.js';
+import { annotationsFor } from '../core/github/github-surfaces.js';
 import { redact } from '../core/redact.js';
 import { loadResultRecords } from '../adapters/results-dir.js';
 import { reportOptions } from './inputs.js';
@@ -37,12 +37,19 @@ async function carryForwardResults(previous: string, results: string): Promise<s
 async function requireRecords(results: string): Promise<void> {
   const info = await stat(results).catch(() => undefined);
   if (!info?.isDirectory()) {
-    throw new NoResultsError(`results folder ${results} does not exist: no job left results (all cancelled? a wrong path?); the report and the comment are left as they were`);
+    throw new NoResultsError(
+      `results folder ${results} does not exist: no job left results (all cancelled? a wrong path?); the report and the comment are left as they were`,
+    );
   }
   const loaded = await loadResultRecords(results);
   if (loaded.records.length === 0) {
-    const why = loaded.errors.length > 0 ? ` (${loaded.errors.length} file(s) were not valid records, e.g. ${loaded.errors[0]!.file}: ${loaded.errors[0]!.message})` : '';
-    throw new NoResultsError(`results folder ${results} holds no result record${why}; the report and the comment are left as they were`);
+    const why =
+      loaded.errors.length > 0
+        ? ` (${loaded.errors.length} file(s) were not valid records, e.g. ${loaded.errors[0]!.file}: ${loaded.errors[0]!.message})`
+        : '';
+    throw new NoResultsError(
+      `results folder ${results} holds no result record${why}; the report and the comment are left as they were`,
+    );
   }
 }
 
@@ -60,11 +67,19 @@ export async function reportStep({ inputs, env, secrets }: StepContext): Promise
   if (options.out) outputs['report-path'] = join(options.out, 'report.json');
   if (outputs.counts) outputs['outcome-counts'] = outputs.counts;
   const markdown = result.summary ?? result.text;
-  const published = await publishToPullRequest(inputs, env, await readEventPayload(env), report, markdown, secrets).catch((e: unknown) => {
+  const published = await publishToPullRequest(
+    inputs,
+    env,
+    await readEventPayload(env),
+    report,
+    markdown,
+    secrets,
+  ).catch((e: unknown) => {
     core.warning(`could not publish the report to the pull request: ${redact((e as Error).message, secrets)}`);
     return undefined;
   });
-  if (published?.comment) core.info(`sticky comment ${published.comment.action}: ${published.comment.url ?? published.comment.id}`);
+  if (published?.comment)
+    core.info(`sticky comment ${published.comment.action}: ${published.comment.url ?? published.comment.id}`);
   if (published?.checkRun) core.info(`check run: ${published.checkRun.url ?? published.checkRun.id}`);
   return { ...result, outputs, annotations: annotationsFor(report) };
 }

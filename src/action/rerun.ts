@@ -1,10 +1,17 @@
 /**
  * The nightly's resume: the last results (a report JSON, or a folder of result records read by
  * the one results reader, src/adapters/results-dir.ts) → which tasks to run again
- * (src/core/rerun-select.ts decides).
+ * (src/core/github/rerun-select.ts decides).
  */
 import { readFile, stat } from 'node:fs/promises';
-import { lastResultsFromRecords, lastResultsFromReport, ReportLike, selectReruns, type LastResults, type RerunSelection } from '../core/rerun-select.js';
+import {
+  lastResultsFromRecords,
+  lastResultsFromReport,
+  ReportLike,
+  selectReruns,
+  type LastResults,
+  type RerunSelection,
+} from '../core/github/rerun-select.js';
 import { loadResultRecords } from '../adapters/results-dir.js';
 
 export async function readLastResults(path: string): Promise<LastResults | undefined> {

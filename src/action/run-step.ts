@@ -12,8 +12,14 @@ const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 export function runSummary(records: readonly ResultRecord[], resultsDir: string): string {
   const ok = records.filter((r) => r.status === 'success').length;
   const rows = records.map((r) => {
-    const metric = r.primary_metric && r.metrics[r.primary_metric] !== undefined ? `${r.primary_metric} = ${r.metrics[r.primary_metric]} (n=${r.samples.length})` : '';
-    const what = r.status === 'success' ? metric : `${r.category ?? r.status}${r.evidence ? `: ${r.evidence.split('\n')[0]!.slice(0, 160)}` : ''}`;
+    const metric =
+      r.primary_metric && r.metrics[r.primary_metric] !== undefined
+        ? `${r.primary_metric} = ${r.metrics[r.primary_metric]} (n=${r.samples.length})`
+        : '';
+    const what =
+      r.status === 'success'
+        ? metric
+        : `${r.category ?? r.status}${r.evidence ? `: ${r.evidence.split('\n')[0]!.slice(0, 160)}` : ''}`;
     return `| \`${cell(r.task)}\` | ${r.variant} | ${r.attempt} | ${r.status} | ${cell(what)} | ${r.log ? `\`${cell(r.log)}\`` : ''} |`;
   });
   return [
@@ -21,7 +27,9 @@ export function runSummary(records: readonly ResultRecord[], resultsDir: string)
     '',
     `${records.length} result record(s), ${ok} success, in \`${resultsDir}\`.`,
     '',
-    ...(rows.length ? ['| task | variant | attempt | status | result | log |', '|---|---|---|---|---|---|', ...rows] : ['Nothing ran.']),
+    ...(rows.length
+      ? ['| task | variant | attempt | status | result | log |', '|---|---|---|---|---|---|', ...rows]
+      : ['Nothing ran.']),
     '',
   ].join('\n');
 }

@@ -1,13 +1,13 @@
 /**
  * state (action only): where the nightly resumes from. It lists the successful runs of the
  * nightly workflow on the default branch (scheduled or dispatched: never a PR's run, never a
- * failed one), then their artifacts, and src/core/rerun-select.ts chooses: that run's state, its
+ * failed one), then their artifacts, and src/core/github/rerun-select.ts chooses: that run's state, its
  * longer-lived report when the state expired, or a fresh start. The workflow downloads what the
  * outputs name (actions/download-artifact with run-id).
  */
-import { chooseNightlyState, type StateRun } from '../core/rerun-select.js';
+import { chooseNightlyState, type StateRun } from '../core/github/rerun-select.js';
 import { defaultBranchOf, listRunArtifacts, listSuccessfulRuns, type RepoRef } from '../adapters/github.js';
-import { ActionInputError } from '../core/action-inputs.js';
+import { ActionInputError } from '../core/github/action-inputs.js';
 import { readEventPayload } from './gate.js';
 import type { StepContext, StepResult } from './step.js';
 

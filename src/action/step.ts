@@ -1,7 +1,7 @@
 /** What each step of the action (src/action/*-step.ts) gets and gives back to the entry (main.ts). */
-import type { ActionInputs } from '../core/action-inputs.js';
+import type { ActionInputs } from '../core/github/action-inputs.js';
 import type { CommandResult } from '../commands/command-result.js';
-import type { Annotation } from '../core/github-surfaces.js';
+import type { Annotation } from '../core/github/github-surfaces.js';
 
 export type Env = Record<string, string | undefined>;
 

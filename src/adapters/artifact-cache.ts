@@ -23,7 +23,15 @@ const Manifest = z.object({
   schema: z.literal('benchsweep/artifact-cache@1'),
   key: z.string(),
   created: z.string(),
-  files: z.array(z.object({ name: z.string().regex(/^[^/\\]+$/), bytes: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) })).min(1),
+  files: z
+    .array(
+      z.object({
+        name: z.string().regex(/^[^/\\]+$/),
+        bytes: z.number().int().nonnegative(),
+        sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      }),
+    )
+    .min(1),
   meta: z.record(z.string(), z.string()).default({}),
 });
 export type CacheManifest = z.infer<typeof Manifest>;
@@ -80,7 +88,8 @@ export async function sha256File(path: string): Promise<string> {
 }
 
 function validKey(key: string): string {
-  if (!/^[A-Za-z0-9._-]{1,200}$/.test(key) || key.startsWith('.')) throw new Error(`invalid cache key: ${JSON.stringify(key)}`);
+  if (!/^[A-Za-z0-9._-]{1,200}$/.test(key) || key.startsWith('.'))
+    throw new Error(`invalid cache key: ${JSON.stringify(key)}`);
   return key;
 }
 
@@ -116,7 +125,10 @@ export class ArtifactCache {
     else if (!actionsCacheAvailable()) this.actionsApi = undefined;
     else {
       const mod = await import('@actions/cache');
-      this.actionsApi = { restoreCache: (p, k, r) => mod.restoreCache(p, k, r), saveCache: (p, k) => mod.saveCache(p, k) };
+      this.actionsApi = {
+        restoreCache: (p, k, r) => mod.restoreCache(p, k, r),
+        saveCache: (p, k) => mod.saveCache(p, k),
+      };
     }
     return this.actionsApi;
   }
@@ -131,7 +143,12 @@ export class ArtifactCache {
       const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
       if (missing) return { hit: false, key, reason: 'not in the cache' };
       await this.discard(dir);
-      return { hit: false, key, reason: `corrupt manifest, entry discarded: ${(err as Error).message.split('\n')[0]}`, discarded: true };
+      return {
+        hit: false,
+        key,
+        reason: `corrupt manifest, entry discarded: ${(err as Error).message.split('\n')[0]}`,
+        discarded: true,
+      };
     }
     if (manifest.key !== key) {
       await this.discard(dir);
@@ -140,11 +157,18 @@ export class ArtifactCache {
     const files = [];
     for (const f of manifest.files) {
       const path = join(dir, f.name);
-      const size = await stat(path).then((s) => s.size).catch(() => -1);
+      const size = await stat(path)
+        .then((s) => s.size)
+        .catch(() => -1);
       const actual = size === f.bytes ? await sha256File(path) : undefined;
       if (actual !== f.sha256) {
         await this.discard(dir);
-        const why = size < 0 ? 'missing' : size !== f.bytes ? `${size} bytes, manifest says ${f.bytes}` : `sha256 ${actual} != ${f.sha256}`;
+        const why =
+          size < 0
+            ? 'missing'
+            : size !== f.bytes
+              ? `${size} bytes, manifest says ${f.bytes}`
+              : `sha256 ${actual} != ${f.sha256}`;
         return { hit: false, key, reason: `corrupt entry, discarded: ${f.name}: ${why}`, discarded: true };
       }
       files.push({ name: f.name, path, sha256: f.sha256, bytes: f.bytes });
@@ -166,7 +190,10 @@ export class ArtifactCache {
   }
 
   async has(key: string): Promise<boolean> {
-    return stat(join(this.entryDir(key), CACHE_MANIFEST)).then(() => true, () => false);
+    return stat(join(this.entryDir(key), CACHE_MANIFEST)).then(
+      () => true,
+      () => false,
+    );
   }
 
   /** Keys of the local entries (not verified). */
@@ -206,13 +233,21 @@ export class ArtifactCache {
     let matched: string | undefined;
     try {
       await this.clearStaging();
-      matched = await actions.restoreCache([ACTIONS_STAGING_PATH], primary, (opts.restoreKeys ?? []).map((k) => `${ACTIONS_KEY_PREFIX}${k}`));
+      matched = await actions.restoreCache(
+        [ACTIONS_STAGING_PATH],
+        primary,
+        (opts.restoreKeys ?? []).map((k) => `${ACTIONS_KEY_PREFIX}${k}`),
+      );
       if (!matched) return { hit: false, key, reason: 'not in the local or Actions cache' };
       // The staged entry names its own key (a restore key may have matched another one).
-      const staged = Manifest.safeParse(JSON.parse(await readFile(join(this.staging(), CACHE_MANIFEST), 'utf8').catch(() => '{}')));
-      if (!staged.success) return { hit: false, key, reason: `the Actions cache entry ${matched} has no valid manifest`, discarded: true };
+      const staged = Manifest.safeParse(
+        JSON.parse(await readFile(join(this.staging(), CACHE_MANIFEST), 'utf8').catch(() => '{}')),
+      );
+      if (!staged.success)
+        return { hit: false, key, reason: `the Actions cache entry ${matched} has no valid manifest`, discarded: true };
       const entryKey = validKey(staged.data.key);
-      if (`${ACTIONS_KEY_PREFIX}${entryKey}` !== matched) return { hit: false, key, reason: `the Actions cache entry ${matched} holds ${entryKey}`, discarded: true };
+      if (`${ACTIONS_KEY_PREFIX}${entryKey}` !== matched)
+        return { hit: false, key, reason: `the Actions cache entry ${matched} holds ${entryKey}`, discarded: true };
       const dir = this.entryDir(entryKey);
       await mkdir(join(this.dir, 'entries'), { recursive: true });
       if (await this.has(entryKey)) await this.discard(dir);
@@ -247,7 +282,11 @@ export class ArtifactCache {
    * Stores files under `key` atomically (a temporary directory renamed into place). `move` renames
    * the files instead of copying them (for multi-GB tarballs written for the cache).
    */
-  async save(key: string, files: string[], opts: { meta?: Record<string, string>; move?: boolean } = {}): Promise<CacheManifest> {
+  async save(
+    key: string,
+    files: string[],
+    opts: { meta?: Record<string, string>; move?: boolean } = {},
+  ): Promise<CacheManifest> {
     const dir = this.entryDir(key);
     const tmp = join(this.dir, `.tmp-${randomBytes(6).toString('hex')}`);
     await mkdir(tmp, { recursive: true });
@@ -260,7 +299,13 @@ export class ArtifactCache {
         else await copyFile(file, target);
         entries.push({ name, bytes: (await stat(target)).size, sha256: await sha256File(target) });
       }
-      const manifest: CacheManifest = { schema: 'benchsweep/artifact-cache@1', key, created: new Date().toISOString(), files: entries, meta: opts.meta ?? {} };
+      const manifest: CacheManifest = {
+        schema: 'benchsweep/artifact-cache@1',
+        key,
+        created: new Date().toISOString(),
+        files: entries,
+        meta: opts.meta ?? {},
+      };
       await writeFile(join(tmp, CACHE_MANIFEST), JSON.stringify(manifest, null, 2) + '\n');
       await mkdir(join(this.dir, 'entries'), { recursive: true });
       if (await this.has(key)) await this.discard(dir);
@@ -304,7 +349,12 @@ async function dockerOk(args: string[]): Promise<{ ok: boolean; out: string }> {
   return { ok: r.exitCode === 0, out: String(r.all ?? '') };
 }
 
-export async function saveImageEntry(cache: ArtifactCache, key: string, image: string, o: SaveImageOptions): Promise<CacheManifest> {
+export async function saveImageEntry(
+  cache: ArtifactCache,
+  key: string,
+  image: string,
+  o: SaveImageOptions,
+): Promise<CacheManifest> {
   await mkdir(cache.dir, { recursive: true });
   const tmp = join(cache.dir, `.save-${randomBytes(6).toString('hex')}`);
   await mkdir(tmp);
@@ -317,24 +367,49 @@ export async function saveImageEntry(cache: ArtifactCache, key: string, image: s
     if (!o.base || !o.treePaths?.length) throw new Error('tree format needs a base image and the engine paths');
     const tar = join(tmp, 'engine.tar');
     const rel = o.treePaths.map((p) => p.replace(/^\/+/, ''));
-    await execa('docker', ['run', '--rm', '--network', 'none', '--entrypoint', 'tar', image, '-C', '/', '-cf', '-', ...rel], { stdout: { file: tar } });
+    await execa(
+      'docker',
+      ['run', '--rm', '--network', 'none', '--entrypoint', 'tar', image, '-C', '/', '-cf', '-', ...rel],
+      { stdout: { file: tar } },
+    );
     const baseId = (await execa('docker', ['image', 'inspect', '--format', '{{.Id}}', o.base])).stdout.trim();
     // Paths the base already holds must be removed before the tree is added (deleted files stay deleted).
-    const present = await execa('docker', ['run', '--rm', '--network', 'none', '--entrypoint', 'ls', o.base, '-d', ...o.treePaths], { reject: false });
-    const baseHas = String(present.stdout).split('\n').map((l) => l.trim()).filter((l) => o.treePaths!.includes(l));
+    const present = await execa(
+      'docker',
+      ['run', '--rm', '--network', 'none', '--entrypoint', 'ls', o.base, '-d', ...o.treePaths],
+      { reject: false },
+    );
+    const baseHas = String(present.stdout)
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => o.treePaths!.includes(l));
     const inspect = await execa('docker', ['image', 'inspect', '--format', '{{json .Config}}', image]);
-    const config = JSON.parse(inspect.stdout) as { Env?: string[]; WorkingDir?: string; Labels?: Record<string, string> | null };
+    const config = JSON.parse(inspect.stdout) as {
+      Env?: string[];
+      WorkingDir?: string;
+      Labels?: Record<string, string> | null;
+    };
     const settings = { env: config.Env ?? [], workdir: config.WorkingDir ?? '', labels: config.Labels ?? {} };
     return await cache.save(key, [tar], {
       move: true,
-      meta: { ...o.meta, image, format: 'tree', base: o.base, baseId, baseHas: JSON.stringify(baseHas), paths: JSON.stringify(o.treePaths), settings: JSON.stringify(settings) },
+      meta: {
+        ...o.meta,
+        image,
+        format: 'tree',
+        base: o.base,
+        baseId,
+        baseHas: JSON.stringify(baseHas),
+        paths: JSON.stringify(o.treePaths),
+        settings: JSON.stringify(settings),
+      },
     });
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
 }
 
-export type LoadImageResult = { ok: true; image: string; meta: Record<string, string> } | { ok: false; reason: string; discarded?: boolean };
+export type LoadImageResult =
+  { ok: true; image: string; meta: Record<string, string> } | { ok: false; reason: string; discarded?: boolean };
 
 /** Restores a verified entry into Docker under its recorded tag (the caller verifies the image itself). */
 export async function loadImageEntry(cache: ArtifactCache, key: string): Promise<LoadImageResult> {
@@ -344,15 +419,22 @@ export async function loadImageEntry(cache: ArtifactCache, key: string): Promise
   if (!image) return { ok: false, reason: 'entry without an image tag' };
   if (r.meta.format !== 'tree') {
     const loaded = await dockerOk(['load', '-i', r.files[0]!.path]);
-    return loaded.ok ? { ok: true, image, meta: r.meta } : { ok: false, reason: `docker load failed: ${loaded.out.slice(-500)}` };
+    return loaded.ok
+      ? { ok: true, image, meta: r.meta }
+      : { ok: false, reason: `docker load failed: ${loaded.out.slice(-500)}` };
   }
   const base = r.meta.base!;
   const baseNow = await dockerOk(['image', 'inspect', '--format', '{{.Id}}', base]);
   if (!baseNow.ok) return { ok: false, reason: `base image ${base} is not on this machine` };
   // The tree was taken on top of one base image: onto another it would make a different engine.
-  if (r.meta.baseId && baseNow.out.trim() !== r.meta.baseId) return { ok: false, reason: `base image ${base} changed since the entry was saved` };
+  if (r.meta.baseId && baseNow.out.trim() !== r.meta.baseId)
+    return { ok: false, reason: `base image ${base} changed since the entry was saved` };
   const paths = JSON.parse(r.meta.paths ?? '[]') as string[];
-  const settings = JSON.parse(r.meta.settings ?? '{}') as { env?: string[]; workdir?: string; labels?: Record<string, string> };
+  const settings = JSON.parse(r.meta.settings ?? '{}') as {
+    env?: string[];
+    workdir?: string;
+    labels?: Record<string, string>;
+  };
   const ctx = join(cache.dir, `.load-${randomBytes(6).toString('hex')}`);
   await mkdir(ctx);
   try {
@@ -371,8 +453,14 @@ export async function loadImageEntry(cache: ArtifactCache, key: string): Promise
       ...(labels.length ? [`LABEL ${labels.join(' ')}`] : []),
     ];
     await writeFile(join(ctx, 'Dockerfile'), lines.join('\n') + '\n');
-    const built = await execa('docker', ['build', '-q', '--network', 'none', '-t', image, ctx], { reject: false, all: true, env: { DOCKER_BUILDKIT: '0' } });
-    return built.exitCode === 0 ? { ok: true, image, meta: r.meta } : { ok: false, reason: `restoring ${image} onto ${base} failed: ${String(built.all).slice(-500)}` };
+    const built = await execa('docker', ['build', '-q', '--network', 'none', '-t', image, ctx], {
+      reject: false,
+      all: true,
+      env: { DOCKER_BUILDKIT: '0' },
+    });
+    return built.exitCode === 0
+      ? { ok: true, image, meta: r.meta }
+      : { ok: false, reason: `restoring ${image} onto ${base} failed: ${String(built.all).slice(-500)}` };
   } finally {
     await rm(ctx, { recursive: true, force: true });
   }

@@ -4,7 +4,7 @@
  * them field by field. Shared by plan, build and run so the three agree on where artifacts are.
  */
 import { parse as parseYaml } from 'yaml';
-import { ArtifactConfig, ArtifactIndex } from '../core/artifacts.js';
+import { ArtifactConfig, ArtifactIndex } from '../core/artifacts/artifacts.js';
 import type { EngineKind } from '../core/engine-kind.js';
 import { UserError } from '../errors.js';
 import { readText } from './files.js';
@@ -19,14 +19,23 @@ export function enginePreset(engine: EngineKind | undefined): Record<string, unk
       build: { builderImage: 'nvidia/cuda:12.4.1-devel-ubuntu22.04' },
     };
   }
-  return { engine: { packageDir: 'demo_engine', installedPath: '/opt/engine/site/demo_engine', extraDirs: [{ repoDir: 'benchmarks', installedPath: '/opt/engine/benchmarks' }] } };
+  return {
+    engine: {
+      packageDir: 'demo_engine',
+      installedPath: '/opt/engine/site/demo_engine',
+      extraDirs: [{ repoDir: 'benchmarks', installedPath: '/opt/engine/benchmarks' }],
+    },
+  };
 }
 
 function merge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...a };
   for (const [k, v] of Object.entries(b)) {
     const prev = out[k];
-    out[k] = v && typeof v === 'object' && !Array.isArray(v) && prev && typeof prev === 'object' && !Array.isArray(prev) ? merge(prev as Record<string, unknown>, v as Record<string, unknown>) : v;
+    out[k] =
+      v && typeof v === 'object' && !Array.isArray(v) && prev && typeof prev === 'object' && !Array.isArray(prev)
+        ? merge(prev as Record<string, unknown>, v as Record<string, unknown>)
+        : v;
   }
   return out;
 }
@@ -41,7 +50,9 @@ export async function loadJsonOrYaml(file: string, what: string): Promise<unknow
 }
 
 /** zod issues as `field a.b: message`; an unknown key is named by its full path (`runnerLabels.defualt`). */
-export function formatIssues(e: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string; code?: string; keys?: string[] }> }): string {
+export function formatIssues(e: {
+  issues: ReadonlyArray<{ path: PropertyKey[]; message: string; code?: string; keys?: string[] }>;
+}): string {
   return e.issues
     .flatMap((i) => {
       const at = i.path.map(String).join('.');
@@ -54,7 +65,10 @@ export function formatIssues(e: { issues: ReadonlyArray<{ path: PropertyKey[]; m
 }
 
 export async function loadArtifactConfig(engine: EngineKind, file: string | undefined): Promise<ArtifactConfig> {
-  const raw = merge(enginePreset(engine), file ? ((await loadJsonOrYaml(file, 'artifact config')) as Record<string, unknown>) : {});
+  const raw = merge(
+    enginePreset(engine),
+    file ? ((await loadJsonOrYaml(file, 'artifact config')) as Record<string, unknown>) : {},
+  );
   const parsed = ArtifactConfig.safeParse(raw);
   if (!parsed.success) throw new UserError(`artifact config${file ? ` ${file}` : ''}: ${formatIssues(parsed.error)}`);
   return parsed.data;

@@ -1,7 +1,7 @@
 /**
  * The offline base image for containers that stand in for an engine image in tests and the demo:
  * a Debian root filesystem made with debootstrap (python3, pip, git, patch), imported into Docker.
- * Built once per machine; the image tag (derived from the package list, src/core/base-image-spec.ts)
+ * Built once per machine; the image tag (derived from the package list, src/core/artifacts/base-image-spec.ts)
  * is the cache. BENCHSWEEP_BASE_IMAGE names another tag to build and use (CI uses a tag unique to
  * the run, so the demo must make its base on a fresh machine).
  */
@@ -9,8 +9,14 @@ import { execa, type Options } from 'execa';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BASE_IMAGE_PACKAGES, BASE_IMAGE_REPO, BASE_IMAGE_SUITE, BASE_IMAGE_VARIANT, DEFAULT_BASE_IMAGE } from '../core/base-image-spec.js';
-import { sha256Hex } from '../core/artifact-keys.js';
+import {
+  BASE_IMAGE_PACKAGES,
+  BASE_IMAGE_REPO,
+  BASE_IMAGE_SUITE,
+  BASE_IMAGE_VARIANT,
+  DEFAULT_BASE_IMAGE,
+} from '../core/artifacts/base-image-spec.js';
+import { sha256Hex } from '../core/artifacts/artifact-keys.js';
 import { assertDockerReachable } from './docker-daemon.js';
 import { processAlive } from './executor.js';
 
@@ -70,7 +76,9 @@ async function withBuildLock<T>(tag: string, fn: () => Promise<T>, log?: (line: 
  * Makes sure the base image `tag` (default baseImageTag()) exists, building it when missing, and
  * returns the tag. Throws when Docker is unreachable or debootstrap fails (the caller says why).
  */
-export async function ensureBaseImage(opts: { tag?: string; mirror?: string; log?: (line: string) => void } = {}): Promise<string> {
+export async function ensureBaseImage(
+  opts: { tag?: string; mirror?: string; log?: (line: string) => void } = {},
+): Promise<string> {
   const tag = opts.tag ?? baseImageTag();
   if (await imageExists(tag)) return tag;
   return withBuildLock(
@@ -83,11 +91,25 @@ export async function ensureBaseImage(opts: { tag?: string; mirror?: string; log
       const started = Date.now();
       try {
         opts.log?.(`building the base image ${tag}: debootstrap ${BASE_IMAGE_SUITE} into ${root} (once per machine)`);
-        await asRoot('debootstrap', [`--variant=${BASE_IMAGE_VARIANT}`, `--include=${BASE_IMAGE_PACKAGES.join(',')}`, BASE_IMAGE_SUITE, root, mirror], {
-          stdio: ['ignore', 'ignore', 'pipe'],
-        });
+        await asRoot(
+          'debootstrap',
+          [
+            `--variant=${BASE_IMAGE_VARIANT}`,
+            `--include=${BASE_IMAGE_PACKAGES.join(',')}`,
+            BASE_IMAGE_SUITE,
+            root,
+            mirror,
+          ],
+          {
+            stdio: ['ignore', 'ignore', 'pipe'],
+          },
+        );
         // Debian's pip refuses to install outside a venv (PEP 668); the image is a throwaway root.
-        await asRoot('rm', ['-f', ...['3.11', '3.12', '3.13'].map((v) => join(root, `usr/lib/python${v}/EXTERNALLY-MANAGED`))], {});
+        await asRoot(
+          'rm',
+          ['-f', ...['3.11', '3.12', '3.13'].map((v) => join(root, `usr/lib/python${v}/EXTERNALLY-MANAGED`))],
+          {},
+        );
         const tar = asRoot('tar', ['-C', root, '-c', '.'], { buffer: false, stdout: 'pipe' });
         const imp = execa('docker', ['import', '--change', 'CMD ["/bin/bash"]', '-', tag], { stdin: 'pipe' });
         tar.stdout!.pipe(imp.stdin!);

@@ -16,7 +16,12 @@ export interface BuildFailure {
   logFile: string;
 }
 
-export function createBuildLog(o: { logFile: string; resultLabel: string; what: string; log?: (line: string) => void }) {
+export function createBuildLog(o: {
+  logFile: string;
+  resultLabel: string;
+  what: string;
+  log?: (line: string) => void;
+}) {
   const started = Date.now();
   const parts: string[] = [];
   const seconds = () => (Date.now() - started) / 1000;
@@ -28,7 +33,15 @@ export function createBuildLog(o: { logFile: string; resultLabel: string; what: 
     parts.push(`${o.resultLabel}: ${category}: ${reason}`);
     await write();
     o.log?.(`${o.what} failed: ${category}: ${reason}`);
-    return { ok: false, category, reason, ...(evidence ? { evidence } : {}), ...(fix ? { fix } : {}), seconds: seconds(), logFile: o.logFile };
+    return {
+      ok: false,
+      category,
+      reason,
+      ...(evidence ? { evidence } : {}),
+      ...(fix ? { fix } : {}),
+      seconds: seconds(),
+      logFile: o.logFile,
+    };
   };
   return { parts, seconds, write, fail };
 }

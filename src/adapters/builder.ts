@@ -10,8 +10,8 @@ import { runStreamed } from './streamed-process.js';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sha256Hex } from '../core/artifact-keys.js';
-import { classifyLog } from '../core/classify.js';
+import { sha256Hex } from '../core/artifacts/artifact-keys.js';
+import { classifyLog } from '../core/failures/classify.js';
 import { createBuildLog, type BuildFailure } from './build-log.js';
 import { dockerUnreachable } from './docker-daemon.js';
 import { ensureBuildBase } from './base-image.js';
@@ -74,10 +74,24 @@ export interface BuildArtifactOptions extends BuildInputs {
 export type BuildResult = { ok: true; image: string; seconds: number; logFile: string } | BuildFailure;
 
 /** The demo image's runtime settings: the COMMON.md layout (package on PYTHONPATH=/opt/engine/site, WORKDIR /opt/engine). */
-export const DEMO_RUNTIME_LINES = ['RUN ln -sf /usr/bin/python3 /usr/local/bin/python', 'WORKDIR /opt/engine', 'ENV PYTHONPATH=/opt/engine/site PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1'];
+export const DEMO_RUNTIME_LINES = [
+  'RUN ln -sf /usr/bin/python3 /usr/local/bin/python',
+  'WORKDIR /opt/engine',
+  'ENV PYTHONPATH=/opt/engine/site PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1',
+];
 
 export async function buildArtifact(o: BuildArtifactOptions): Promise<BuildResult> {
-  const { parts: logParts, seconds, write: writeLog, fail } = createBuildLog({ logFile: o.logFile, resultLabel: 'BUILD RESULT', what: `build ${o.tag}`, ...(o.log ? { log: o.log } : {}) });
+  const {
+    parts: logParts,
+    seconds,
+    write: writeLog,
+    fail,
+  } = createBuildLog({
+    logFile: o.logFile,
+    resultLabel: 'BUILD RESULT',
+    what: `build ${o.tag}`,
+    ...(o.log ? { log: o.log } : {}),
+  });
   if (!/^[0-9a-f]{40}$/.test(o.commit)) return fail('BUILD_FAILED', `not a full commit sha: ${o.commit}`);
   const packageName = o.packageName ?? 'demo_engine';
 
@@ -100,7 +114,8 @@ export async function buildArtifact(o: BuildArtifactOptions): Promise<BuildResul
       'COPY build.sh /opt/engine/build.sh',
       'RUN ["/bin/sh", "/opt/engine/build.sh"]',
       ...(o.runtimeLines ?? DEMO_RUNTIME_LINES),
-      `LABEL benchsweep.commit=${o.commit} benchsweep.source=build` + (o.patch ? ` benchsweep.patch=${sha256Hex(o.patch).slice(0, 12)}` : ''),
+      `LABEL benchsweep.commit=${o.commit} benchsweep.source=build` +
+        (o.patch ? ` benchsweep.patch=${sha256Hex(o.patch).slice(0, 12)}` : ''),
     ];
     await writeFile(join(ctx, 'Dockerfile'), dockerfile.join('\n') + '\n');
     // The builder image must exist before `docker build` (benchsweep's own base is made here, once
@@ -110,9 +125,16 @@ export async function buildArtifact(o: BuildArtifactOptions): Promise<BuildResul
     } catch (err) {
       const lost = await dockerUnreachable();
       if (lost) return fail('TRANSIENT_INFRA', lost);
-      return fail('BUILD_FAILED', `the builder image ${o.builderImage} could not be made: ${(err as Error).message.split('\n')[0]}`);
+      return fail(
+        'BUILD_FAILED',
+        `the builder image ${o.builderImage} could not be made: ${(err as Error).message.split('\n')[0]}`,
+      );
     }
-    logParts.push(`# benchsweep build ${o.tag}: commit ${o.commit}${o.patch ? ' + patch' : ''} on ${o.builderImage}`, `# ${JSON.stringify(o.env)} timeout ${o.timeoutS}s`, ...dockerfile.map((l) => `# ${l}`));
+    logParts.push(
+      `# benchsweep build ${o.tag}: commit ${o.commit}${o.patch ? ' + patch' : ''} on ${o.builderImage}`,
+      `# ${JSON.stringify(o.env)} timeout ${o.timeoutS}s`,
+      ...dockerfile.map((l) => `# ${l}`),
+    );
     o.log?.(`build ${o.tag} (${o.commit.slice(0, 12)}), timeout ${o.timeoutS} s`);
     // Docker's progress goes into the log file and the job log as it comes, with a heartbeat at
     // least every 30 s: a 40-minute build is never silent. The file is rewritten whole at the end.
@@ -127,20 +149,28 @@ export async function buildArtifact(o: BuildArtifactOptions): Promise<BuildResul
     if (built.timedOut) return fail('BUILD_TIMEOUT', `the build ran past its ${o.timeoutS} s limit and was killed`);
     if (built.exitCode !== 0) {
       const text = String(built.all ?? '');
-      // The one failure table (src/core/rules/failure-signatures.ts: recipes, pip/uv resolver conflicts, a lost daemon).
+      // The one failure table (src/core/failures/rules/failure-signatures.ts: recipes, pip/uv resolver conflicts, a lost daemon).
       const c = classifyLog(text, { exitCode: built.exitCode ?? 1, phase: 'build' });
-      if (c.matched && c.category !== 'BUILD_FAILED') return fail(c.category, `the build log matches ${c.signature ?? c.category}`, c.evidence, c.fix);
+      if (c.matched && c.category !== 'BUILD_FAILED')
+        return fail(c.category, `the build log matches ${c.signature ?? c.category}`, c.evidence, c.fix);
       // A daemon that went away mid-build is the runner's fault, whatever the build printed.
       const lost = await dockerUnreachable();
       if (lost) return fail('TRANSIENT_INFRA', `the Docker engine went away during the build: ${lost}`);
       return fail('BUILD_FAILED', `docker build exited ${built.exitCode}`, c.evidence);
     }
     const verified = await verifyImage(o.tag, packageName, o.commit, o.commitRecord ?? DEMO_COMMIT_RECORD);
-    logParts.push(`# verification: ${verified.ok ? `${packageName} reports ${verified.reported}` : `${verified.reason}\n${verified.evidence ?? ''}`}`);
+    logParts.push(
+      `# verification: ${verified.ok ? `${packageName} reports ${verified.reported}` : `${verified.reason}\n${verified.evidence ?? ''}`}`,
+    );
     if (!verified.ok) {
       // A check that failed for lack of a daemon says nothing about the image: keep it, retry later.
       const lost = await dockerUnreachable();
-      if (lost) return fail('TRANSIENT_INFRA', `the Docker engine went away while verifying the image: ${lost}`, verified.evidence);
+      if (lost)
+        return fail(
+          'TRANSIENT_INFRA',
+          `the Docker engine went away while verifying the image: ${lost}`,
+          verified.evidence,
+        );
       await execa('docker', ['rmi', '-f', o.tag], { reject: false });
       return fail(verified.category ?? 'BUILD_FAILED', verified.reason ?? 'verification failed', verified.evidence);
     }
@@ -154,5 +184,8 @@ export async function buildArtifact(o: BuildArtifactOptions): Promise<BuildResul
 
 /** The image tag of an artifact key (lowercase, docker-safe). */
 export function imageTagForKey(repository: string, key: string): string {
-  return `${repository}:${key.toLowerCase().replace(/[^a-z0-9_.-]/g, '-').slice(0, 128)}`;
+  return `${repository}:${key
+    .toLowerCase()
+    .replace(/[^a-z0-9_.-]/g, '-')
+    .slice(0, 128)}`;
 }

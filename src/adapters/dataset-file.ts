@@ -1,6 +1,6 @@
-/** Reads a dataset file from disk; parsing and validation are pure (src/core/dataset.ts). */
+/** Reads a dataset file from disk; parsing and validation are pure (src/core/dataset/dataset.ts). */
 import { UserError } from '../errors.js';
-import { noValidRowError, parseDataset, type Dataset } from '../core/dataset.js';
+import { noValidRowError, parseDataset, type Dataset } from '../core/dataset/dataset.js';
 import { readText } from './files.js';
 
 /** The dataset's tasks and per-row errors; a file with no valid row is a UserError (exit 2) listing each error. */

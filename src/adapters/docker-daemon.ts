@@ -15,7 +15,12 @@ export async function dockerUnreachable(env?: Record<string, string>): Promise<s
     ...(env ? { env, extendEnv: true } : {}),
   });
   if (r.exitCode === 0 && String(r.stdout).trim()) return undefined;
-  const said = String(r.all ?? '').trim().split('\n').filter(Boolean).slice(-2).join(' ');
+  const said = String(r.all ?? '')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .slice(-2)
+    .join(' ');
   return `the Docker engine is not reachable${said ? `: ${said}` : r.timedOut ? ' (docker version timed out)' : ''}`;
 }
 

@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { execa } from 'execa';
-import type { ReadFile } from '../core/engine-flags/parser-flags.js';
+import type { ReadFile } from '../core/argv/engine-flags/parser-flags.js';
 
 export interface EngineTree {
   /** Sync read from the cache; a miss is recorded and answered with null until `prefetch` fills it. */
@@ -95,7 +95,8 @@ export function openEngineTree(repo: string): EngineTree {
       return (path) => {
         const clean = path.replace(/^(\.\/)+/, '');
         // Outside the tree (`../data/x.json`, `/abs`, a newline): git would refuse the whole batch.
-        if (clean === '' || clean.startsWith('/') || /(^|\/)\.\.(\/|$)/.test(clean) || /[\n\r]/.test(clean)) return null;
+        if (clean === '' || clean.startsWith('/') || /(^|\/)\.\.(\/|$)/.test(clean) || /[\n\r]/.test(clean))
+          return null;
         const k = key(commit, clean);
         if (cache.has(k)) return cache.get(k)!;
         misses.add(k);
@@ -115,12 +116,17 @@ export function openEngineTree(repo: string): EngineTree {
       }
     },
     async resolve(rev) {
-      const r = await execa('git', ['-C', repo, 'rev-parse', '--verify', '--quiet', `${rev}^{commit}`], { reject: false });
+      const r = await execa('git', ['-C', repo, 'rev-parse', '--verify', '--quiet', `${rev}^{commit}`], {
+        reject: false,
+      });
       return r.exitCode === 0 ? String(r.stdout).trim() : undefined;
     },
     async present(revs) {
       if (revs.length === 0) return new Set();
-      const r = await execa('git', ['-C', repo, 'cat-file', '--batch-check'], { input: revs.map((x) => `${x}^{commit}`).join('\n') + '\n', reject: false });
+      const r = await execa('git', ['-C', repo, 'cat-file', '--batch-check'], {
+        input: revs.map((x) => `${x}^{commit}`).join('\n') + '\n',
+        reject: false,
+      });
       const lines = String(r.stdout).split('\n');
       return new Set(revs.filter((_, i) => lines[i] !== undefined && / commit \d+$/.test(lines[i]!)));
     },

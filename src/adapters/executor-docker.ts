@@ -14,7 +14,7 @@ import { mkdir } from 'node:fs/promises';
 import { basename, isAbsolute, join, posix } from 'node:path';
 import { execa } from 'execa';
 import { redact, secretValues } from '../core/redact.js';
-import { withoutDangerousEnv } from '../core/rules/env-allowlist.js';
+import { withoutDangerousEnv } from '../core/preflight/rules/env-allowlist.js';
 import {
   onTermination,
   processAlive,
@@ -82,14 +82,26 @@ export class DockerExecutor implements Executor {
   private envFor(extra: Record<string, string> | undefined): ContainerEnv {
     // `--gpus` renumbers the chosen devices from 0 inside the container: no CUDA_VISIBLE_DEVICES needed.
     const { env: fromSpec, dropped } = withoutDangerousEnv(extra);
-    if (dropped.length) this.settings.log?.(`environment not passed to the container (not allowed from a workload): ${dropped.join(', ')}`);
+    if (dropped.length)
+      this.settings.log?.(
+        `environment not passed to the container (not allowed from a workload): ${dropped.join(', ')}`,
+      );
     return { runner: { PYTHONUNBUFFERED: '1', ...this.settings.env }, fromSpec };
   }
 
   /** `docker run` flags shared by server and benchmark containers. */
   private runFlags(name: string, containerEnv: ContainerEnv): string[] {
     const env = containerEnv.runner;
-    const flags = ['--name', name, '--label', CONTAINER_LABEL, '--label', `${OWNER_LABEL}=${OWNER}`, '--network', 'host'];
+    const flags = [
+      '--name',
+      name,
+      '--label',
+      CONTAINER_LABEL,
+      '--label',
+      `${OWNER_LABEL}=${OWNER}`,
+      '--network',
+      'host',
+    ];
     flags.push(...gpusFlag(this.settings.gpus));
     if (this.settings.shmSize) flags.push('--shm-size', this.settings.shmSize);
     else if (this.settings.gpus?.length) flags.push('--ipc', 'host');
@@ -119,7 +131,9 @@ export class DockerExecutor implements Executor {
   }
 
   private async finishedAt(name: string): Promise<{ at?: number; oom: boolean }> {
-    const r = await execa('docker', ['inspect', '--format', '{{.State.FinishedAt}} {{.State.OOMKilled}}', name], { reject: false });
+    const r = await execa('docker', ['inspect', '--format', '{{.State.FinishedAt}} {{.State.OOMKilled}}', name], {
+      reject: false,
+    });
     if (r.exitCode !== 0) return { oom: false };
     const [time, oom] = r.stdout.trim().split(' ');
     const at = parseDockerTime(time ?? '');
@@ -161,7 +175,13 @@ export class DockerExecutor implements Executor {
 
     // Streamed through a redacting writer (process-logs.ts): a secret never reaches the file raw.
     const log = await openRedactingLog(spec.logFile, this.secrets(env));
-    const follower = execa('docker', ['logs', '-f', name], { stdin: 'ignore', stdout: 'pipe', stderr: 'pipe', buffer: false, reject: false });
+    const follower = execa('docker', ['logs', '-f', name], {
+      stdin: 'ignore',
+      stdout: 'pipe',
+      stderr: 'pipe',
+      buffer: false,
+      reject: false,
+    });
     log.attach(follower.stdout);
     log.attach(follower.stderr);
     const followerDone = follower.then(() => log.close());
@@ -169,7 +189,14 @@ export class DockerExecutor implements Executor {
       const observed = Date.now();
       // `docker wait` that fails has not seen the container end: the daemon went away (the
       // container may still run there). The engine did nothing wrong.
-      const lost = r.exitCode !== 0 ? await dockerUnreachable() ?? `docker wait failed: ${String(r.all ?? '').trim().split('\n').pop()}` : undefined;
+      const lost =
+        r.exitCode !== 0
+          ? ((await dockerUnreachable()) ??
+            `docker wait failed: ${String(r.all ?? '')
+              .trim()
+              .split('\n')
+              .pop()}`)
+          : undefined;
       if (lost) {
         exit = { exitCode: null, at: observed, infra: lost };
         return exit;
@@ -202,7 +229,9 @@ export class DockerExecutor implements Executor {
   private async imageWorkdir(): Promise<string> {
     if (this.settings.workdir) return this.settings.workdir;
     if (this.workdirCache !== undefined) return this.workdirCache;
-    const r = await execa('docker', ['image', 'inspect', '--format', '{{.Config.WorkingDir}}', this.settings.image], { reject: false });
+    const r = await execa('docker', ['image', 'inspect', '--format', '{{.Config.WorkingDir}}', this.settings.image], {
+      reject: false,
+    });
     this.workdirCache = (r.exitCode === 0 && r.stdout.trim()) || '/';
     return this.workdirCache;
   }
@@ -220,14 +249,18 @@ export class DockerExecutor implements Executor {
     // once created the container is always found by name and removed.
     // `--log-driver none`: the output reaches us through the attach only, so the daemon keeps no
     // unredacted copy of it on disk while the container exists.
-    const creating = execa('docker', ['create', '--log-driver', 'none', ...this.runFlags(name, env), image, ...spec.argv], {
-      // The host's environment and the runner's settings only: nothing from the workload.
-      env: env.runner,
-      extendEnv: true,
-      stdin: 'ignore',
-      reject: false,
-      cleanup: false,
-    });
+    const creating = execa(
+      'docker',
+      ['create', '--log-driver', 'none', ...this.runFlags(name, env), image, ...spec.argv],
+      {
+        // The host's environment and the runner's settings only: nothing from the workload.
+        env: env.runner,
+        extendEnv: true,
+        stdin: 'ignore',
+        reject: false,
+        cleanup: false,
+      },
+    );
     this.starting.add(creating);
     const created = await creating.finally(() => this.starting.delete(creating));
     if (created.exitCode !== 0) {
@@ -236,7 +269,16 @@ export class DockerExecutor implements Executor {
       await this.remove(name);
       const lost = await dockerUnreachable();
       const endedAt = Date.now();
-      return { exitCode: created.exitCode ?? 125, timedOut: false, aborted: !!spec.signal?.aborted, stopped: false, durationS: (endedAt - started) / 1000, endedAt, files: {}, ...(lost ? { infra: lost } : {}) };
+      return {
+        exitCode: created.exitCode ?? 125,
+        timedOut: false,
+        aborted: !!spec.signal?.aborted,
+        stopped: false,
+        durationS: (endedAt - started) / 1000,
+        endedAt,
+        files: {},
+        ...(lost ? { infra: lost } : {}),
+      };
     }
     const child = execa('docker', ['start', '-a', name], {
       stdin: 'ignore',
@@ -310,7 +352,8 @@ export class DockerExecutor implements Executor {
     this.unregister?.();
     if (this.settings.gpus?.length) {
       const r = await waitGpuMemoryReleased(this.settings.gpus, { timeoutS: this.settings.gpuReleaseTimeoutS ?? 60 });
-      if (r === 'timeout') this.settings.log?.(`GPU memory on ${this.settings.gpus.join(',')} was not released in time`);
+      if (r === 'timeout')
+        this.settings.log?.(`GPU memory on ${this.settings.gpus.join(',')} was not released in time`);
     }
   }
 }
@@ -326,7 +369,11 @@ export function createDockerExecutor(settings: ExecutorSettings & { image: strin
  * Returns the names removed.
  */
 export async function removeStaleContainers(opts: { log?: (line: string) => void } = {}): Promise<string[]> {
-  const ls = await execa('docker', ['ps', '-a', '--filter', `label=${CONTAINER_LABEL}`, '--format', `{{.Names}}\t{{.Label "${OWNER_LABEL}"}}`], { reject: false });
+  const ls = await execa(
+    'docker',
+    ['ps', '-a', '--filter', `label=${CONTAINER_LABEL}`, '--format', `{{.Names}}\t{{.Label "${OWNER_LABEL}"}}`],
+    { reject: false },
+  );
   if (ls.exitCode !== 0) return [];
   const host = hostname();
   const stale = ls.stdout

@@ -21,7 +21,7 @@ import {
 } from './executor.js';
 import { openRedactingLog } from './process-logs.js';
 import { secretValues } from '../core/redact.js';
-import { withoutDangerousEnv } from '../core/rules/env-allowlist.js';
+import { withoutDangerousEnv } from '../core/preflight/rules/env-allowlist.js';
 
 const TERM_GRACE_MS = 3000;
 
@@ -70,7 +70,8 @@ export class HostExecutor implements Executor {
     // A workload's assignments never choose the program, its libraries or its interpreter code
     // (PATH, LD_*, PYTHON* ...: rules/env-allowlist.ts); the runner's settings may.
     const { env: fromSpec, dropped } = withoutDangerousEnv(extra);
-    if (dropped.length) this.settings.log?.(`environment not passed to the process (not allowed from a workload): ${dropped.join(', ')}`);
+    if (dropped.length)
+      this.settings.log?.(`environment not passed to the process (not allowed from a workload): ${dropped.join(', ')}`);
     const env: Record<string, string> = { PYTHONUNBUFFERED: '1', ...this.settings.env, ...fromSpec };
     const workdir = this.settings.workdir ? resolve(this.settings.workdir) : undefined;
     // The engine checkout is importable as it is (the demo's `demo_engine/`, vLLM's `vllm/` in a dev install).
@@ -107,14 +108,20 @@ export class HostExecutor implements Executor {
       child.nodeChildProcess.once('exit', (code, signal) => resolveExit({ code, signal })),
     );
     const done = Promise.race([
-      exited.then(({ code, signal }) => ({ exitCode: code, ...(signal ? { signal } : {}), at: Date.now() }) satisfies ProcessExit),
+      exited.then(
+        ({ code, signal }) => ({ exitCode: code, ...(signal ? { signal } : {}), at: Date.now() }) satisfies ProcessExit,
+      ),
       child.then((r) => {
         const at = Date.now();
         if (r.failed && r.exitCode === undefined && !r.signal) {
           // Could not start at all (ENOENT, EACCES): say so in the log, like a shell would.
           log.note(`${r.shortMessage}\n`);
         }
-        return { exitCode: r.exitCode ?? (r.signal ? null : 127), ...(r.signal ? { signal: r.signal } : {}), at } satisfies ProcessExit;
+        return {
+          exitCode: r.exitCode ?? (r.signal ? null : 127),
+          ...(r.signal ? { signal: r.signal } : {}),
+          at,
+        } satisfies ProcessExit;
       }),
     ]).then(async (e) => {
       await log.drained(1000);
@@ -212,7 +219,8 @@ export class HostExecutor implements Executor {
     this.unregister?.();
     if (this.settings.gpus?.length) {
       const r = await waitGpuMemoryReleased(this.settings.gpus, { timeoutS: this.settings.gpuReleaseTimeoutS ?? 60 });
-      if (r === 'timeout') this.settings.log?.(`GPU memory on ${this.settings.gpus.join(',')} was not released in time`);
+      if (r === 'timeout')
+        this.settings.log?.(`GPU memory on ${this.settings.gpus.join(',')} was not released in time`);
     }
   }
 }

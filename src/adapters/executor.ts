@@ -151,8 +151,11 @@ export async function waitGpuMemoryReleased(
   const deadline = Date.now() + (opts.timeoutS ?? 60) * 1000;
   const maxUsed = opts.maxUsedMiB ?? 1024;
   for (;;) {
-    const r = await execa('nvidia-smi', ['--query-gpu=index,memory.used', '--format=csv,noheader,nounits'], { reject: false });
-    if (r.failed && (r.exitCode === undefined || r.exitCode === 127 || /ENOENT/.test(String(r.message)))) return 'skipped';
+    const r = await execa('nvidia-smi', ['--query-gpu=index,memory.used', '--format=csv,noheader,nounits'], {
+      reject: false,
+    });
+    if (r.failed && (r.exitCode === undefined || r.exitCode === 127 || /ENOENT/.test(String(r.message))))
+      return 'skipped';
     if (r.exitCode !== 0) return 'skipped';
     const used = parseGpuMemory(r.stdout);
     if (gpus.every((g) => (used.get(g) ?? 0) <= maxUsed)) return 'released';
@@ -181,7 +184,13 @@ export async function within(promise: Promise<unknown>, ms: number): Promise<boo
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
   try {
-    return await Promise.race([promise.then(() => true, () => true), timeout]);
+    return await Promise.race([
+      promise.then(
+        () => true,
+        () => true,
+      ),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }

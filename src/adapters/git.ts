@@ -2,11 +2,20 @@
 import { execa } from 'execa';
 
 export async function git(cwd: string, args: string[], input?: string, env?: Record<string, string>): Promise<string> {
-  const r = await execa('git', args, { cwd, ...(input === undefined ? {} : { input }), ...(env ? { env } : {}), stripFinalNewline: false });
+  const r = await execa('git', args, {
+    cwd,
+    ...(input === undefined ? {} : { input }),
+    ...(env ? { env } : {}),
+    stripFinalNewline: false,
+  });
   return r.stdout;
 }
 
-export async function tryGit(cwd: string, args: string[], input?: string): Promise<{ ok: boolean; stdout: string; stderr: string }> {
+export async function tryGit(
+  cwd: string,
+  args: string[],
+  input?: string,
+): Promise<{ ok: boolean; stdout: string; stderr: string }> {
   const r = await execa('git', args, { cwd, reject: false, ...(input === undefined ? {} : { input }) });
   return { ok: r.exitCode === 0, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
@@ -21,7 +30,12 @@ export async function initRepo(dir: string): Promise<void> {
 /** `date` (ISO 8601) fixes author and committer dates: the same tree and message give the same commit. */
 export async function commitAll(dir: string, message: string, date?: string): Promise<string> {
   await git(dir, ['add', '-A']);
-  await git(dir, ['commit', '-q', '-m', message], undefined, date ? { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date } : undefined);
+  await git(
+    dir,
+    ['commit', '-q', '-m', message],
+    undefined,
+    date ? { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date } : undefined,
+  );
   return (await git(dir, ['rev-parse', 'HEAD'])).trim();
 }
 
@@ -31,7 +45,11 @@ export async function resolveCommit(dir: string, rev: string): Promise<string> {
 
 export type ChangeStatus = 'A' | 'M' | 'D';
 /** Files changed between two commits (renames split into a delete and an add). */
-export async function diffNameStatus(dir: string, from: string, to: string): Promise<Array<{ status: ChangeStatus; path: string }>> {
+export async function diffNameStatus(
+  dir: string,
+  from: string,
+  to: string,
+): Promise<Array<{ status: ChangeStatus; path: string }>> {
   const out = await git(dir, ['diff', '--no-renames', '--name-status', '-z', from, to]);
   const parts = out.split('\0').filter(Boolean);
   const changes: Array<{ status: ChangeStatus; path: string }> = [];

@@ -24,8 +24,8 @@ import {
   type Annotation,
   type CheckRunOptions,
   type CheckRunSpec,
-} from '../core/github-surfaces.js';
-import type { Report } from '../core/report.js';
+} from '../core/github/github-surfaces.js';
+import type { Report } from '../core/report/report.js';
 import { redact, secretValues } from '../core/redact.js';
 
 export type GitHubClient = ReturnType<typeof getOctokit>;
@@ -47,13 +47,21 @@ export function createGitHubClient(opts: ClientOptions): GitHubClient {
   const log = opts.log ?? ((m: string) => core.info(m));
   const rateLimitRetries = opts.rateLimitRetries ?? 3;
   const base = opts.retryAfterBaseValue ?? 1000;
-  const onLimit = (kind: string) => (retryAfter: number, options: { method?: string; url?: string }, _octokit: unknown, retryCount: number) => {
-    log(`GitHub ${kind} rate limit on ${options.method ?? ''} ${options.url ?? ''}: retry ${retryCount + 1} after ${retryAfter} units`);
-    return retryCount < rateLimitRetries;
-  };
+  const onLimit =
+    (kind: string) =>
+    (retryAfter: number, options: { method?: string; url?: string }, _octokit: unknown, retryCount: number) => {
+      log(
+        `GitHub ${kind} rate limit on ${options.method ?? ''} ${options.url ?? ''}: retry ${retryCount + 1} after ${retryAfter} units`,
+      );
+      return retryCount < rateLimitRetries;
+    };
   const options: Parameters<typeof getOctokit>[1] = {
     retry: { retries: opts.retries ?? 3, retryAfterBaseValue: base },
-    throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary'), retryAfterBaseValue: base },
+    throttle: {
+      onRateLimit: onLimit('primary'),
+      onSecondaryRateLimit: onLimit('secondary'),
+      retryAfterBaseValue: base,
+    },
     log: { debug: () => {}, info: () => {}, warn: (m: string) => log(m), error: (m: string) => log(m) },
   };
   if (opts.baseUrl) {
@@ -124,8 +132,16 @@ export async function tokenIdentity(octokit: GitHubClient): Promise<string> {
  * plain text in the body): a comment of someone else's is never edited, whatever it carries.
  */
 async function findMarked(octokit: GitHubClient, o: StickyCommentOptions, marker: string, author: string) {
-  const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner: o.owner, repo: o.repo, issue_number: o.issueNumber, per_page: 100 });
-  return comments.find((c) => typeof c.body === 'string' && c.body.includes(marker) && c.user?.login.toLowerCase() === author.toLowerCase());
+  const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+    owner: o.owner,
+    repo: o.repo,
+    issue_number: o.issueNumber,
+    per_page: 100,
+  });
+  return comments.find(
+    (c) =>
+      typeof c.body === 'string' && c.body.includes(marker) && c.user?.login.toLowerCase() === author.toLowerCase(),
+  );
 }
 
 /** A request worth another try: no answer, a server error or a rate limit. */
@@ -283,7 +299,12 @@ export async function publishReport(input: PublishOptions): Promise<Published> {
       ...(input.failOn ? { failOn: input.failOn } : {}),
       ...(input.runUrl ? { runUrl: input.runUrl } : {}),
     });
-    published.checkRun = await createCheckRun({ ...repoRef, headSha: input.headSha, check, ...(input.runUrl ? { detailsUrl: input.runUrl } : {}) });
+    published.checkRun = await createCheckRun({
+      ...repoRef,
+      headSha: input.headSha,
+      check,
+      ...(input.runUrl ? { detailsUrl: input.runUrl } : {}),
+    });
   }
   return published;
 }
@@ -326,7 +347,15 @@ export async function listSuccessfulRuns(
     for (const r of res.data.workflow_runs) {
       // The API filters; these checks keep a lenient server from widening what counts.
       if (r.conclusion !== 'success' || r.head_branch !== o.branch || r.event !== event) continue;
-      runs.push({ id: r.id, event: r.event, head_branch: r.head_branch, conclusion: r.conclusion, created_at: r.created_at, html_url: r.html_url, run_number: r.run_number });
+      runs.push({
+        id: r.id,
+        event: r.event,
+        head_branch: r.head_branch,
+        conclusion: r.conclusion,
+        created_at: r.created_at,
+        html_url: r.html_url,
+        run_number: r.run_number,
+      });
     }
   }
   return runs.sort((a, b) => b.created_at.localeCompare(a.created_at) || b.id - a.id);
@@ -334,8 +363,19 @@ export async function listSuccessfulRuns(
 
 export async function listRunArtifacts(ref: RepoRef, runId: number): Promise<ArtifactInfo[]> {
   const octokit = clientOf(ref);
-  const all = await octokit.paginate(octokit.rest.actions.listWorkflowRunArtifacts, { owner: ref.owner, repo: ref.repo, run_id: runId, per_page: 100 });
-  return all.map((a) => ({ id: a.id, name: a.name, expired: a.expired, expires_at: a.expires_at ?? null, size_in_bytes: a.size_in_bytes }));
+  const all = await octokit.paginate(octokit.rest.actions.listWorkflowRunArtifacts, {
+    owner: ref.owner,
+    repo: ref.repo,
+    run_id: runId,
+    per_page: 100,
+  });
+  return all.map((a) => ({
+    id: a.id,
+    name: a.name,
+    expired: a.expired,
+    expires_at: a.expires_at ?? null,
+    size_in_bytes: a.size_in_bytes,
+  }));
 }
 
 export async function defaultBranchOf(ref: RepoRef): Promise<string> {

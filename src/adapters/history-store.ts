@@ -140,7 +140,10 @@ function parseLines(lines: readonly string[], dedupe = true): IndexRead {
  */
 export async function forEachIndexEntry(store: string, visit: (entry: IndexEntry) => void): Promise<number> {
   const handle = await open(join(store, INDEX_FILE), 'r').catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'ENOENT') throw new UserError(`${store}: not a history store (no ${INDEX_FILE}); add a sweep first (benchsweep history add)`);
+    if (e.code === 'ENOENT')
+      throw new UserError(
+        `${store}: not a history store (no ${INDEX_FILE}); add a sweep first (benchsweep history add)`,
+      );
     throw e;
   });
   let skipped = 0;
@@ -175,7 +178,10 @@ export async function readIndex(store: string): Promise<IndexRead> {
 export async function readIndexTail(store: string, count: number, chunkBytes = 1 << 18): Promise<IndexRead> {
   const file = join(store, INDEX_FILE);
   const handle = await open(file, 'r').catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'ENOENT') throw new UserError(`${store}: not a history store (no ${INDEX_FILE}); add a sweep first (benchsweep history add)`);
+    if (e.code === 'ENOENT')
+      throw new UserError(
+        `${store}: not a history store (no ${INDEX_FILE}); add a sweep first (benchsweep history add)`,
+      );
     throw e;
   });
   try {
@@ -212,12 +218,16 @@ export async function readSweep(store: string, id: string): Promise<StoredSweep>
     throw new UserError(`${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   const parsed = StoredSweep.safeParse(raw);
-  if (!parsed.success) throw new UserError(`${path}: not a benchsweep sweep: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  if (!parsed.success)
+    throw new UserError(`${path}: not a benchsweep sweep: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   return parsed.data;
 }
 
 /** The last `count` sweeps with their samples, oldest first. */
-export async function readLatestSweeps(store: string, count: number): Promise<{ sweeps: StoredSweep[]; skipped: number }> {
+export async function readLatestSweeps(
+  store: string,
+  count: number,
+): Promise<{ sweeps: StoredSweep[]; skipped: number }> {
   const tail = await readIndexTail(store, count);
   const sweeps = await Promise.all(tail.entries.map((e) => readSweep(store, e.id)));
   return { sweeps, skipped: tail.skipped };

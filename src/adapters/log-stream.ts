@@ -7,7 +7,7 @@ import { stat } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { UserError } from '../errors.js';
 import { createMetricsScanner, type ParseResult, type ScannerOptions } from '../core/metrics/parse.js';
-import { createLogClassifier, type Classification, type ClassifyContext } from '../core/classify.js';
+import { createLogClassifier, type Classification, type ClassifyContext } from '../core/failures/classify.js';
 
 const CHUNK_BYTES = 4 * 1024 * 1024;
 
@@ -24,7 +24,11 @@ export async function assertReadableFile(path: string): Promise<number> {
 }
 
 /** Calls `onChunk` with consecutive decoded pieces of the file. */
-export async function streamFile(path: string, onChunk: (text: string) => void, chunkBytes = CHUNK_BYTES): Promise<number> {
+export async function streamFile(
+  path: string,
+  onChunk: (text: string) => void,
+  chunkBytes = CHUNK_BYTES,
+): Promise<number> {
   await assertReadableFile(path);
   const decoder = new StringDecoder('utf8');
   let bytes = 0;
@@ -40,7 +44,11 @@ export async function streamFile(path: string, onChunk: (text: string) => void, 
 }
 
 /** Calls `onChunk` with consecutive raw pieces of the file. */
-export async function streamFileBytes(path: string, onChunk: (bytes: Buffer) => void, chunkBytes = CHUNK_BYTES): Promise<number> {
+export async function streamFileBytes(
+  path: string,
+  onChunk: (bytes: Buffer) => void,
+  chunkBytes = CHUNK_BYTES,
+): Promise<number> {
   await assertReadableFile(path);
   let bytes = 0;
   for await (const buf of createReadStream(path, { highWaterMark: chunkBytes }) as AsyncIterable<Buffer>) {
@@ -61,7 +69,10 @@ export async function parseFile(path: string, opts: ScannerOptions = {}): Promis
  * The failure class of a log on disk, streamed whole through the classifier (no head/tail window:
  * a cause in the middle of a 1 GB log is found; memory stays flat).
  */
-export async function classifyFile(path: string, context: ClassifyContext = {}): Promise<Classification & { bytes: number }> {
+export async function classifyFile(
+  path: string,
+  context: ClassifyContext = {},
+): Promise<Classification & { bytes: number }> {
   const classifier = createLogClassifier(context);
   const bytes = await streamFileBytes(path, (b) => classifier.pushBytes(b));
   return { ...classifier.end(), bytes };

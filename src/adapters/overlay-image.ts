@@ -2,7 +2,7 @@
  * Overlay: derive a commit's engine image from a neighbour's image without compiling, by replaying
  * the git diff into the installed package (added and changed files copied from git, deleted files
  * removed) in a `docker build` FROM the neighbour, then rewriting the recorded commit. Valid only
- * when every changed file ships as-is (src/core/rules/rebuild-rules.ts decides); the derived image
+ * when every changed file ships as-is (src/core/artifacts/rules/rebuild-rules.ts decides); the derived image
  * is used only after it imports and reports the target commit.
  */
 import { execa } from 'execa';
@@ -10,8 +10,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import type { Category } from '../core/taxonomy.js';
-import { sha256Hex } from '../core/artifact-keys.js';
-import { classifyChange, buildReasons } from '../core/rules/rebuild-rules.js';
+import { sha256Hex } from '../core/artifacts/artifact-keys.js';
+import { classifyChange, buildReasons } from '../core/artifacts/rules/rebuild-rules.js';
 import { diffNameStatus, type ChangeStatus } from './git.js';
 
 /** How an image records the commit it holds, and how to read it back. */
@@ -30,8 +30,10 @@ export interface CommitRecord {
 export const DEMO_COMMIT_RECORD: CommitRecord = {
   file: '_commit.py',
   render: (commit, _previous, patch) =>
-    `# Written by benchsweep when the image was built or derived.\nCOMMIT = "${commit}"\n` + (patch ? `PATCH_SHA256 = "${sha256Hex(patch)}"\n` : ''),
-  probe: 'import importlib, sys; importlib.import_module(sys.argv[1]); c = importlib.import_module(sys.argv[1] + "._commit"); print(c.COMMIT)',
+    `# Written by benchsweep when the image was built or derived.\nCOMMIT = "${commit}"\n` +
+    (patch ? `PATCH_SHA256 = "${sha256Hex(patch)}"\n` : ''),
+  probe:
+    'import importlib, sys; importlib.import_module(sys.argv[1]); c = importlib.import_module(sys.argv[1] + "._commit"); print(c.COMMIT)',
 };
 
 /**
@@ -44,11 +46,14 @@ export function vllmCommitRecord(fromCommit: string): CommitRecord {
     render: (commit, previous) => {
       const base = previous ?? `__version__ = version = "0+g${commit.slice(0, 9)}"\n`;
       let out = base.replaceAll(fromCommit, commit);
-      out = out.replace(/\+g([0-9a-f]{7,12})/g, (m, short: string) => (fromCommit.startsWith(short) ? `+g${commit.slice(0, short.length)}` : m));
+      out = out.replace(/\+g([0-9a-f]{7,12})/g, (m, short: string) =>
+        fromCommit.startsWith(short) ? `+g${commit.slice(0, short.length)}` : m,
+      );
       return out + `__commit__ = "${commit}"\n`;
     },
     usesPrevious: true,
-    probe: 'import importlib, sys; m = importlib.import_module(sys.argv[1]); v = importlib.import_module(sys.argv[1] + "._version"); print(getattr(v, "__commit__", None) or getattr(m, "__commit__", ""))',
+    probe:
+      'import importlib, sys; m = importlib.import_module(sys.argv[1]); v = importlib.import_module(sys.argv[1] + "._version"); print(getattr(v, "__commit__", None) or getattr(m, "__commit__", ""))',
   };
 }
 
@@ -81,17 +86,33 @@ export interface DeriveOverlayOptions {
 
 export type OverlayResult =
   | { ok: true; image: string; seconds: number; changes: OverlayChange[]; log: string }
-  | { ok: false; category: Category; reason: string; evidence?: string; seconds: number; changes: OverlayChange[]; log: string };
+  | {
+      ok: false;
+      category: Category;
+      reason: string;
+      evidence?: string;
+      seconds: number;
+      changes: OverlayChange[];
+      log: string;
+    };
 
 /** The tree of `commit` with `patch` applied, without touching the work tree, index or refs. */
-export async function treeWithPatch(repoDir: string, commit: string, patch: string): Promise<{ ok: true; tree: string } | { ok: false; error: string }> {
+export async function treeWithPatch(
+  repoDir: string,
+  commit: string,
+  patch: string,
+): Promise<{ ok: true; tree: string } | { ok: false; error: string }> {
   const tmp = await mkdtemp(join(tmpdir(), 'bs-patch-'));
   try {
     const env = { GIT_INDEX_FILE: join(tmp, 'index') };
     const patchFile = join(tmp, 'agent.patch');
     await writeFile(patchFile, patch.endsWith('\n') ? patch : patch + '\n');
     await execa('git', ['read-tree', commit], { cwd: repoDir, env });
-    const applied = await execa('git', ['apply', '--cached', '--whitespace=nowarn', patchFile], { cwd: repoDir, env, reject: false });
+    const applied = await execa('git', ['apply', '--cached', '--whitespace=nowarn', patchFile], {
+      cwd: repoDir,
+      env,
+      reject: false,
+    });
     if (applied.exitCode !== 0) return { ok: false, error: String(applied.stderr) };
     const tree = await execa('git', ['write-tree'], { cwd: repoDir, env });
     return { ok: true, tree: String(tree.stdout).trim() };
@@ -101,13 +122,31 @@ export async function treeWithPatch(repoDir: string, commit: string, patch: stri
 }
 
 async function gitBlob(repoDir: string, rev: string, path: string): Promise<Uint8Array> {
-  const r = await execa('git', ['cat-file', 'blob', `${rev}:${path}`], { cwd: repoDir, encoding: 'buffer', stripFinalNewline: false });
+  const r = await execa('git', ['cat-file', 'blob', `${rev}:${path}`], {
+    cwd: repoDir,
+    encoding: 'buffer',
+    stripFinalNewline: false,
+  });
   return r.stdout;
 }
 
 /** The package's directory inside an image, from importing it. */
 export async function detectInstalledPath(image: string, packageName: string): Promise<string> {
-  const r = await execa('docker', ['run', '--rm', '--network', 'none', image, 'python3', '-c', 'import importlib, os, sys; print(os.path.dirname(importlib.import_module(sys.argv[1]).__file__))', packageName], { reject: false });
+  const r = await execa(
+    'docker',
+    [
+      'run',
+      '--rm',
+      '--network',
+      'none',
+      image,
+      'python3',
+      '-c',
+      'import importlib, os, sys; print(os.path.dirname(importlib.import_module(sys.argv[1]).__file__))',
+      packageName,
+    ],
+    { reject: false },
+  );
   if (r.exitCode !== 0) throw new Error(`cannot import ${packageName} in ${image}: ${String(r.stderr).slice(-2000)}`);
   return String(r.stdout).trim().split('\n').pop()!;
 }
@@ -121,8 +160,17 @@ export interface ImageVerification {
 }
 
 /** A build or overlay is a success only when the package imports and reports the expected commit. */
-export async function verifyImage(image: string, packageName: string, expectCommit: string, record: CommitRecord): Promise<ImageVerification> {
-  const r = await execa('docker', ['run', '--rm', '--network', 'none', image, 'python3', '-c', record.probe, packageName], { reject: false, all: true });
+export async function verifyImage(
+  image: string,
+  packageName: string,
+  expectCommit: string,
+  record: CommitRecord,
+): Promise<ImageVerification> {
+  const r = await execa(
+    'docker',
+    ['run', '--rm', '--network', 'none', image, 'python3', '-c', record.probe, packageName],
+    { reject: false, all: true },
+  );
   const out = String(r.all ?? '');
   if (r.exitCode !== 0) {
     const evidence = out.split('\n').filter(Boolean).slice(-6).join('\n');
@@ -130,12 +178,22 @@ export async function verifyImage(image: string, packageName: string, expectComm
     // or broken module of the engine itself is a broken build (seeds: vllm_flash_attn.fa_utils).
     const missing = /No module named '([^']+)'/.exec(out)?.[1];
     const category: Category =
-      missing && !missing.startsWith(packageName) ? 'DEPENDENCY_CONFLICT' : /Error/.test(out) ? 'BROKEN_BUILD' : 'BUILD_FAILED';
+      missing && !missing.startsWith(packageName)
+        ? 'DEPENDENCY_CONFLICT'
+        : /Error/.test(out)
+          ? 'BROKEN_BUILD'
+          : 'BUILD_FAILED';
     return { ok: false, category, reason: `${packageName} does not import in ${image}`, evidence };
   }
   const reported = String(r.stdout).trim().split('\n').pop() ?? '';
   if (reported.toLowerCase() !== expectCommit.toLowerCase()) {
-    return { ok: false, reported, category: 'BUILD_FAILED', reason: `${image} reports commit ${reported || '(none)'}, expected ${expectCommit}`, evidence: out.slice(-2000) };
+    return {
+      ok: false,
+      reported,
+      category: 'BUILD_FAILED',
+      reason: `${image} reports commit ${reported || '(none)'}, expected ${expectCommit}`,
+      evidence: out.slice(-2000),
+    };
   }
   return { ok: true, reported };
 }
@@ -158,7 +216,15 @@ export async function deriveOverlayImage(o: DeriveOverlayOptions): Promise<Overl
   };
   const fail = (category: Category, reason: string, changes: OverlayChange[], evidence?: string): OverlayResult => {
     say(`overlay failed: ${reason}`);
-    return { ok: false, category, reason, ...(evidence ? { evidence } : {}), seconds: seconds(), changes, log: logLines.join('\n') };
+    return {
+      ok: false,
+      category,
+      reason,
+      ...(evidence ? { evidence } : {}),
+      seconds: seconds(),
+      changes,
+      log: logLines.join('\n'),
+    };
   };
   const packageName = posix.basename(o.packageDir.replace(/\/+$/, ''));
   const record = o.commitRecord ?? DEMO_COMMIT_RECORD;
@@ -172,7 +238,9 @@ export async function deriveOverlayImage(o: DeriveOverlayOptions): Promise<Overl
   const diff = await diffNameStatus(o.repoDir, o.fromCommit, toRev);
   const classification = classifyChange(diff.map((d) => d.path));
   if (classification.needs === 'build') {
-    const why = buildReasons(classification).map((r) => `${r.path} (${r.effect})`).join(', ');
+    const why = buildReasons(classification)
+      .map((r) => `${r.path} (${r.effect})`)
+      .join(', ');
     return fail('MISSING_ARTIFACT', `not derivable without a build: ${why}`, []);
   }
   const installedPath = o.installedPath ?? (await detectInstalledPath(o.fromImage, packageName));
@@ -182,7 +250,9 @@ export async function deriveOverlayImage(o: DeriveOverlayOptions): Promise<Overl
     const target = mapTarget(d.path, maps);
     if (target) changes.push({ ...d, target });
   }
-  say(`overlay ${o.fromImage} (${o.fromCommit.slice(0, 12)}) -> ${o.tag} (${o.toCommit.slice(0, 12)}${o.patch ? ' + patch' : ''}): ${changes.length} files`);
+  say(
+    `overlay ${o.fromImage} (${o.fromCommit.slice(0, 12)}) -> ${o.tag} (${o.toCommit.slice(0, 12)}${o.patch ? ' + patch' : ''}): ${changes.length} files`,
+  );
 
   const ctx = await mkdtemp(join(tmpdir(), 'bs-overlay-'));
   try {
@@ -205,7 +275,10 @@ export async function deriveOverlayImage(o: DeriveOverlayOptions): Promise<Overl
       : { exitCode: 1, stdout: '' };
     const recordDest = join(rootDir, recordTarget);
     await mkdir(dirname(recordDest), { recursive: true });
-    await writeFile(recordDest, record.render(o.toCommit, prev.exitCode === 0 ? String(prev.stdout) + '\n' : null, o.patch));
+    await writeFile(
+      recordDest,
+      record.render(o.toCommit, prev.exitCode === 0 ? String(prev.stdout) + '\n' : null, o.patch),
+    );
 
     const lines = [
       `FROM ${o.fromImage}`,
@@ -215,14 +288,29 @@ export async function deriveOverlayImage(o: DeriveOverlayOptions): Promise<Overl
         (o.patch ? ` benchsweep.patch="${sha256Hex(o.patch).slice(0, 12)}"` : ''),
     ];
     await writeFile(join(ctx, 'Dockerfile'), lines.join('\n') + '\n');
-    const built = await execa('docker', ['build', '-q', '-t', o.tag, ctx], { reject: false, all: true, env: { DOCKER_BUILDKIT: '0' } });
+    const built = await execa('docker', ['build', '-q', '-t', o.tag, ctx], {
+      reject: false,
+      all: true,
+      env: { DOCKER_BUILDKIT: '0' },
+    });
     say(String(built.all ?? ''));
-    if (built.exitCode !== 0) return fail('BUILD_FAILED', `docker build of the overlay failed (exit ${built.exitCode})`, changes, String(built.all ?? '').slice(-2000));
+    if (built.exitCode !== 0)
+      return fail(
+        'BUILD_FAILED',
+        `docker build of the overlay failed (exit ${built.exitCode})`,
+        changes,
+        String(built.all ?? '').slice(-2000),
+      );
 
     const verified = await verifyImage(o.tag, packageName, o.toCommit, record);
     if (!verified.ok) {
       await execa('docker', ['rmi', '-f', o.tag], { reject: false });
-      return fail(verified.category ?? 'BUILD_FAILED', verified.reason ?? 'verification failed', changes, verified.evidence);
+      return fail(
+        verified.category ?? 'BUILD_FAILED',
+        verified.reason ?? 'verification failed',
+        changes,
+        verified.evidence,
+      );
     }
     say(`overlay verified: ${packageName} reports ${verified.reported} (${seconds().toFixed(1)} s)`);
     return { ok: true, image: o.tag, seconds: seconds(), changes, log: logLines.join('\n') };

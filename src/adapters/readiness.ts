@@ -48,7 +48,14 @@ export async function waitReady(opts: WaitReadyOptions): Promise<Readiness> {
       if (exit) return { ready: false, reason: 'exited', afterS: (Date.now() - start) / 1000, exit };
       if (opts.signal?.aborted) return { ready: false, reason: 'aborted', afterS: (Date.now() - start) / 1000 };
       const now = Date.now();
-      if (now >= deadline) return { ready: false, reason: 'timeout', afterS: (now - start) / 1000, at: now, ...(lastError ? { lastError } : {}) };
+      if (now >= deadline)
+        return {
+          ready: false,
+          reason: 'timeout',
+          afterS: (now - start) / 1000,
+          at: now,
+          ...(lastError ? { lastError } : {}),
+        };
       const perTry = AbortSignal.any([stop.signal, AbortSignal.timeout(Math.max(100, Math.min(5000, deadline - now)))]);
       try {
         if (!healthy) {

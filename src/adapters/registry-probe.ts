@@ -10,7 +10,7 @@
  */
 import { execa } from 'execa';
 import { stat } from 'node:fs/promises';
-import type { ArtifactIndex } from '../core/artifacts.js';
+import type { ArtifactIndex } from '../core/artifacts/artifacts.js';
 
 export interface TemplateVars {
   registry?: string;
@@ -58,7 +58,8 @@ export function parseImageRef(ref: string): ImageRefParts {
   }
   const slash = rest.indexOf('/');
   const first = slash >= 0 ? rest.slice(0, slash) : '';
-  if (slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost')) return { host: first, name: rest.slice(slash + 1), reference };
+  if (slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost'))
+    return { host: first, name: rest.slice(slash + 1), reference };
   return { host: 'docker.io', name: rest.includes('/') ? rest : `library/${rest}`, reference };
 }
 
@@ -85,7 +86,11 @@ export async function manifestExists(ref: string, timeoutS = 30): Promise<boolea
   if (host === 'docker.io') return undefined;
   const url = `${isLoopback(host) ? 'http' : 'https'}://${host}/v2/${name}/manifests/${reference}`;
   try {
-    const r = await fetch(url, { method: 'HEAD', headers: { Accept: MANIFEST_ACCEPT }, signal: AbortSignal.timeout(timeoutS * 1000) });
+    const r = await fetch(url, {
+      method: 'HEAD',
+      headers: { Accept: MANIFEST_ACCEPT },
+      signal: AbortSignal.timeout(timeoutS * 1000),
+    });
     if (r.status === 200) return true;
     if (r.status === 404) return false;
     return undefined;
@@ -94,27 +99,40 @@ export async function manifestExists(ref: string, timeoutS = 30): Promise<boolea
   }
 }
 
-export async function imageAvailable(ref: string, opts: { remote?: boolean; timeoutS?: number } = {}): Promise<boolean> {
+export async function imageAvailable(
+  ref: string,
+  opts: { remote?: boolean; timeoutS?: number } = {},
+): Promise<boolean> {
   const local = await execa('docker', ['image', 'inspect', ref], { reject: false });
   if (local.exitCode === 0) return true;
   if (opts.remote === false) return false;
   const head = await manifestExists(ref, opts.timeoutS ?? 30);
   if (head !== undefined) return head;
-  const remote = await execa('docker', ['manifest', 'inspect', ref], { reject: false, timeout: (opts.timeoutS ?? 30) * 1000 });
+  const remote = await execa('docker', ['manifest', 'inspect', ref], {
+    reject: false,
+    timeout: (opts.timeoutS ?? 30) * 1000,
+  });
   return remote.exitCode === 0;
 }
 
 export async function wheelAvailable(urlOrPath: string, timeoutS = 30): Promise<boolean> {
   if (/^https?:\/\//.test(urlOrPath)) {
     try {
-      const r = await fetch(urlOrPath, { method: 'HEAD', signal: AbortSignal.timeout(timeoutS * 1000), redirect: 'follow' });
+      const r = await fetch(urlOrPath, {
+        method: 'HEAD',
+        signal: AbortSignal.timeout(timeoutS * 1000),
+        redirect: 'follow',
+      });
       return r.ok;
     } catch {
       return false;
     }
   }
   const path = urlOrPath.replace(/^file:\/\//, '');
-  return stat(path).then((s) => s.isFile(), () => false);
+  return stat(path).then(
+    (s) => s.isFile(),
+    () => false,
+  );
 }
 
 export interface ProbeOptions extends TemplateVars {

@@ -7,7 +7,7 @@
  */
 import { execa } from 'execa';
 import pRetry, { AbortError } from 'p-retry';
-import type { ArtifactConfig } from '../core/artifacts.js';
+import type { ArtifactConfig } from '../core/artifacts/artifacts.js';
 import { renderTemplate } from './registry-probe.js';
 
 /**
@@ -15,16 +15,27 @@ import { renderTemplate } from './registry-probe.js';
  * (keyed by commit), `agentTemplate` for the agent (commit + `{patch12}`). Undefined when no
  * template is configured.
  */
-export function pushTarget(registry: ArtifactConfig['registry'], commit: string, patchHash?: string): string | undefined {
+export function pushTarget(
+  registry: ArtifactConfig['registry'],
+  commit: string,
+  patchHash?: string,
+): string | undefined {
   const template = patchHash ? registry.agentTemplate : registry.imageTemplates[0];
   if (!template || registry.imageTemplates.length === 0) return undefined;
-  return renderTemplate(template, commit, { registry: registry.registry, repo: registry.repo, ...(patchHash ? { patchHash } : {}) });
+  return renderTemplate(template, commit, {
+    registry: registry.registry,
+    repo: registry.repo,
+    ...(patchHash ? { patchHash } : {}),
+  });
 }
 
 /** Docker's reference grammar, loosely: lower-case path parts and a tag of at most 128 characters. */
 export function validImageRef(ref: string): boolean {
-  return /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::\d+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)+:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(ref) ||
-    /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(ref);
+  return (
+    /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::\d+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)+:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(
+      ref,
+    ) || /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(ref)
+  );
 }
 
 /** Output of a failed `docker push` that a later attempt may not see (network, registry 5xx). */
@@ -42,7 +53,14 @@ const TRANSIENT = [
   /too many requests|\b429\b/i,
 ];
 /** A refusal: retrying repeats it. */
-const PERMANENT = [/denied/i, /unauthorized/i, /authentication required/i, /invalid reference format/i, /name unknown/i, /manifest invalid/i];
+const PERMANENT = [
+  /denied/i,
+  /unauthorized/i,
+  /authentication required/i,
+  /invalid reference format/i,
+  /name unknown/i,
+  /manifest invalid/i,
+];
 
 export function isTransientPushError(output: string): boolean {
   if (PERMANENT.some((r) => r.test(output))) return false;
@@ -70,9 +88,23 @@ export async function pushImage(o: PushOptions): Promise<PushResult> {
   const started = Date.now();
   const log = o.log ?? (() => {});
   const seconds = () => Number(((Date.now() - started) / 1000).toFixed(2));
-  if (!validImageRef(o.ref)) return { ok: false, ref: o.ref, error: `not a valid image reference: ${o.ref} (check registry.imageTemplates / agentTemplate)`, attempts: 0, seconds: 0 };
+  if (!validImageRef(o.ref))
+    return {
+      ok: false,
+      ref: o.ref,
+      error: `not a valid image reference: ${o.ref} (check registry.imageTemplates / agentTemplate)`,
+      attempts: 0,
+      seconds: 0,
+    };
   const tagged = await execa('docker', ['tag', o.image, o.ref], { reject: false, all: true });
-  if (tagged.exitCode !== 0) return { ok: false, ref: o.ref, error: `docker tag ${o.image} ${o.ref}: ${String(tagged.all).trim()}`, attempts: 0, seconds: seconds() };
+  if (tagged.exitCode !== 0)
+    return {
+      ok: false,
+      ref: o.ref,
+      error: `docker tag ${o.image} ${o.ref}: ${String(tagged.all).trim()}`,
+      attempts: 0,
+      seconds: seconds(),
+    };
   let attempts = 0;
   try {
     await pRetry(
@@ -81,7 +113,11 @@ export async function pushImage(o: PushOptions): Promise<PushResult> {
         const r = await execa('docker', ['push', o.ref], { reject: false, all: true });
         if (r.exitCode === 0) return;
         // The last lines name the cause; progress bars above them do not.
-        const tail = String(r.all ?? '').trim().split('\n').slice(-3).join('\n');
+        const tail = String(r.all ?? '')
+          .trim()
+          .split('\n')
+          .slice(-3)
+          .join('\n');
         const err = new Error(`docker push ${o.ref} (exit ${r.exitCode}): ${tail}`);
         if (!isTransientPushError(tail)) throw new AbortError(err);
         throw err;

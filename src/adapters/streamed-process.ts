@@ -67,7 +67,13 @@ export async function runStreamed(file: string, args: readonly string[], o: Stre
       lastLine = pending.trim();
       if (o.echo !== false) o.log?.(`  ${pending}`);
     }
-    return { exitCode: r.exitCode, timedOut: Boolean(r.timedOut), all: String(r.all ?? ''), heartbeats, seconds: elapsed() };
+    return {
+      exitCode: r.exitCode,
+      timedOut: Boolean(r.timedOut),
+      all: String(r.all ?? ''),
+      heartbeats,
+      seconds: elapsed(),
+    };
   } finally {
     clearInterval(timer);
     if (out) await new Promise<void>((resolve) => out.end(resolve));

@@ -4,15 +4,21 @@
  * command exactly as `plan --repo` does. When the repository cannot answer (no git repository,
  * commits missing), the workload falls back to client-argv.ts's route-by-name.
  */
-import { buildWorkload, type EngineFlavor, type Workload, type WorkloadResult } from '../core/client-argv.js';
+import { buildWorkload, type EngineFlavor, type Workload, type WorkloadResult } from '../core/argv/client-argv.js';
 import { treeParsers, type EngineParsers } from '../core/argv/engine-parsers.js';
-import { buildTaskArgv, HOST_PLACEHOLDER, PORT_PLACEHOLDER, type ArgvResult, type VariantArgv } from '../core/argv/variant-argv.js';
-import { DEMO_LAYOUT, VLLM_LAYOUT } from '../core/engine-flags/engine-layout.js';
-import type { ParsedPerfCommand } from '../core/perf-command-types.js';
+import {
+  buildTaskArgv,
+  HOST_PLACEHOLDER,
+  PORT_PLACEHOLDER,
+  type ArgvResult,
+  type VariantArgv,
+} from '../core/argv/variant-argv.js';
+import { DEMO_LAYOUT, VLLM_LAYOUT } from '../core/argv/engine-flags/engine-layout.js';
+import type { ParsedPerfCommand } from '../core/dataset/perf-command-types.js';
 import { VARIANTS, type Variant } from '../core/schemas.js';
 import type { Task } from '../core/task.js';
 import { openEngineTree } from './engine-tree.js';
-import { providedDataFiles, type DataFileTask } from '../core/preflight.js';
+import { providedDataFiles, type DataFileTask } from '../core/preflight/preflight.js';
 
 /** Each variant's argv read from `repoDir`; undefined when the repository does not have the commits. */
 export async function taskArgvFromRepo(
@@ -36,8 +42,24 @@ export async function taskArgvFromRepo(
         return p;
       };
       // Data files the runner provides go where `plan` put them (same rule, same config).
-      const dataFiles = providedDataFiles({ repo: task.repo ?? '', ...(task.engineVersionApprox ? { engineVersionApprox: task.engineVersionApprox } : {}) }, perf, opts.dataFilePaths ?? {}, parsers(task.commit)?.version);
-      return buildTaskArgv({ perf, gpus: opts.gpus, commit: task.commit, ...(parent ? { parent } : {}), variants: opts.variants ?? VARIANTS, parsers, dataFiles });
+      const dataFiles = providedDataFiles(
+        {
+          repo: task.repo ?? '',
+          ...(task.engineVersionApprox ? { engineVersionApprox: task.engineVersionApprox } : {}),
+        },
+        perf,
+        opts.dataFilePaths ?? {},
+        parsers(task.commit)?.version,
+      );
+      return buildTaskArgv({
+        perf,
+        gpus: opts.gpus,
+        commit: task.commit,
+        ...(parent ? { parent } : {}),
+        variants: opts.variants ?? VARIANTS,
+        parsers,
+        dataFiles,
+      });
     });
   } catch {
     return undefined;
@@ -52,7 +74,11 @@ export function withoutEndpointPlaceholders(argv: readonly string[]): string[] {
   for (let i = 0; i < argv.length; i++) {
     const w = argv[i]!;
     const next = argv[i + 1];
-    if ((w === '--host' || w === '--port' || w === '--base-url') && next !== undefined && (next.includes(HOST_PLACEHOLDER) || next.includes(PORT_PLACEHOLDER))) {
+    if (
+      (w === '--host' || w === '--port' || w === '--base-url') &&
+      next !== undefined &&
+      (next.includes(HOST_PLACEHOLDER) || next.includes(PORT_PLACEHOLDER))
+    ) {
       i++;
       continue;
     }
@@ -85,7 +111,11 @@ export async function workloadFromRepo(
 ): Promise<WorkloadResult> {
   const byName = buildWorkload(perf, engine);
   if (!byName.ok) return byName;
-  const routed = await taskArgvFromRepo(repoDir, task, perf, { gpus, engine, ...(dataFilePaths ? { dataFilePaths } : {}) });
+  const routed = await taskArgvFromRepo(repoDir, task, perf, {
+    gpus,
+    engine,
+    ...(dataFilePaths ? { dataFilePaths } : {}),
+  });
   if (!routed) return byName;
   if (!routed.ok) return { ok: false, reason: `${routed.reason} [${routed.source}]` };
   const human = routed.argv.human;

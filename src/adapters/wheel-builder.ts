@@ -9,9 +9,9 @@ import { execa } from 'execa';
 import { copyFile, mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sha256Hex } from '../core/artifact-keys.js';
-import { classifyLog } from '../core/classify.js';
-import { parseWheelName } from '../core/wheel-index.js';
+import { sha256Hex } from '../core/artifacts/artifact-keys.js';
+import { classifyLog } from '../core/failures/classify.js';
+import { parseWheelName } from '../core/artifacts/wheel-index.js';
 import { sha256File } from './artifact-cache.js';
 import type { BuildInputs } from './builder.js';
 import { treeWithPatch } from './overlay-image.js';
@@ -38,10 +38,21 @@ export interface BuildWheelOptions extends BuildInputs {
   network?: boolean;
 }
 
-export type WheelBuildResult = { ok: true; path: string; fileName: string; sha256: string; seconds: number; logFile: string } | BuildFailure;
+export type WheelBuildResult =
+  { ok: true; path: string; fileName: string; sha256: string; seconds: number; logFile: string } | BuildFailure;
 
 export async function buildWheel(o: BuildWheelOptions): Promise<WheelBuildResult> {
-  const { parts: logParts, seconds, write: writeLog, fail } = createBuildLog({ logFile: o.logFile, resultLabel: 'WHEEL BUILD RESULT', what: `wheel build of ${o.commit.slice(0, 12)}`, ...(o.log ? { log: o.log } : {}) });
+  const {
+    parts: logParts,
+    seconds,
+    write: writeLog,
+    fail,
+  } = createBuildLog({
+    logFile: o.logFile,
+    resultLabel: 'WHEEL BUILD RESULT',
+    what: `wheel build of ${o.commit.slice(0, 12)}`,
+    ...(o.log ? { log: o.log } : {}),
+  });
   if (!/^[0-9a-f]{40}$/.test(o.commit)) return fail('BUILD_FAILED', `not a full commit sha: ${o.commit}`);
   let rev = o.commit;
   if (o.patch) {
@@ -70,8 +81,21 @@ export async function buildWheel(o: BuildWheelOptions): Promise<WheelBuildResult
       BENCHSWEEP_COMMIT: o.commit,
       ...(o.patch ? { BENCHSWEEP_PATCH_SHA256: sha256Hex(o.patch) } : {}),
     };
-    const argv = ['run', '--rm', '-i', ...(o.network ? [] : ['--network', 'none']), ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]), o.builderImage, 'sh', '-c', script];
-    logParts.push(`# benchsweep wheel build: ${o.commit}${o.patch ? ' + patch' : ''} on ${o.builderImage}`, `# ${JSON.stringify(o.env)} timeout ${o.timeoutS}s`);
+    const argv = [
+      'run',
+      '--rm',
+      '-i',
+      ...(o.network ? [] : ['--network', 'none']),
+      ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
+      o.builderImage,
+      'sh',
+      '-c',
+      script,
+    ];
+    logParts.push(
+      `# benchsweep wheel build: ${o.commit}${o.patch ? ' + patch' : ''} on ${o.builderImage}`,
+      `# ${JSON.stringify(o.env)} timeout ${o.timeoutS}s`,
+    );
     o.log?.(`wheel build ${o.commit.slice(0, 12)} on ${o.builderImage}, timeout ${o.timeoutS} s`);
     // benchsweep's own base image is made on first use (a fresh machine has none).
     await ensureBuildBase(o.builderImage, o.log);
@@ -87,15 +111,29 @@ export async function buildWheel(o: BuildWheelOptions): Promise<WheelBuildResult
     if (run.timedOut) return fail('BUILD_TIMEOUT', `the wheel build ran past its ${o.timeoutS} s limit and was killed`);
     if (run.exitCode !== 0) {
       const c = classifyLog(text, { exitCode: run.exitCode ?? 1, phase: 'build' });
-      if (c.matched && c.category !== 'BUILD_FAILED') return fail(c.category, `the build log matches ${c.signature ?? c.category}`, c.evidence, c.fix);
-      if (/No module named pip/.test(text)) return fail('BUILD_FAILED', `the builder image ${o.builderImage} has no pip`, text.split('\n').slice(-5).join('\n'));
-      return fail('BUILD_FAILED', `pip wheel exited ${run.exitCode}`, c.evidence ?? text.split('\n').slice(-10).join('\n'));
+      if (c.matched && c.category !== 'BUILD_FAILED')
+        return fail(c.category, `the build log matches ${c.signature ?? c.category}`, c.evidence, c.fix);
+      if (/No module named pip/.test(text))
+        return fail(
+          'BUILD_FAILED',
+          `the builder image ${o.builderImage} has no pip`,
+          text.split('\n').slice(-5).join('\n'),
+        );
+      return fail(
+        'BUILD_FAILED',
+        `pip wheel exited ${run.exitCode}`,
+        c.evidence ?? text.split('\n').slice(-10).join('\n'),
+      );
     }
     const unpacked = join(ctx, 'out');
     await mkdir(unpacked);
     await execa('tar', ['-x', '-C', unpacked, '-f', outTar]);
     const wheels = (await readdir(unpacked)).filter((f) => f.endsWith('.whl') && parseWheelName(f));
-    if (wheels.length !== 1) return fail('BUILD_FAILED', `pip wheel produced ${wheels.length} wheels (${wheels.join(', ') || 'none'}), expected one`);
+    if (wheels.length !== 1)
+      return fail(
+        'BUILD_FAILED',
+        `pip wheel produced ${wheels.length} wheels (${wheels.join(', ') || 'none'}), expected one`,
+      );
     const fileName = wheels[0]!;
     await mkdir(o.outDir, { recursive: true });
     const path = join(o.outDir, fileName);

@@ -18,11 +18,20 @@ export interface DemoWheelIndex {
   built: boolean;
 }
 
-export async function startDemoWheelIndex(o: { repoDir: string; commit: string; cacheDir: string; builderImage: string; project?: string; log?: (line: string) => void }): Promise<DemoWheelIndex> {
+export async function startDemoWheelIndex(o: {
+  repoDir: string;
+  commit: string;
+  cacheDir: string;
+  builderImage: string;
+  project?: string;
+  log?: (line: string) => void;
+}): Promise<DemoWheelIndex> {
   const root = join(o.cacheDir, 'demo-wheel-index');
   const commitRoot = join(root, o.commit);
   const project = o.project ?? 'demo-engine';
-  const present = (await readdir(join(commitRoot, project)).catch(() => [] as string[])).some((f) => f.endsWith('.whl'));
+  const present = (await readdir(join(commitRoot, project)).catch(() => [] as string[])).some((f) =>
+    f.endsWith('.whl'),
+  );
   let built = false;
   if (!present) {
     await mkdir(o.cacheDir, { recursive: true });
@@ -39,7 +48,10 @@ export async function startDemoWheelIndex(o: { repoDir: string; commit: string; 
         prepareScript: DEMO_WHEEL_PREPARE,
         ...(o.log ? { log: o.log } : {}),
       });
-      if (!wb.ok) throw new Error(`demo wheel index: building the parent's wheel failed: ${wb.category}: ${wb.reason}\n${wb.evidence ?? ''}`);
+      if (!wb.ok)
+        throw new Error(
+          `demo wheel index: building the parent's wheel failed: ${wb.category}: ${wb.reason}\n${wb.evidence ?? ''}`,
+        );
       await publishWheels(commitRoot, [wb.path]);
       built = true;
       o.log?.(`demo wheel index: published ${wb.fileName} for ${o.commit.slice(0, 12)}`);

@@ -8,7 +8,7 @@ import { createReadStream } from 'node:fs';
 import { copyFile, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { basename, join, normalize, sep } from 'node:path';
-import { normalizeProject, parseWheelName, renderProjectPage, renderRootPage } from '../core/wheel-index.js';
+import { normalizeProject, parseWheelName, renderProjectPage, renderRootPage } from '../core/artifacts/wheel-index.js';
 import { sha256File } from './artifact-cache.js';
 
 /** Adds wheels to the index at `root` (one project page per distribution) and rewrites the pages. */
@@ -20,7 +20,10 @@ export async function publishWheels(root: string, wheels: readonly string[]): Pr
     await mkdir(dir, { recursive: true });
     await copyFile(w, join(dir, basename(w)));
   }
-  const projects = (await readdir(root, { withFileTypes: true }).catch(() => [])).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const projects = (await readdir(root, { withFileTypes: true }).catch(() => []))
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
   for (const p of projects) {
     const files = (await readdir(join(root, p))).filter((f) => f.endsWith('.whl')).sort();
     const listed = [];
@@ -66,7 +69,11 @@ export async function serveDirectory(dir: string, port = 0): Promise<ServedIndex
         res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n');
         return;
       }
-      const type = file.endsWith('.html') ? 'text/html' : file.endsWith('.json') ? 'application/json' : 'application/octet-stream';
+      const type = file.endsWith('.html')
+        ? 'text/html'
+        : file.endsWith('.json')
+          ? 'application/json'
+          : 'application/octet-stream';
       res.writeHead(200, { 'Content-Type': type, 'Content-Length': f.size });
       if (req.method === 'HEAD') res.end();
       else createReadStream(file).pipe(res);

@@ -49,13 +49,19 @@ export interface InstallWheelOptions {
   log?: (line: string) => void;
 }
 
-export type InstallWheelResult = { ok: true; image: string; seconds: number } | { ok: false; category: Category; reason: string; evidence?: string; seconds: number };
+export type InstallWheelResult =
+  | { ok: true; image: string; seconds: number }
+  | { ok: false; category: Category; reason: string; evidence?: string; seconds: number };
 
 /** Extracts `dir` of the repository at `commit` to `dest` (missing at that commit: an empty folder). */
 async function extractRepoDir(repoDir: string, commit: string, dir: string, dest: string): Promise<void> {
   await mkdir(dest, { recursive: true });
   const clean = dir.replace(/\/+$/, '');
-  const archive = await execa('git', ['archive', '--format=tar', commit, '--', clean], { cwd: repoDir, encoding: 'buffer', reject: false });
+  const archive = await execa('git', ['archive', '--format=tar', commit, '--', clean], {
+    cwd: repoDir,
+    encoding: 'buffer',
+    reject: false,
+  });
   if (archive.exitCode !== 0) return;
   const depth = clean.split('/').filter(Boolean).length;
   await execa('tar', ['-x', '-C', dest, `--strip-components=${depth}`], { input: archive.stdout });
@@ -103,7 +109,14 @@ export async function installWheelImage(o: InstallWheelOptions): Promise<Install
     const runLines = runtime.filter((l) => /^RUN\s/i.test(l)).map(runLineShell);
     const changes = runtime.filter((l) => !/^RUN\s/i.test(l) && l.trim() && !/^#/.test(l.trim()));
     const pip = [
-      'python3', '-m', 'pip', 'install', '--no-deps', '--no-index', '--no-compile', '--disable-pip-version-check',
+      'python3',
+      '-m',
+      'pip',
+      'install',
+      '--no-deps',
+      '--no-index',
+      '--no-compile',
+      '--disable-pip-version-check',
       ...(o.target ? ['--target', o.target] : []),
       `/tmp/benchsweep-wheel/${file}`,
     ];
@@ -116,14 +129,21 @@ export async function installWheelImage(o: InstallWheelOptions): Promise<Install
       'rm -rf /tmp/benchsweep-wheel',
       ...runLines,
     ].join('\n');
-    const labels = { 'benchsweep.commit': o.commit, 'benchsweep.source': 'wheel', 'benchsweep.wheel': file, ...o.labels };
+    const labels = {
+      'benchsweep.commit': o.commit,
+      'benchsweep.source': 'wheel',
+      'benchsweep.wheel': file,
+      ...o.labels,
+    };
     o.log?.(`wheel: installing ${file} into ${o.runtimeBase} as ${o.tag}`);
     // benchsweep's own base image is made on first use (a fresh machine has none).
     await ensureBuildBase(o.runtimeBase, o.log);
     const baseConfig = await imageConfig(o.runtimeBase);
     // An entrypoint of the base (vLLM's server) is bypassed for the install and restored on commit
     // (`ENTRYPOINT []` does not clear one in `docker commit`, so a base without one keeps none).
-    const entry = baseConfig.Entrypoint?.length ? ['--entrypoint', '/bin/sh', o.runtimeBase, '-c', script] : [o.runtimeBase, '/bin/sh', '-c', script];
+    const entry = baseConfig.Entrypoint?.length
+      ? ['--entrypoint', '/bin/sh', o.runtimeBase, '-c', script]
+      : [o.runtimeBase, '/bin/sh', '-c', script];
     const run = await execa('docker', ['run', '-i', '--name', container, '--network', 'none', ...entry], {
       reject: false,
       all: true,
@@ -131,20 +151,57 @@ export async function installWheelImage(o: InstallWheelOptions): Promise<Install
     });
     if (run.exitCode !== 0) {
       const out = String(run.all ?? '');
-      const evidence = out.split('\n').filter((l) => l.trim()).slice(-12).join('\n');
-      if (/benchsweep-wheel:/.test(out)) return { ok: false, category: 'BUILD_FAILED', reason: `the wheel ${file} does not hold commit ${o.commit.slice(0, 12)}`, evidence, seconds: seconds() };
-      if (/No module named pip/.test(out)) return { ok: false, category: 'MISSING_ARTIFACT', reason: `the runtime base ${o.runtimeBase} has no pip`, evidence, seconds: seconds() };
-      const category: Category = /is not a supported wheel on this platform|requires a different Python/.test(out) ? 'MISSING_ARTIFACT' : 'BUILD_FAILED';
-      return { ok: false, category, reason: `installing ${file} into ${o.runtimeBase} failed`, evidence, seconds: seconds() };
+      const evidence = out
+        .split('\n')
+        .filter((l) => l.trim())
+        .slice(-12)
+        .join('\n');
+      if (/benchsweep-wheel:/.test(out))
+        return {
+          ok: false,
+          category: 'BUILD_FAILED',
+          reason: `the wheel ${file} does not hold commit ${o.commit.slice(0, 12)}`,
+          evidence,
+          seconds: seconds(),
+        };
+      if (/No module named pip/.test(out))
+        return {
+          ok: false,
+          category: 'MISSING_ARTIFACT',
+          reason: `the runtime base ${o.runtimeBase} has no pip`,
+          evidence,
+          seconds: seconds(),
+        };
+      const category: Category = /is not a supported wheel on this platform|requires a different Python/.test(out)
+        ? 'MISSING_ARTIFACT'
+        : 'BUILD_FAILED';
+      return {
+        ok: false,
+        category,
+        reason: `installing ${file} into ${o.runtimeBase} failed`,
+        evidence,
+        seconds: seconds(),
+      };
     }
     const commitArgs = [
       ...changes.flatMap((c) => ['--change', c]),
-      '--change', `LABEL ${Object.entries(labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')}`,
+      '--change',
+      `LABEL ${Object.entries(labels)
+        .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+        .join(' ')}`,
       ...(baseConfig.Entrypoint?.length ? ['--change', `ENTRYPOINT ${JSON.stringify(baseConfig.Entrypoint)}`] : []),
-      '--change', `CMD ${JSON.stringify(baseConfig.Cmd ?? ['/bin/sh'])}`,
+      '--change',
+      `CMD ${JSON.stringify(baseConfig.Cmd ?? ['/bin/sh'])}`,
     ];
     const committed = await execa('docker', ['commit', ...commitArgs, container, o.tag], { reject: false, all: true });
-    if (committed.exitCode !== 0) return { ok: false, category: 'BUILD_FAILED', reason: `docker commit of ${o.tag} failed`, evidence: String(committed.all ?? '').slice(-2000), seconds: seconds() };
+    if (committed.exitCode !== 0)
+      return {
+        ok: false,
+        category: 'BUILD_FAILED',
+        reason: `docker commit of ${o.tag} failed`,
+        evidence: String(committed.all ?? '').slice(-2000),
+        seconds: seconds(),
+      };
     return { ok: true, image: o.tag, seconds: seconds() };
   } finally {
     await execa('docker', ['rm', '-f', container], { reject: false });

@@ -10,7 +10,14 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
-import { chooseWheel, parseProjectPage, projectPageUrl, type IndexedWheel, type WheelName, type WheelRuntime } from '../core/wheel-index.js';
+import {
+  chooseWheel,
+  parseProjectPage,
+  projectPageUrl,
+  type IndexedWheel,
+  type WheelName,
+  type WheelRuntime,
+} from '../core/artifacts/wheel-index.js';
 import { sha256File } from './artifact-cache.js';
 
 const isHttp = (u: string) => /^https?:\/\//i.test(u);
@@ -21,17 +28,27 @@ export type WheelLookup =
   | { ok: false; reason: string; /** true when the index answered but holds no fitting wheel. */ absent: boolean };
 
 /** The files a project page lists (HTTP) or a directory holds (a directory index, with or without index.html). */
-async function listProject(page: string, timeoutMs: number): Promise<{ ok: true; files: IndexedWheel[] } | { ok: false; reason: string; absent: boolean }> {
+async function listProject(
+  page: string,
+  timeoutMs: number,
+): Promise<{ ok: true; files: IndexedWheel[] } | { ok: false; reason: string; absent: boolean }> {
   if (isHttp(page)) {
     let res: Response;
     try {
-      res = await fetch(page, { headers: { Accept: 'application/vnd.pypi.simple.v1+json, text/html;q=0.1' }, signal: AbortSignal.timeout(timeoutMs) });
+      res = await fetch(page, {
+        headers: { Accept: 'application/vnd.pypi.simple.v1+json, text/html;q=0.1' },
+        signal: AbortSignal.timeout(timeoutMs),
+      });
     } catch (e) {
       return { ok: false, reason: `${page}: ${(e as Error).message}`, absent: false };
     }
-    if (res.status === 404) return { ok: false, reason: `${page}: 404 (no wheel published for this commit)`, absent: true };
+    if (res.status === 404)
+      return { ok: false, reason: `${page}: 404 (no wheel published for this commit)`, absent: true };
     if (!res.ok) return { ok: false, reason: `${page}: HTTP ${res.status}`, absent: false };
-    return { ok: true, files: parseProjectPage(await res.text(), res.url || page, res.headers.get('content-type') ?? '') };
+    return {
+      ok: true,
+      files: parseProjectPage(await res.text(), res.url || page, res.headers.get('content-type') ?? ''),
+    };
   }
   const dir = toPath(page);
   const html = await readFile(join(dir, 'index.html'), 'utf8').catch(() => undefined);
@@ -42,22 +59,38 @@ async function listProject(page: string, timeoutMs: number): Promise<{ ok: true;
 }
 
 /** The wheel of `project` that fits the runtime under an index root (`<root>/<project>/`). */
-export async function findIndexedWheel(indexRoot: string, project: string, runtime: WheelRuntime, timeoutMs = 30_000): Promise<WheelLookup> {
+export async function findIndexedWheel(
+  indexRoot: string,
+  project: string,
+  runtime: WheelRuntime,
+  timeoutMs = 30_000,
+): Promise<WheelLookup> {
   const page = projectPageUrl(indexRoot, project);
   const listed = await listProject(page, timeoutMs);
   if (!listed.ok) return listed;
   const wheel = chooseWheel(listed.files, project, runtime);
   if (!wheel) {
     const names = listed.files.map((f) => f.fileName).join(', ') || 'none';
-    return { ok: false, reason: `${page}: no ${project} wheel for Python ${runtime.python} (listed: ${names})`, absent: true };
+    return {
+      ok: false,
+      reason: `${page}: no ${project} wheel for Python ${runtime.python} (listed: ${names})`,
+      absent: true,
+    };
   }
   return { ok: true, wheel, page };
 }
 
-export type FetchedWheel = { ok: true; path: string; sha256: string; bytes: number; seconds: number } | { ok: false; reason: string };
+export type FetchedWheel =
+  { ok: true; path: string; sha256: string; bytes: number; seconds: number } | { ok: false; reason: string };
 
 /** Downloads (or copies) a wheel into `destDir` under its own file name; a sha256 that does not match is an error. */
-export async function fetchWheel(url: string, fileName: string, destDir: string, expectSha256?: string, timeoutMs = 600_000): Promise<FetchedWheel> {
+export async function fetchWheel(
+  url: string,
+  fileName: string,
+  destDir: string,
+  expectSha256?: string,
+  timeoutMs = 600_000,
+): Promise<FetchedWheel> {
   const started = Date.now();
   await mkdir(destDir, { recursive: true });
   const dest = join(destDir, fileName);
@@ -76,7 +109,13 @@ export async function fetchWheel(url: string, fileName: string, destDir: string,
         return { ok: false, reason: `${url}: sha256 ${sha}, the index says ${expectSha256}` };
       }
       await rename(part, dest);
-      return { ok: true, path: dest, sha256: sha, bytes: (await stat(dest)).size, seconds: (Date.now() - started) / 1000 };
+      return {
+        ok: true,
+        path: dest,
+        sha256: sha,
+        bytes: (await stat(dest)).size,
+        seconds: (Date.now() - started) / 1000,
+      };
     }
     await copyFile(toPath(url), part);
     const sha = await sha256File(part);
@@ -85,7 +124,13 @@ export async function fetchWheel(url: string, fileName: string, destDir: string,
       return { ok: false, reason: `${url}: sha256 ${sha}, the index says ${expectSha256}` };
     }
     await rename(part, dest);
-    return { ok: true, path: dest, sha256: sha, bytes: (await stat(dest)).size, seconds: (Date.now() - started) / 1000 };
+    return {
+      ok: true,
+      path: dest,
+      sha256: sha,
+      bytes: (await stat(dest)).size,
+      seconds: (Date.now() - started) / 1000,
+    };
   } catch (e) {
     await rm(part, { force: true });
     return { ok: false, reason: `${url}: ${(e as Error).message}` };

@@ -9,19 +9,24 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { emit, log, UserError } from '../cli-output.js';
 import { etaSeconds, formatDuration } from '../core/progress.js';
-import { cacheHitOutputs } from '../core/github-surfaces.js';
+import { cacheHitOutputs } from '../core/github/github-surfaces.js';
 import { loadDataset } from '../adapters/dataset-file.js';
 import { readText } from '../adapters/files.js';
-import { artifactsJson, planArtifactsForTasks, summarizeArtifacts, type ArtifactSummary } from '../core/artifacts.js';
-import { formatDatasetError, selectTasks } from '../core/dataset.js';
-import { pathsInPatch } from '../core/patch-paths.js';
+import {
+  artifactsJson,
+  planArtifactsForTasks,
+  summarizeArtifacts,
+  type ArtifactSummary,
+} from '../core/artifacts/artifacts.js';
+import { formatDatasetError, selectTasks } from '../core/dataset/dataset.js';
+import { pathsInPatch } from '../core/dataset/patch-paths.js';
 import type { Variant } from '../core/schemas.js';
 import type { Task } from '../core/task.js';
 import { createArtifactResolver, probeWheelSources, wheelSourcesPossible } from '../run/artifact-resolver.js';
 import type { CommandResult } from './command-result.js';
 import { engineForRepos } from '../core/engine-kind.js';
 import { loadArtifactConfig, loadArtifactIndex } from '../adapters/artifact-config-file.js';
-import { sha256Hex } from '../core/artifact-keys.js';
+import { sha256Hex } from '../core/artifacts/artifact-keys.js';
 import { resolveCommit } from '../adapters/git.js';
 import { pushImage, pushTarget } from '../adapters/registry-push.js';
 
@@ -69,7 +74,11 @@ export interface BuiltVariant {
 }
 
 export interface BuildReport {
-  tasks: Array<{ id: string; variants: Partial<Record<Variant, BuiltVariant>>; plan: ReturnType<typeof artifactsJson> }>;
+  tasks: Array<{
+    id: string;
+    variants: Partial<Record<Variant, BuiltVariant>>;
+    plan: ReturnType<typeof artifactsJson>;
+  }>;
   plan_summary: ArtifactSummary;
   builds: number;
   overlays: number;
@@ -97,12 +106,17 @@ export async function runBuild(options: BuildOptions): Promise<CommandResult<Bui
   for (const e of dataset.errors) log(`warning: ${formatDatasetError(e)}`);
   const { tasks, unknown } = selectTasks(dataset.tasks, options.only);
   if (unknown.length > 0) {
-    throw new UserError(`--only: no task matches ${unknown.map((u) => `"${u}"`).join(', ')} (task ids or commit prefixes of 7+ characters; ${dataset.tasks.length} tasks in ${options.dataset})`);
+    throw new UserError(
+      `--only: no task matches ${unknown.map((u) => `"${u}"`).join(', ')} (task ids or commit prefixes of 7+ characters; ${dataset.tasks.length} tasks in ${options.dataset})`,
+    );
   }
   if (!options.dryRun && !existsSync(options.repo)) throw new UserError(`--repo ${options.repo}: not found`);
 
   const index = await loadArtifactIndex(options.artifacts);
-  const config = await loadArtifactConfig(options.engine ?? engineForRepos(tasks.map((t) => t.repo)), options.artifactConfig);
+  const config = await loadArtifactConfig(
+    options.engine ?? engineForRepos(tasks.map((t) => t.repo)),
+    options.artifactConfig,
+  );
 
   const patches = new Map<string, string>();
   for (const t of tasks) {
@@ -112,7 +126,8 @@ export async function runBuild(options: BuildOptions): Promise<CommandResult<Bui
   // Wheel sources the plan shows: cached wheels, and wheels in the per-commit index (pages read, nothing downloaded).
   const commits: string[] = [];
   if (await wheelSourcesPossible(config, options.cacheDir)) {
-    for (const t of tasks) for (const c of [t.parent, t.commit]) if (c) commits.push(await resolveCommit(options.repo, c).catch(() => c));
+    for (const t of tasks)
+      for (const c of [t.parent, t.commit]) if (c) commits.push(await resolveCommit(options.repo, c).catch(() => c));
   }
   const wheels = await probeWheelSources({ config, cacheDir: options.cacheDir, commits, log });
   const plans = planArtifactsForTasks(tasks, {
@@ -124,12 +139,30 @@ export async function runBuild(options: BuildOptions): Promise<CommandResult<Bui
   });
 
   if (options.push && config.registry.imageTemplates.length === 0) {
-    throw new UserError('--push: the artifact config has no registry.imageTemplates (e.g. "{registry}/{repo}:{sha}" with registry.registry and registry.repo set)');
+    throw new UserError(
+      '--push: the artifact config has no registry.imageTemplates (e.g. "{registry}/{repo}:{sha}" with registry.registry and registry.repo set)',
+    );
   }
-  const report: BuildReport = { tasks: [], plan_summary: summarizeArtifacts(plans.values()), builds: 0, overlays: 0, failed: 0, pushed: 0, push_failed: 0, dry_run: Boolean(options.dryRun) };
+  const report: BuildReport = {
+    tasks: [],
+    plan_summary: summarizeArtifacts(plans.values()),
+    builds: 0,
+    overlays: 0,
+    failed: 0,
+    pushed: 0,
+    push_failed: 0,
+    dry_run: Boolean(options.dryRun),
+  };
   const resolver = options.dryRun
     ? undefined
-    : createArtifactResolver({ repoDir: options.repo, cacheDir: options.cacheDir, index, config, log, ...(options.imageRepository ? { imageRepository: options.imageRepository } : {}) });
+    : createArtifactResolver({
+        repoDir: options.repo,
+        cacheDir: options.cacheDir,
+        index,
+        config,
+        log,
+        ...(options.imageRepository ? { imageRepository: options.imageRepository } : {}),
+      });
   const buildStarted = Date.now();
   for (const [taskIndex, task] of tasks.entries()) {
     const entry: BuildReport['tasks'][number] = { id: task.id, variants: {}, plan: artifactsJson(plans.get(task.id)!) };
@@ -138,7 +171,9 @@ export async function runBuild(options: BuildOptions): Promise<CommandResult<Bui
     const wanted: Array<{ variant: Variant; commit: string | undefined; patch?: string }> = [
       { variant: 'baseline', commit: task.parent },
       { variant: 'human', commit: task.commit },
-      ...(patches.has(task.id) ? [{ variant: 'agent' as const, commit: task.parent, patch: patches.get(task.id)! }] : []),
+      ...(patches.has(task.id)
+        ? [{ variant: 'agent' as const, commit: task.parent, patch: patches.get(task.id)! }]
+        : []),
     ];
     for (const w of wanted) {
       if (!w.commit) {
@@ -152,9 +187,21 @@ export async function runBuild(options: BuildOptions): Promise<CommandResult<Bui
         `${task.id} ${w.variant}: resolving ${w.commit.slice(0, 12)}${w.patch ? ' + agent patch' : ''} · task ${taskIndex + 1}/${tasks.length} · ` +
           `${formatDuration(sweepS)} elapsed${eta === undefined ? '' : `, ETA ${formatDuration(eta)}`}`,
       );
-      const r = await resolver.resolve({ task, variant: w.variant, commit: w.commit, repoDir: options.repo, ...(w.patch ? { patch: w.patch } : {}) });
+      const r = await resolver.resolve({
+        task,
+        variant: w.variant,
+        commit: w.commit,
+        repoDir: options.repo,
+        ...(w.patch ? { patch: w.patch } : {}),
+      });
       if (r.ok) {
-        const built: BuiltVariant = { ok: true, source: r.artifact.source, ...(r.artifact.from ? { from: r.artifact.from } : {}), image: r.image, seconds: Number(r.seconds.toFixed(2)) };
+        const built: BuiltVariant = {
+          ok: true,
+          source: r.artifact.source,
+          ...(r.artifact.from ? { from: r.artifact.from } : {}),
+          image: r.image,
+          seconds: Number(r.seconds.toFixed(2)),
+        };
         entry.variants[w.variant] = built;
         if (options.push) {
           const commit = await resolveCommit(options.repo, w.commit);
@@ -164,7 +211,13 @@ export async function runBuild(options: BuildOptions): Promise<CommandResult<Bui
             built.pushed = target;
             report.pushed += 1;
           } else {
-            const p = await pushImage({ image: r.image, ref: target, retries: config.registry.pushRetries, ...(options.pushRetryDelayMs !== undefined ? { minTimeoutMs: options.pushRetryDelayMs } : {}), log });
+            const p = await pushImage({
+              image: r.image,
+              ref: target,
+              retries: config.registry.pushRetries,
+              ...(options.pushRetryDelayMs !== undefined ? { minTimeoutMs: options.pushRetryDelayMs } : {}),
+              log,
+            });
             built.push_seconds = p.seconds;
             if (p.ok) {
               built.pushed = p.ref;
@@ -177,7 +230,13 @@ export async function runBuild(options: BuildOptions): Promise<CommandResult<Bui
           }
         }
       } else {
-        entry.variants[w.variant] = { ok: false, category: r.category, reason: r.reason, ...(r.evidence ? { evidence: r.evidence } : {}), ...(r.log ? { log: r.log } : {}) };
+        entry.variants[w.variant] = {
+          ok: false,
+          category: r.category,
+          reason: r.reason,
+          ...(r.evidence ? { evidence: r.evidence } : {}),
+          ...(r.log ? { log: r.log } : {}),
+        };
         // An agent patch that does not apply is the agent's result, not a failed build job.
         if (!(w.variant === 'agent' && r.category === 'PATCH_FAILED')) report.failed += 1;
       }
@@ -190,9 +249,14 @@ export async function runBuild(options: BuildOptions): Promise<CommandResult<Bui
   for (const t of report.tasks) {
     const parts = (['baseline', 'human', 'agent'] as const).map((v) => {
       const b = t.variants[v];
-      if (!b) return `${v}: ${t.plan[v].source}${t.plan[v].from ? ` from ${t.plan[v].from.slice(0, 8)}` : ''} (planned)`;
+      if (!b)
+        return `${v}: ${t.plan[v].source}${t.plan[v].from ? ` from ${t.plan[v].from.slice(0, 8)}` : ''} (planned)`;
       if (!b.ok) return `${v}: FAILED ${b.category}: ${b.reason}`;
-      const push = b.pushed ? `, pushed ${b.pushed}` : b.push_error ? `, PUSH FAILED: ${b.push_error.split('\n')[0]}` : '';
+      const push = b.pushed
+        ? `, pushed ${b.pushed}`
+        : b.push_error
+          ? `, PUSH FAILED: ${b.push_error.split('\n')[0]}`
+          : '';
       return `${v}: ${b.source}${b.from ? ` from ${b.from.slice(0, 8)}` : ''} ${b.seconds} s${push}`;
     });
     lines.push(`${t.id}  ${parts.join('  |  ')}`);
@@ -201,7 +265,9 @@ export async function runBuild(options: BuildOptions): Promise<CommandResult<Bui
   lines.push(
     '',
     `plan: baselines ${s.baseline.overlay} overlay, ${s.baseline.build} build, ${s.baseline.registry} registry, ${s.baseline.wheel} wheel, ${s.baseline.cache} cache`,
-    report.dry_run ? 'dry run: nothing built' : `done: ${report.builds} builds, ${report.overlays} overlays, ${report.failed} failed`,
+    report.dry_run
+      ? 'dry run: nothing built'
+      : `done: ${report.builds} builds, ${report.overlays} overlays, ${report.failed} failed`,
     ...(options.push && !report.dry_run ? [`push: ${report.pushed} pushed, ${report.push_failed} failed`] : []),
   );
   const text = lines.join('\n');
@@ -213,7 +279,9 @@ export async function runBuild(options: BuildOptions): Promise<CommandResult<Bui
       builds: String(report.builds),
       overlays: String(report.overlays),
       failed: String(report.failed),
-      ...cacheHitOutputs(report.tasks.flatMap((t) => Object.values(t.variants).map((v) => (v && v.ok ? v.source : 'none')))),
+      ...cacheHitOutputs(
+        report.tasks.flatMap((t) => Object.values(t.variants).map((v) => (v && v.ok ? v.source : 'none'))),
+      ),
       ...(options.push ? { pushed: String(report.pushed), 'push-failed': String(report.push_failed) } : {}),
     },
     // A push that failed leaves the GPU runners without the image: the step fails (the other pushes still ran).
@@ -224,31 +292,55 @@ export async function runBuild(options: BuildOptions): Promise<CommandResult<Bui
 export function registerBuild(program: Command): void {
   program
     .command('build')
-    .description('CPU job before the GPU jobs: resolve, derive (overlay) or build every artifact the plan needs, verify and cache it')
+    .description(
+      'CPU job before the GPU jobs: resolve, derive (overlay) or build every artifact the plan needs, verify and cache it',
+    )
     .requiredOption('--dataset <file>', 'dataset (JSONL, JSON or CSV with ISO-Bench field names)')
-    .option('--only <ids>', 'comma-separated task ids or commit prefixes', (v: string) => v.split(',').map((x) => x.trim()).filter(Boolean))
+    .option('--only <ids>', 'comma-separated task ids or commit prefixes', (v: string) =>
+      v
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
     .requiredOption('--repo <dir>', 'checkout of the engine repository holding every commit')
     .requiredOption('--cache-dir <dir>', 'runner-local artifact cache directory')
     .option('--artifacts <index>', 'JSON index of existing images and wheels')
     .option('--artifact-config <file>', 'artifact config (YAML/JSON): toolchain, build limits, engine layout')
     .option('--engine <name>', 'engine preset: demo | vllm (default: from the dataset repo)')
     .option('--dry-run', 'print the artifact plan, build nothing')
-    .option('--push', 'docker push every resolved image to its registry template (artifact config registry.imageTemplates / agentTemplate)')
+    .option(
+      '--push',
+      'docker push every resolved image to its registry template (artifact config registry.imageTemplates / agentTemplate)',
+    )
     .option('--json', 'print one JSON document on stdout')
-    .action(async (o: { dataset: string; only?: string[]; repo: string; cacheDir: string; artifacts?: string; artifactConfig?: string; engine?: string; dryRun?: boolean; push?: boolean; json?: boolean }) => {
-      if (o.engine !== undefined && o.engine !== 'demo' && o.engine !== 'vllm') throw new UserError(`--engine: expected demo or vllm, got ${o.engine}`);
-      const result = await runBuild({
-        dataset: o.dataset,
-        repo: o.repo,
-        cacheDir: o.cacheDir,
-        engine: o.engine,
-        ...(o.only ? { only: o.only } : {}),
-        ...(o.artifacts ? { artifacts: o.artifacts } : {}),
-        ...(o.artifactConfig ? { artifactConfig: o.artifactConfig } : {}),
-        ...(o.dryRun ? { dryRun: true } : {}),
-        ...(o.push ? { push: true } : {}),
-      });
-      emit({ json: Boolean(o.json), value: result.value, text: () => result.text });
-      if (result.failed) process.exitCode = 1;
-    });
+    .action(
+      async (o: {
+        dataset: string;
+        only?: string[];
+        repo: string;
+        cacheDir: string;
+        artifacts?: string;
+        artifactConfig?: string;
+        engine?: string;
+        dryRun?: boolean;
+        push?: boolean;
+        json?: boolean;
+      }) => {
+        if (o.engine !== undefined && o.engine !== 'demo' && o.engine !== 'vllm')
+          throw new UserError(`--engine: expected demo or vllm, got ${o.engine}`);
+        const result = await runBuild({
+          dataset: o.dataset,
+          repo: o.repo,
+          cacheDir: o.cacheDir,
+          engine: o.engine,
+          ...(o.only ? { only: o.only } : {}),
+          ...(o.artifacts ? { artifacts: o.artifacts } : {}),
+          ...(o.artifactConfig ? { artifactConfig: o.artifactConfig } : {}),
+          ...(o.dryRun ? { dryRun: true } : {}),
+          ...(o.push ? { push: true } : {}),
+        });
+        emit({ json: Boolean(o.json), value: result.value, text: () => result.text });
+        if (result.failed) process.exitCode = 1;
+      },
+    );
 }

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { emit, UserError } from '../cli-output.js';
 import { classifyFile } from '../adapters/log-stream.js';
-import type { Classification, Explanation, Phase } from '../core/classify.js';
-import { recipeById } from '../core/rules/fix-recipes.js';
+import type { Classification, Explanation, Phase } from '../core/failures/classify.js';
+import { recipeById } from '../core/failures/rules/fix-recipes.js';
 import type { CommandResult } from './command-result.js';
 
 export interface ClassifyOptions {
@@ -19,7 +19,10 @@ export interface ClassifyOptions {
  * DESIGN.md: `{ category, stage, retryable, fix?, action, evidence }`, plus `matched` (false when no
  * rule matched and the context decided) and, with --explain, `explain`.
  */
-export type ClassifyValue = Pick<Classification, 'category' | 'stage' | 'retryable' | 'fix' | 'action' | 'evidence' | 'matched'> & {
+export type ClassifyValue = Pick<
+  Classification,
+  'category' | 'stage' | 'retryable' | 'fix' | 'action' | 'evidence' | 'matched'
+> & {
   explain?: Explanation;
 };
 
@@ -35,7 +38,14 @@ export async function runClassify(options: ClassifyOptions): Promise<CommandResu
     ...(options.phase ? { phase: options.phase } : {}),
     ...(options.engineVersion ? { engineVersion: options.engineVersion } : {}),
   });
-  const value: ClassifyValue = { category: c.category, stage: c.stage, retryable: c.retryable, action: c.action, evidence: c.evidence, matched: c.matched };
+  const value: ClassifyValue = {
+    category: c.category,
+    stage: c.stage,
+    retryable: c.retryable,
+    action: c.action,
+    evidence: c.evidence,
+    matched: c.matched,
+  };
   if (c.fix) value.fix = c.fix;
   if (options.explain) value.explain = c.explain;
 
@@ -43,7 +53,9 @@ export async function runClassify(options: ClassifyOptions): Promise<CommandResu
     `${h.signature} → ${h.category} (${h.strength}, line ${h.line}): ${h.text.length > 160 ? h.text.slice(0, 160) + '…' : h.text}`;
   const text = [
     `${options.file}: ${c.category} (stage ${c.stage}, ${c.retryable ? 'retryable' : 'not retryable'})` +
-      (c.matched ? ` — signature ${c.signature}` : ' — matched: false, no known signature: decided from exit code / timeout / phase'),
+      (c.matched
+        ? ` — signature ${c.signature}`
+        : ' — matched: false, no known signature: decided from exit code / timeout / phase'),
     ...(c.fix ? [`fix: ${c.fix} — ${recipeById(c.fix)?.title ?? ''}`] : []),
     `action: ${c.action}`,
     'evidence:',
@@ -51,15 +63,23 @@ export async function runClassify(options: ClassifyOptions): Promise<CommandResu
     ...(options.explain
       ? [
           'explain:',
-          c.explain.decidedBy ? `  decided by: ${hit(c.explain.decidedBy)}` : `  decided by the context: ${c.explain.context ?? ''}`,
+          c.explain.decidedBy
+            ? `  decided by: ${hit(c.explain.decidedBy)}`
+            : `  decided by the context: ${c.explain.context ?? ''}`,
           ...(c.explain.normalized !== undefined ? [`  normalised line: ${c.explain.normalized}`] : []),
-          ...(c.explain.engineVersion ? [`  engine version: ${c.explain.engineVersion.value} (from the ${c.explain.engineVersion.from})`] : []),
+          ...(c.explain.engineVersion
+            ? [`  engine version: ${c.explain.engineVersion.value} (from the ${c.explain.engineVersion.from})`]
+            : []),
           c.explain.runnersUp.length > 0 ? '  runners-up:' : '  runners-up: none',
           ...c.explain.runnersUp.map((h) => `    ${hit(h)}`),
         ]
       : []),
   ].join('\n');
-  return { value, text, outputs: { category: c.category, retryable: String(c.retryable), ...(c.fix ? { fix: c.fix } : {}) } };
+  return {
+    value,
+    text,
+    outputs: { category: c.category, retryable: String(c.retryable), ...(c.fix ? { fix: c.fix } : {}) },
+  };
 }
 
 export function registerClassify(program: Command): void {
@@ -77,15 +97,27 @@ export function registerClassify(program: Command): void {
     .option('--engine-version <version>', 'engine version, when the log does not print it')
     .option('--explain', 'show the rule that decided, the runners-up and the normalised evidence line')
     .option('--json', 'print one JSON document')
-    .action(async (file: string, opts: { exitCode?: number; timedOut?: boolean; phase?: string; engineVersion?: string; explain?: boolean; json?: boolean }) => {
-      const result = await runClassify({
-        file,
-        ...(opts.exitCode !== undefined ? { exitCode: opts.exitCode } : {}),
-        ...(opts.timedOut ? { timedOut: true } : {}),
-        ...(opts.phase ? { phase: opts.phase as Phase } : {}),
-        ...(opts.engineVersion ? { engineVersion: opts.engineVersion } : {}),
-        ...(opts.explain ? { explain: true } : {}),
-      });
-      emit({ json: !!opts.json, value: result.value, text: () => result.text });
-    });
+    .action(
+      async (
+        file: string,
+        opts: {
+          exitCode?: number;
+          timedOut?: boolean;
+          phase?: string;
+          engineVersion?: string;
+          explain?: boolean;
+          json?: boolean;
+        },
+      ) => {
+        const result = await runClassify({
+          file,
+          ...(opts.exitCode !== undefined ? { exitCode: opts.exitCode } : {}),
+          ...(opts.timedOut ? { timedOut: true } : {}),
+          ...(opts.phase ? { phase: opts.phase as Phase } : {}),
+          ...(opts.engineVersion ? { engineVersion: opts.engineVersion } : {}),
+          ...(opts.explain ? { explain: true } : {}),
+        });
+        emit({ json: !!opts.json, value: result.value, text: () => result.text });
+      },
+    );
 }

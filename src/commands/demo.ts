@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { emit, log, UserError } from '../cli-output.js';
-import type { Report } from '../core/report.js';
+import type { Report } from '../core/report/report.js';
 import { demoShortfall, runDemo as runDemoFlow, type DemoRun } from '../run/demo.js';
 import type { CommandResult } from './command-result.js';
 

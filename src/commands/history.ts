@@ -11,7 +11,14 @@ import { addSweep, forEachIndexEntry, readLatestSweeps } from '../adapters/histo
 import { readText, writeFileAtomic } from '../adapters/files.js';
 import { loadResultRecords } from '../adapters/results-dir.js';
 import { ReportInput, sourceFromEnv, sweepFromReport } from '../core/history/sweep.js';
-import { checkHistory, checkMarkdown, checkText, DEFAULT_WINDOW, regressedTasks, type HistoryCheck } from '../core/history/check.js';
+import {
+  checkHistory,
+  checkMarkdown,
+  checkText,
+  DEFAULT_WINDOW,
+  regressedTasks,
+  type HistoryCheck,
+} from '../core/history/check.js';
 import { HistoryColumns, renderHistoryHtml } from '../core/history/render.js';
 import type { Metrics, Variant } from '../core/schemas.js';
 import type { CommandResult } from './command-result.js';
@@ -45,7 +52,8 @@ async function latestMetrics(dir: string): Promise<Map<string, Partial<Record<Va
   for (const r of loaded.records) {
     const key = `${r.task}\u0000${r.variant}`;
     const previous = best.get(key);
-    if (!previous || (r.attempt ?? 1) >= previous.attempt) best.set(key, { attempt: r.attempt ?? 1, metrics: r.metrics ?? {} });
+    if (!previous || (r.attempt ?? 1) >= previous.attempt)
+      best.set(key, { attempt: r.attempt ?? 1, metrics: r.metrics ?? {} });
   }
   const out = new Map<string, Partial<Record<Variant, Metrics>>>();
   for (const [key, { metrics }] of best) {
@@ -66,7 +74,9 @@ async function loadReport(file: string): Promise<ReportInput> {
   const parsed = ReportInput.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new UserError(`--report ${file}: not a benchsweep report (${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'})`);
+    throw new UserError(
+      `--report ${file}: not a benchsweep report (${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'})`,
+    );
   }
   if (parsed.data.tasks.length === 0) throw new UserError(`--report ${file}: the report holds no task`);
   return parsed.data;
@@ -88,7 +98,9 @@ export async function runHistoryAdd(options: HistoryAddOptions): Promise<Command
   const value: HistoryAddValue = { id: r.id, added: r.added, path: r.path, tasks: sweep.tasks.length };
   return {
     value,
-    text: r.added ? `added sweep ${r.id} (${sweep.tasks.length} tasks) to ${options.store}` : `sweep ${r.id} is already in ${options.store}: nothing changed`,
+    text: r.added
+      ? `added sweep ${r.id} (${sweep.tasks.length} tasks) to ${options.store}`
+      : `sweep ${r.id} is already in ${options.store}: nothing changed`,
     outputs: { 'sweep-id': r.id, added: String(r.added) },
   };
 }
@@ -119,20 +131,35 @@ export async function runHistoryCheck(options: HistoryCheckOptions): Promise<Com
   const window = options.window ?? DEFAULT_WINDOW;
   const { sweeps, skipped } = await readLatestSweeps(options.store, options.report ? window : window + 1);
   if (options.report) {
-    const candidate = sweepFromReport({ report: await loadReport(options.report), addedAt: new Date().toISOString(), source: sourceFromEnv(process.env) });
+    const candidate = sweepFromReport({
+      report: await loadReport(options.report),
+      addedAt: new Date().toISOString(),
+      source: sourceFromEnv(process.env),
+    });
     sweeps.push(candidate);
   }
-  const check = checkHistory(sweeps, { window, ...(options.threshold !== undefined ? { threshold: options.threshold / 100 } : {}) });
+  const check = checkHistory(sweeps, {
+    window,
+    ...(options.threshold !== undefined ? { threshold: options.threshold / 100 } : {}),
+  });
   if (skipped > 0) check.notes.push(`${skipped} line(s) of the index did not parse and were skipped`);
   const runUrl = sweeps.at(-1)?.source.run_url;
-  const markdown = checkMarkdown(check, { ...(options.dashboardUrl ? { dashboardUrl: options.dashboardUrl } : {}), ...(runUrl ? { runUrl } : {}) });
+  const markdown = checkMarkdown(check, {
+    ...(options.dashboardUrl ? { dashboardUrl: options.dashboardUrl } : {}),
+    ...(runUrl ? { runUrl } : {}),
+  });
   if (options.markdown) await writeFileAtomic(options.markdown, markdown);
   const regressed = regressedTasks(check);
   return {
     value: check,
     text: checkText(check),
     summary: markdown,
-    outputs: { regressed: String(regressed.length > 0), 'regressed-tasks': regressed.join(','), regressions: String(check.regressions.length), improvements: String(check.improvements.length) },
+    outputs: {
+      regressed: String(regressed.length > 0),
+      'regressed-tasks': regressed.join(','),
+      regressions: String(check.regressions.length),
+      improvements: String(check.improvements.length),
+    },
     failed: check.regressions.length > 0,
   };
 }
@@ -166,7 +193,11 @@ export async function runHistoryRender(options: HistoryRenderOptions): Promise<C
   await writeFileAtomic(path, html);
   const sweeps = columns.sweeps.length;
   const tasks = columns.tasks.size;
-  return { value: { path, sweeps, tasks, bytes: Buffer.byteLength(html) }, text: `wrote ${path} (${sweeps} sweeps, ${tasks} tasks)`, outputs: { 'dashboard-path': path } };
+  return {
+    value: { path, sweeps, tasks, bytes: Buffer.byteLength(html) },
+    text: `wrote ${path} (${sweeps} sweeps, ${tasks} tasks)`,
+    outputs: { 'dashboard-path': path },
+  };
 }
 
 function percent(value: string): number {
@@ -174,7 +205,9 @@ function percent(value: string): number {
 }
 
 export function registerHistory(program: Command): void {
-  const history = program.command('history').description('results over time: a store of sweeps, regression checks and a dashboard');
+  const history = program
+    .command('history')
+    .description('results over time: a store of sweeps, regression checks and a dashboard');
   history
     .command('add')
     .description('append one sweep (a report JSON) to the store; the same report twice changes nothing')
@@ -191,13 +224,18 @@ export function registerHistory(program: Command): void {
     });
   history
     .command('check')
-    .description('latest sweep vs the previous one and the last K; exit 1 naming each regressed task, quiet when nothing changed')
+    .description(
+      'latest sweep vs the previous one and the last K; exit 1 naming each regressed task, quiet when nothing changed',
+    )
     .requiredOption('--store <dir>', 'the history store')
     .option('--threshold <pct>', 'change a regression must exceed, in percent (default 2)', percent)
     .option('--window <k>', `sweeps in the rolling baseline (default ${DEFAULT_WINDOW})`, (v) => Number(v))
     .option('--markdown <file>', 'also write the result as markdown (for an issue or a comment)')
     .option('--dashboard-url <url>', 'link to the dashboard in the markdown')
-    .option('--report <file>', "check this report (e.g. a PR's) against the store's latest sweeps instead; nothing is added")
+    .option(
+      '--report <file>',
+      "check this report (e.g. a PR's) against the store's latest sweeps instead; nothing is added",
+    )
     .option('--json', 'print one JSON document: { regressions, improvements, ... }')
     .action(async (opts: HistoryCheckOptions & { json?: boolean }) => {
       const result = await runHistoryCheck(opts);

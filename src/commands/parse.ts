@@ -28,7 +28,8 @@ export async function runParse(options: ParseOptions): Promise<CommandResult<Par
   const result = await parseFile(options.file, { kind });
   const used = result.used !== undefined ? result.blocks[result.used] : undefined;
   const value: ParseValue = { kind: result.kind ?? null, metrics: result.metrics };
-  if (used) value.block = { startLine: used.startLine, endLine: used.endLine, complete: used.complete, partial: used.partial };
+  if (used)
+    value.block = { startLine: used.startLine, endLine: used.endLine, complete: used.complete, partial: used.partial };
   if (options.all) value.blocks = result.blocks;
 
   const lines: string[] = [];
@@ -44,16 +45,25 @@ export async function runParse(options: ParseOptions): Promise<CommandResult<Par
     );
     const width = Math.max(...Object.keys(result.metrics).map((k) => k.length));
     for (const [name, v] of Object.entries(result.metrics)) {
-      lines.push(`  ${name.padEnd(width)}  ${v}${name === primary.name ? `   <- primary (${primary.higherIsBetter ? 'higher' : 'lower'} is better)` : ''}`);
+      lines.push(
+        `  ${name.padEnd(width)}  ${v}${name === primary.name ? `   <- primary (${primary.higherIsBetter ? 'higher' : 'lower'} is better)` : ''}`,
+      );
     }
   }
   if (options.all && result.blocks.length > 0) {
     lines.push('', 'blocks:');
     result.blocks.forEach((b, i) =>
-      lines.push(`  ${i + 1}. ${b.kind} lines ${b.startLine}-${b.endLine} ${b.complete ? 'complete' : 'incomplete'}, ${Object.keys(b.metrics).length} metrics${i === result.used ? ' (used)' : ''}`),
+      lines.push(
+        `  ${i + 1}. ${b.kind} lines ${b.startLine}-${b.endLine} ${b.complete ? 'complete' : 'incomplete'}, ${Object.keys(b.metrics).length} metrics${i === result.used ? ' (used)' : ''}`,
+      ),
     );
   }
-  return { value, text: lines.join('\n'), failed: !used, outputs: { kind: result.kind ?? '', metrics: JSON.stringify(result.metrics) } };
+  return {
+    value,
+    text: lines.join('\n'),
+    failed: !used,
+    outputs: { kind: result.kind ?? '', metrics: JSON.stringify(result.metrics) },
+  };
 }
 
 export function registerParse(program: Command): void {

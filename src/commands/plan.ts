@@ -2,23 +2,23 @@ import type { Command } from 'commander';
 import { emit, log, UserError } from '../cli-output.js';
 import { loadConfig } from '../adapters/config-file.js';
 import { loadDataset } from '../adapters/dataset-file.js';
-import { applyOverrides, formatDatasetError, selectTasks } from '../core/dataset.js';
+import { applyOverrides, formatDatasetError, selectTasks } from '../core/dataset/dataset.js';
 import { readText } from '../adapters/files.js';
-import { planSweep, type Plan } from '../core/plan.js';
-import { renderPlanMarkdown, renderPlanText } from '../core/plan-markdown.js';
-import { parsePool } from '../core/pool.js';
+import { planSweep, type Plan } from '../core/plan/plan.js';
+import { renderPlanMarkdown, renderPlanText } from '../core/plan/plan-markdown.js';
+import { parsePool } from '../core/plan/pool.js';
 import type { CommandResult } from './command-result.js';
 import { loadArtifactIndex } from '../adapters/artifact-config-file.js';
 import { diffNameStatus } from '../adapters/git.js';
 import { openEngineTree, type EngineTree } from '../adapters/engine-tree.js';
 import { treeParsers, type EngineParsers } from '../core/argv/engine-parsers.js';
 import { renderArgvText } from '../core/argv/argv-text.js';
-import { DEMO_LAYOUT, VLLM_LAYOUT } from '../core/engine-flags/engine-layout.js';
+import { DEMO_LAYOUT, VLLM_LAYOUT } from '../core/argv/engine-flags/engine-layout.js';
 import { engineForRepos } from '../core/engine-kind.js';
-import { parseEngineVersion } from '../core/engine-version.js';
-import { SCM_ANCHORS, scmVersion } from '../core/rules/vllm-releases.js';
+import { parseEngineVersion } from '../core/preflight/engine-version.js';
+import { SCM_ANCHORS, scmVersion } from '../core/preflight/rules/vllm-releases.js';
 import type { Task } from '../core/task.js';
-import { pathsInPatch } from '../core/patch-paths.js';
+import { pathsInPatch } from '../core/dataset/patch-paths.js';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 
@@ -46,14 +46,23 @@ export interface PlanOptions {
  * and parent, read through one cached `git cat-file --batch`, and setuptools-scm versions counted
  * from the anchors of rules/vllm-releases.ts where the tree states none.
  */
-async function planWithTree(repo: string, tasks: Task[], config: Awaited<ReturnType<typeof loadConfig>>, opts: Parameters<typeof planSweep>[2]): Promise<Plan> {
+async function planWithTree(
+  repo: string,
+  tasks: Task[],
+  config: Awaited<ReturnType<typeof loadConfig>>,
+  opts: Parameters<typeof planSweep>[2],
+): Promise<Plan> {
   const tree = openEngineTree(repo);
   try {
     const layout = engineForRepos(tasks.map((t) => t.repo)) === 'demo' ? DEMO_LAYOUT : VLLM_LAYOUT;
     const commits = [...new Set(tasks.flatMap((t) => [t.commit, ...(t.parent ? [t.parent] : [])]))];
     const present = await tree.present(commits);
     const missing = new Set(commits.filter((c) => !present.has(c)));
-    for (const t of tasks) if (missing.has(t.commit)) log(`warning: ${t.id}: commit ${t.commit.slice(0, 12)} is not in ${repo}; its flags are checked against the release table`);
+    for (const t of tasks)
+      if (missing.has(t.commit))
+        log(
+          `warning: ${t.id}: commit ${t.commit.slice(0, 12)} is not in ${repo}; its flags are checked against the release table`,
+        );
     const versions = await scmVersions(tree, tasks, missing);
     const compute = () => {
       const byCommit = new Map<string, EngineParsers>();
@@ -77,7 +86,11 @@ async function planWithTree(repo: string, tasks: Task[], config: Awaited<ReturnT
 }
 
 /** Versions of setuptools-scm builds (no `__version__` in the tree): `<anchor>.post<n>.dev<distance>`. */
-async function scmVersions(tree: EngineTree, tasks: Task[], missing: Set<string>): Promise<Map<string, { commit?: string; parent?: string }>> {
+async function scmVersions(
+  tree: EngineTree,
+  tasks: Task[],
+  missing: Set<string>,
+): Promise<Map<string, { commit?: string; parent?: string }>> {
   const out = new Map<string, { commit?: string; parent?: string }>();
   const at = async (commit: string, approx: string | undefined) => {
     if (missing.has(commit)) return undefined;
@@ -105,9 +118,14 @@ async function loadArtifactsContext(file: string, tasks: Task[], repo: string | 
     for (const t of tasks) {
       if (!t.parent) continue;
       try {
-        changedFilesByTask.set(t.id, (await diffNameStatus(repo, t.parent, t.commit)).map((c) => c.path));
+        changedFilesByTask.set(
+          t.id,
+          (await diffNameStatus(repo, t.parent, t.commit)).map((c) => c.path),
+        );
       } catch (e) {
-        log(`warning: ${t.id}: git diff ${t.parent.slice(0, 8)}..${t.commit.slice(0, 8)} in ${repo} failed (${(e as Error).message.split('\n')[0]}); using files_changed`);
+        log(
+          `warning: ${t.id}: git diff ${t.parent.slice(0, 8)}..${t.commit.slice(0, 8)} in ${repo} failed (${(e as Error).message.split('\n')[0]}); using files_changed`,
+        );
       }
     }
   }
@@ -118,7 +136,9 @@ async function loadArtifactsContext(file: string, tasks: Task[], repo: string | 
     try {
       agentPatchPathsByTask.set(t.id, pathsInPatch(await readFile(resolve(datasetDir, t.patchPath), 'utf8')));
     } catch (e) {
-      log(`warning: ${t.id}: cannot read agent patch ${t.patchPath} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); its artifact stays tentative`);
+      log(
+        `warning: ${t.id}: cannot read agent patch ${t.patchPath} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); its artifact stays tentative`,
+      );
     }
   }
   return { index, changedFilesByTask, agentPatchPathsByTask };
@@ -134,7 +154,9 @@ export async function runPlan(options: PlanOptions): Promise<CommandResult<Plan>
   const { tasks, unknown } = selectTasks(dataset.tasks, options.only);
   // A mistyped id must not shrink the sweep silently.
   if (unknown.length > 0) {
-    throw new UserError(`--only: no task matches ${unknown.map((u) => `"${u}"`).join(', ')} (task ids or commit prefixes of 7+ characters; ${dataset.tasks.length} tasks in ${options.dataset})`);
+    throw new UserError(
+      `--only: no task matches ${unknown.map((u) => `"${u}"`).join(', ')} (task ids or commit prefixes of 7+ characters; ${dataset.tasks.length} tasks in ${options.dataset})`,
+    );
   }
   let pool;
   if (options.pool) {
@@ -147,10 +169,15 @@ export async function runPlan(options: PlanOptions): Promise<CommandResult<Plan>
   if (options.maxGpus !== undefined && (!Number.isInteger(options.maxGpus) || options.maxGpus < 1)) {
     throw new UserError(`--max-gpus: expected a positive integer, got ${options.maxGpus}`);
   }
-  if (options.gpuSizes !== undefined && (options.gpuSizes.length === 0 || options.gpuSizes.some((n) => !Number.isInteger(n) || n < 1))) {
+  if (
+    options.gpuSizes !== undefined &&
+    (options.gpuSizes.length === 0 || options.gpuSizes.some((n) => !Number.isInteger(n) || n < 1))
+  ) {
     throw new UserError(`--gpu-sizes: expected GPU counts like 1,2,8, got ${options.gpuSizes.join(',')}`);
   }
-  const artifacts = options.artifacts ? await loadArtifactsContext(options.artifacts, tasks, options.repo, dirname(options.dataset)) : undefined;
+  const artifacts = options.artifacts
+    ? await loadArtifactsContext(options.artifacts, tasks, options.repo, dirname(options.dataset))
+    : undefined;
   const planOptions: Parameters<typeof planSweep>[2] = {
     ...(artifacts ? { artifacts } : {}),
     ...(options.maxGpus !== undefined ? { maxGpus: options.maxGpus } : {}),
@@ -159,7 +186,9 @@ export async function runPlan(options: PlanOptions): Promise<CommandResult<Plan>
     unknownIds: unknown,
     ...(pool ? { pool } : {}),
   };
-  const plan = options.repo ? await planWithTree(options.repo, tasks, config, planOptions) : planSweep(tasks, config, planOptions);
+  const plan = options.repo
+    ? await planWithTree(options.repo, tasks, config, planOptions)
+    : planSweep(tasks, config, planOptions);
   const outputs: Record<string, string> = {
     matrix: JSON.stringify(plan.shards[0] ?? { include: [] }),
     'shard-count': String(plan.shards.length),
@@ -170,11 +199,17 @@ export async function runPlan(options: PlanOptions): Promise<CommandResult<Plan>
   plan.shards.forEach((s, i) => (outputs[`matrix-${i}`] = JSON.stringify(s)));
   const verbose = options.verbose === true;
   const text = verbose ? `${renderPlanText(plan)}\n\n${renderArgvText(plan.tasks)}` : renderPlanText(plan);
-  const summary = verbose ? `${renderPlanMarkdown(plan)}\n\n### Commands per variant\n\n${renderArgvText(plan.tasks, { markdown: true })}` : renderPlanMarkdown(plan);
+  const summary = verbose
+    ? `${renderPlanMarkdown(plan)}\n\n### Commands per variant\n\n${renderArgvText(plan.tasks, { markdown: true })}`
+    : renderPlanMarkdown(plan);
   return { value: plan, text, summary, outputs };
 }
 
-const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
+const list = (v: string) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 export function registerPlan(program: Command): void {
   program
@@ -183,7 +218,11 @@ export function registerPlan(program: Command): void {
     .requiredOption('--dataset <file>', 'dataset: JSONL, JSON array or CSV with ISO-Bench fields')
     .option('--only <ids>', 'comma-separated task ids or commit prefixes', list)
     .option('--max-gpus <n>', 'GPUs of the largest runner', (v) => Number(v))
-    .option('--gpu-sizes <list>', 'runner sizes the pool has, e.g. 1,2,8: each task goes to the smallest that holds it', (v) => list(v).map(Number))
+    .option(
+      '--gpu-sizes <list>',
+      'runner sizes the pool has, e.g. 1,2,8: each task goes to the smallest that holds it',
+      (v) => list(v).map(Number),
+    )
     .option('--artifacts <index>', 'JSON index of existing images and wheels')
     .option('--config <file>', 'sweep config (YAML or JSON)')
     .option('--overrides <file>', 'JSONL rows { id, perf_command, ... } replacing dataset fields')

@@ -1,7 +1,7 @@
 /**
  * `benchsweep pr-approval`: verify-pr-bench.yml's hosted gate. Decides, from the event and the PR's
  * state and reviews as the API shows them now, whether a maintainer approved the PR's current head
- * by its SHA (core/pr-gate.ts decideApproval); with the PR's dataset at that SHA (read as data) it
+ * by its SHA (core/github/pr-gate.ts decideApproval); with the PR's dataset at that SHA (read as data) it
  * also lists the tasks the PR touches, minus those a fork may not run (gated models). Exit 0 either
  * way: the decision is the output (`--github-output` appends allowed, sha, head-repo, pr-number,
  * tasks, reason for the workflow).
@@ -9,11 +9,18 @@
 import { appendFile, readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { emit, UserError } from '../cli-output.js';
-import { parseDataset } from '../core/dataset.js';
-import { parsePerfCommand } from '../core/perf-command.js';
-import { affectedTasks, decideApproval, gatedTaskRefusals, parseChangedFiles, unsafePatchPath, type ApprovalDecision } from '../core/pr-gate.js';
+import { parseDataset } from '../core/dataset/dataset.js';
+import { parsePerfCommand } from '../core/dataset/perf-command.js';
+import {
+  affectedTasks,
+  decideApproval,
+  gatedTaskRefusals,
+  parseChangedFiles,
+  unsafePatchPath,
+  type ApprovalDecision,
+} from '../core/github/pr-gate.js';
 import { escapeWorkflowText } from '../core/redact.js';
-import { gatedModel } from '../core/rules/gated-models.js';
+import { gatedModel } from '../core/preflight/rules/gated-models.js';
 import type { CommandResult } from './command-result.js';
 
 export interface PrApprovalOptions {
@@ -69,9 +76,20 @@ export async function runPrApproval(o: PrApprovalOptions): Promise<CommandResult
         base = null; // The base has no such dataset: every row is new.
       }
     }
-    const affected = affectedTasks({ changedFiles: parseChangedFiles(await readFile(o.changedFiles, 'utf8')), datasetPath: o.datasetPath ?? o.dataset, headTasks: head.tasks, baseTasks: base });
+    const affected = affectedTasks({
+      changedFiles: parseChangedFiles(await readFile(o.changedFiles, 'utf8')),
+      datasetPath: o.datasetPath ?? o.dataset,
+      headTasks: head.tasks,
+      baseTasks: base,
+    });
     const touched = head.tasks.filter((t) => affected.ids.includes(t.id));
-    const refused = decision.fork ? gatedTaskRefusals(touched, (t) => (t.perfCommand ? parsePerfCommand(t.perfCommand).model : undefined) ?? t.models[0], gatedModel) : {};
+    const refused = decision.fork
+      ? gatedTaskRefusals(
+          touched,
+          (t) => (t.perfCommand ? parsePerfCommand(t.perfCommand).model : undefined) ?? t.models[0],
+          gatedModel,
+        )
+      : {};
     for (const t of touched) {
       const why = t.patchPath ? unsafePatchPath(t.patchPath) : undefined;
       if (why) refused[t.id] = why;
@@ -113,9 +131,16 @@ export function registerPrApproval(program: Command): void {
     .option('--github-output <file>', 'append the outputs (NAME=value lines) to this file')
     .option('--json', 'print one JSON document')
     .action(async (opts: Partial<PrApprovalOptions> & { json?: boolean }) => {
-      if (!opts.event || !opts.eventName) throw new UserError('--event and --event-name (or GITHUB_EVENT_PATH, GITHUB_EVENT_NAME) are required');
+      if (!opts.event || !opts.eventName)
+        throw new UserError('--event and --event-name (or GITHUB_EVENT_PATH, GITHUB_EVENT_NAME) are required');
       const result = await runPrApproval(opts as PrApprovalOptions);
-      if (opts.githubOutput) await appendFile(opts.githubOutput, Object.entries(result.outputs ?? {}).map(([k, v]) => `${k}=${v}\n`).join(''));
+      if (opts.githubOutput)
+        await appendFile(
+          opts.githubOutput,
+          Object.entries(result.outputs ?? {})
+            .map(([k, v]) => `${k}=${v}\n`)
+            .join(''),
+        );
       emit({ json: !!opts.json, value: result.value, text: () => result.text });
     });
 }

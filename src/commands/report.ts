@@ -3,10 +3,10 @@ import { stat, readFile } from 'node:fs/promises';
 import { emit, log, UserError } from '../cli-output.js';
 import { loadResultRecords } from '../adapters/results-dir.js';
 import { writeReports, type ReportFormat } from '../adapters/report-files.js';
-import { buildReport, type Report, type SummaryClaim } from '../core/report.js';
-import { renderMarkdown } from '../core/report-markdown.js';
-import { renderHtml } from '../core/report-html.js';
-import { cappedReport, reportSummary } from '../core/github-surfaces.js';
+import { buildReport, type Report, type SummaryClaim } from '../core/report/report.js';
+import { renderMarkdown } from '../core/report/report-markdown.js';
+import { renderHtml } from '../core/report/report-html.js';
+import { cappedReport, reportSummary } from '../core/github/github-surfaces.js';
 import { findSecrets, redactDeep } from '../core/redact.js';
 import type { CommandResult } from './command-result.js';
 
@@ -66,7 +66,11 @@ async function loadClaims(file: string): Promise<SummaryClaim[]> {
 export async function runReport(options: ReportOptions): Promise<CommandResult<Report>> {
   const info = await stat(options.results).catch(() => undefined);
   if (!info?.isDirectory()) {
-    throw new NoResultsError(options.results, 'missing', `--results ${options.results}: not a directory (no job left results? a wrong path?); no report written`);
+    throw new NoResultsError(
+      options.results,
+      'missing',
+      `--results ${options.results}: not a directory (no job left results? a wrong path?); no report written`,
+    );
   }
   if (options.maxChars !== undefined && !(Number.isInteger(options.maxChars) && options.maxChars > 0)) {
     throw new UserError(`--max-chars: expected a positive integer, got ${options.maxChars}`);
@@ -80,8 +84,15 @@ export async function runReport(options: ReportOptions): Promise<CommandResult<R
   const loaded = await loadResultRecords(options.results);
   const notes = loaded.errors.map((e) => `${e.file}: ${e.message} (skipped)`);
   if (loaded.records.length === 0) {
-    const why = loaded.errors.length > 0 ? ` (${loaded.errors.length} file(s) are not valid records, e.g. ${loaded.errors[0]!.file}: ${loaded.errors[0]!.message})` : '';
-    throw new NoResultsError(options.results, 'empty', `--results ${options.results}: no result record${why}; no report written`);
+    const why =
+      loaded.errors.length > 0
+        ? ` (${loaded.errors.length} file(s) are not valid records, e.g. ${loaded.errors[0]!.file}: ${loaded.errors[0]!.message})`
+        : '';
+    throw new NoResultsError(
+      options.results,
+      'empty',
+      `--results ${options.results}: no result record${why}; no report written`,
+    );
   }
   const built = buildReport(loaded.records, {
     notes,
@@ -131,7 +142,11 @@ export function registerReport(program: Command): void {
     .option('--out <dir>', 'also write report.json, report.md and report.html to this directory')
     .option('--threshold <fraction>', 'change a win must exceed (default 0.02)', (v) => Number(v))
     .option('--logs-base-url <url>', 'prefix for log links in the markdown')
-    .option('--max-chars <n>', 'md: at most N characters, exactly what a capped PR comment holds (per-task rows cut first)', (v) => Number(v))
+    .option(
+      '--max-chars <n>',
+      'md: at most N characters, exactly what a capped PR comment holds (per-task rows cut first)',
+      (v) => Number(v),
+    )
     .option('--full-report-url <url>', 'where the whole report is (named when rows are cut)')
     .option('--claims <file>', 'JSON summaries to check against the rows ({ source, counts, winners })')
     .option('--json', 'print one JSON document (the report)')

@@ -2,10 +2,10 @@ import type { Command } from 'commander';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { emit, log, UserError } from '../cli-output.js';
-import { cacheHitOutputs } from '../core/github-surfaces.js';
+import { cacheHitOutputs } from '../core/github/github-surfaces.js';
 import { loadDataset } from '../adapters/dataset-file.js';
-import { formatDatasetError, selectTasks } from '../core/dataset.js';
-import { DEMO_ENGINE, VLLM_ENGINE } from '../core/client-argv.js';
+import { formatDatasetError, selectTasks } from '../core/dataset/dataset.js';
+import { DEMO_ENGINE, VLLM_ENGINE } from '../core/argv/client-argv.js';
 import { VARIANTS, Variant, type ResultRecord } from '../core/schemas.js';
 import { createArtifactResolver } from '../run/artifact-resolver.js';
 import type { ExecutorKind } from '../run/executor-types.js';
@@ -52,15 +52,21 @@ export interface RunValue {
   records: ResultRecord[];
 }
 
-
 function positiveInt(name: string, v: number | undefined): void {
-  if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new UserError(`${name}: expected a positive integer, got ${v}`);
+  if (v !== undefined && (!Number.isInteger(v) || v < 1))
+    throw new UserError(`${name}: expected a positive integer, got ${v}`);
 }
 
 export function renderRecordsText(records: readonly ResultRecord[], resultsDir: string): string {
   const lines = records.map((r) => {
-    const metric = r.primary_metric && r.metrics[r.primary_metric] !== undefined ? `${r.primary_metric}=${r.metrics[r.primary_metric]} (median of ${r.samples.length})` : '';
-    const why = r.status === 'success' ? metric : `${r.category ?? r.status}${r.evidence ? `: ${r.evidence.split('\n')[0]!.slice(0, 160)}` : ''}`;
+    const metric =
+      r.primary_metric && r.metrics[r.primary_metric] !== undefined
+        ? `${r.primary_metric}=${r.metrics[r.primary_metric]} (median of ${r.samples.length})`
+        : '';
+    const why =
+      r.status === 'success'
+        ? metric
+        : `${r.category ?? r.status}${r.evidence ? `: ${r.evidence.split('\n')[0]!.slice(0, 160)}` : ''}`;
     return `${r.task}  ${r.variant.padEnd(8)} attempt ${r.attempt}  ${r.status.padEnd(7)}  ${why}${r.log ? `\n    log: ${r.log}` : ''}`;
   });
   const ok = records.filter((r) => r.status === 'success').length;
@@ -76,13 +82,17 @@ export async function runRun(options: RunOptions): Promise<CommandResult<RunValu
     return parsed.data;
   });
   const executor = options.executor ?? 'docker';
-  if (executor !== 'docker' && executor !== 'host') throw new UserError(`--executor: docker or host, got ${String(executor)}`);
-  if (options.engine !== undefined && options.engine !== 'vllm' && options.engine !== 'demo') throw new UserError(`--engine: vllm or demo, got ${String(options.engine)}`);
+  if (executor !== 'docker' && executor !== 'host')
+    throw new UserError(`--executor: docker or host, got ${String(executor)}`);
+  if (options.engine !== undefined && options.engine !== 'vllm' && options.engine !== 'demo')
+    throw new UserError(`--engine: vllm or demo, got ${String(options.engine)}`);
   const dataset = await loadDataset(options.dataset);
   for (const e of dataset.errors) log(`warning: ${formatDatasetError(e)}`);
   const { tasks, unknown } = selectTasks(dataset.tasks, options.only);
   if (unknown.length > 0) {
-    throw new UserError(`--only: no task matches ${unknown.map((u) => `"${u}"`).join(', ')} (task ids or commit prefixes of 7+ characters; ${dataset.tasks.length} tasks in ${options.dataset})`);
+    throw new UserError(
+      `--only: no task matches ${unknown.map((u) => `"${u}"`).join(', ')} (task ids or commit prefixes of 7+ characters; ${dataset.tasks.length} tasks in ${options.dataset})`,
+    );
   }
   // Containers a killed run left behind (its runner process is gone) go before this run starts.
   if (executor === 'docker') await removeStaleContainers({ log });
@@ -104,7 +114,8 @@ export async function runRun(options: RunOptions): Promise<CommandResult<RunValu
       index: await loadArtifactIndex(options.artifacts),
     });
   const containers = executor === 'docker' ? containerInputs(process.env, sweepConfig.dataFiles) : undefined;
-  for (const path of containers?.missing ?? []) log(`warning: data file ${path} (config dataFiles) is not on this runner: tasks that read it will fail`);
+  for (const path of containers?.missing ?? [])
+    log(`warning: data file ${path} (config dataFiles) is not on this runner: tasks that read it will fail`);
   let records: ResultRecord[];
   try {
     records = await runSweep(
@@ -120,7 +131,10 @@ export async function runRun(options: RunOptions): Promise<CommandResult<RunValu
         gpus: options.gpus ?? [],
         engine: engine === 'demo' ? DEMO_ENGINE : VLLM_ENGINE,
         // Unset: the sweep derives the readiness wait from the model size (core/readiness-timeout.ts).
-        timeouts: { ...(options.readyTimeoutS ? { readyS: options.readyTimeoutS } : {}), ...(options.benchmarkTimeoutS ? { benchmarkS: options.benchmarkTimeoutS } : {}) },
+        timeouts: {
+          ...(options.readyTimeoutS ? { readyS: options.readyTimeoutS } : {}),
+          ...(options.benchmarkTimeoutS ? { benchmarkS: options.benchmarkTimeoutS } : {}),
+        },
         ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
         ...(containers?.env ? { env: containers.env } : {}),
@@ -136,17 +150,28 @@ export async function runRun(options: RunOptions): Promise<CommandResult<RunValu
   return {
     value: { results: resultsDir, records },
     text: renderRecordsText(records, resultsDir),
-    outputs: { results: resultsDir, records: String(records.length), successes: String(successes), ...cacheHitOutputs(records.filter((r) => r.status !== 'skipped').map((r) => r.artifact?.source ?? 'none')) },
+    outputs: {
+      results: resultsDir,
+      records: String(records.length),
+      successes: String(successes),
+      ...cacheHitOutputs(records.filter((r) => r.status !== 'skipped').map((r) => r.artifact?.source ?? 'none')),
+    },
   };
 }
 
-const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
+const list = (v: string) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 const int = (v: string) => Number(v);
 
 export function registerRun(program: Command): void {
   program
     .command('run')
-    .description('run tasks: baseline, human and agent variants with interleaved repeats; one result record per variant and attempt')
+    .description(
+      'run tasks: baseline, human and agent variants with interleaved repeats; one result record per variant and attempt',
+    )
     .requiredOption('--dataset <file>', 'dataset: JSONL, JSON array or CSV with ISO-Bench fields')
     .option('--only <ids>', 'comma-separated task ids or commit prefixes', list)
     .requiredOption('--results <dir>', 'where records and whole logs are written')
@@ -158,10 +183,17 @@ export function registerRun(program: Command): void {
     .option('--gpus <list>', 'GPU indices, e.g. 0,1', (v) => list(v).map(Number))
     .option('--engine <kind>', 'vllm or demo (default: from the dataset repo)')
     .option('--cache <dir>', 'artifact cache folder')
-    .option('--artifact-config <file>', 'artifact config shared with build (engine layout, cache format, registry templates)')
+    .option(
+      '--artifact-config <file>',
+      'artifact config shared with build (engine layout, cache format, registry templates)',
+    )
     .option('--artifacts <index>', 'JSON index of existing images and wheels')
     .option('--config <file>', "sweep config (the plan's): data files the runner provides")
-    .option('--ready-timeout <s>', 'seconds to wait for the server (default: from the model size, 180 s + 8 s per billion parameters, at most 1800 s)', int)
+    .option(
+      '--ready-timeout <s>',
+      'seconds to wait for the server (default: from the model size, 180 s + 8 s per billion parameters, at most 1800 s)',
+      int,
+    )
     .option('--benchmark-timeout <s>', 'seconds the benchmark may run', int)
     .option('--max-attempts <n>', 'attempts for retryable failures', int)
     .option('--json', 'print one JSON document { results, records }')

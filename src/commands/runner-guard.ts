@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { emit } from '../cli-output.js';
-import { decideRunnerGuard, type RunnerGuardDecision } from '../core/runner-guard.js';
+import { decideRunnerGuard, type RunnerGuardDecision } from '../core/github/runner-guard.js';
 import type { CommandResult } from './command-result.js';
 
 export interface RunnerGuardOptions {

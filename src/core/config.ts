@@ -14,22 +14,31 @@ export const SweepConfig = z
     gpu: z
       .strictObject({
         memoryGiB: z.number().positive().default(80).describe('Memory of one GPU in GiB (H100 80GB).'),
-        maxGpus: GpuCount.default(8).describe('The largest runner\'s GPU count: tasks needing more are INSUFFICIENT_GPUS. With `sizes`, the largest size.'),
+        maxGpus: GpuCount.default(8).describe(
+          "The largest runner's GPU count: tasks needing more are INSUFFICIENT_GPUS. With `sizes`, the largest size.",
+        ),
         sizes: z
           .array(GpuCount)
           .min(1)
           .optional()
-          .describe('GPU counts of the runner sizes the pool has, e.g. [1, 2, 8]: each task goes to the smallest size that holds it.'),
+          .describe(
+            'GPU counts of the runner sizes the pool has, e.g. [1, 2, 8]: each task goes to the smallest size that holds it.',
+          ),
         name: z.string().default('H100'),
       })
       .prefault({}),
     runnerLabels: z
       .strictObject({
-        default: z.array(z.string()).default(['self-hosted', 'linux', 'h100', 'gpu-{n}']).describe('runs-on labels of a runner size; `{n}` is replaced by the size.'),
+        default: z
+          .array(z.string())
+          .default(['self-hosted', 'linux', 'h100', 'gpu-{n}'])
+          .describe('runs-on labels of a runner size; `{n}` is replaced by the size.'),
         bySize: z
           .record(z.string().regex(/^\d+$/, 'a GPU count'), z.array(z.string()))
           .default({})
-          .describe('runs-on labels for one size (key: its GPU count), e.g. an actions-runner-controller scale set name.'),
+          .describe(
+            'runs-on labels for one size (key: its GPU count), e.g. an actions-runner-controller scale set name.',
+          ),
       })
       .prefault({})
       .describe('runs-on labels per GPU size.'),
@@ -46,14 +55,27 @@ export const SweepConfig = z
         serverStartS: Seconds.default(60).describe('Server start: a fixed part (s).'),
         serverStartPerGiBS: Seconds.default(1.5).describe('Server start: seconds per GiB of weights loaded.'),
         benchmarkS: z
-          .strictObject({ serving: Seconds.default(300), throughput: Seconds.default(240), latency: Seconds.default(180) })
+          .strictObject({
+            serving: Seconds.default(300),
+            throughput: Seconds.default(240),
+            latency: Seconds.default(180),
+          })
           .prefault({}),
         gpuHourUsd: z.number().nonnegative().default(3).describe('Money per GPU-hour (USD).'),
       })
       .prefault({}),
-    maxMatrixJobs: z.number().int().positive().max(256).default(256).describe('GitHub Actions expands at most 256 jobs per matrix.'),
+    maxMatrixJobs: z
+      .number()
+      .int()
+      .positive()
+      .max(256)
+      .default(256)
+      .describe('GitHub Actions expands at most 256 jobs per matrix.'),
   })
-  .meta({ title: 'benchsweep sweep config', description: 'Runner labels per GPU size, GPU limits, estimate defaults and data files of a benchsweep sweep.' });
+  .meta({
+    title: 'benchsweep sweep config',
+    description: 'Runner labels per GPU size, GPU limits, estimate defaults and data files of a benchsweep sweep.',
+  });
 export type SweepConfig = z.infer<typeof SweepConfig>;
 
 export function defaultConfig(): SweepConfig {

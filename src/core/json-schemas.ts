@@ -5,7 +5,7 @@
  * schemas/ are written by scripts/gen-schemas.ts; a test fails when they are stale.
  */
 import { z } from 'zod';
-import { ArtifactConfig } from './artifacts.js';
+import { ArtifactConfig } from './artifacts/artifacts.js';
 import { SweepConfig } from './config.js';
 
 export const SCHEMA_FILES = {
@@ -24,5 +24,8 @@ export function schemaDocument(file: SchemaFile): string {
 }
 
 export function schemaDocuments(): Record<SchemaFile, string> {
-  return Object.fromEntries(Object.keys(SCHEMA_FILES).map((f) => [f, schemaDocument(f as SchemaFile)])) as Record<SchemaFile, string>;
+  return Object.fromEntries(Object.keys(SCHEMA_FILES).map((f) => [f, schemaDocument(f as SchemaFile)])) as Record<
+    SchemaFile,
+    string
+  >;
 }

@@ -6,7 +6,13 @@
  * is not substituted: replacing every `true` in a report would corrupt it and hide nothing. Such
  * values come back as warnings for the caller to print (by name, never by value).
  */
-export const SECRET_ENV_NAMES = ['HF_TOKEN', 'HUGGING_FACE_HUB_TOKEN', 'GITHUB_TOKEN', 'GH_TOKEN', 'ACTIONS_RUNTIME_TOKEN'] as const;
+export const SECRET_ENV_NAMES = [
+  'HF_TOKEN',
+  'HUGGING_FACE_HUB_TOKEN',
+  'GITHUB_TOKEN',
+  'GH_TOKEN',
+  'ACTIONS_RUNTIME_TOKEN',
+] as const;
 
 const SECRET_NAME = /(TOKEN|SECRET|PASSWORD|API_KEY)$/;
 
@@ -15,8 +21,30 @@ export const MIN_SECRET_LENGTH = 8;
 
 /** Values that mean a setting, not a credential, whatever the variable is called. */
 const COMMON_VALUES = new Set([
-  'true', 'false', 'yes', 'no', 'on', 'off', 'none', 'null', 'undefined', 'enabled', 'disabled', 'enable', 'disable',
-  'default', 'auto', 'unset', 'empty', 'changeme', 'password', 'secret', 'token', 'localhost', '127.0.0.1', '0.0.0.0',
+  'true',
+  'false',
+  'yes',
+  'no',
+  'on',
+  'off',
+  'none',
+  'null',
+  'undefined',
+  'enabled',
+  'disabled',
+  'enable',
+  'disable',
+  'default',
+  'auto',
+  'unset',
+  'empty',
+  'changeme',
+  'password',
+  'secret',
+  'token',
+  'localhost',
+  '127.0.0.1',
+  '0.0.0.0',
 ]);
 
 export interface SecretScan {
@@ -73,7 +101,8 @@ export function redactDeep<T>(value: T, secrets: readonly string[]): T {
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return redact(v, secrets);
     if (Array.isArray(v)) return v.map(walk);
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [redact(k, secrets), walk(x)]));
+    if (v && typeof v === 'object')
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [redact(k, secrets), walk(x)]));
     return v;
   };
   return walk(value) as T;
@@ -140,7 +169,11 @@ export function escapeWorkflowText(text: string): string {
  * workflow command is defused, the rest is kept as it is.
  */
 export function defuseWorkflowCommands(text: string): string {
-  return text.replace(/\r(?!\n)/g, '\n').split('\n').map(defuseLine).join('\n');
+  return text
+    .replace(/\r(?!\n)/g, '\n')
+    .split('\n')
+    .map(defuseLine)
+    .join('\n');
 }
 
 /** The runner trims leading whitespace, then looks for `::name` (and the legacy `##[name`). */

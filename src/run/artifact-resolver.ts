@@ -18,18 +18,32 @@
 import { execa } from 'execa';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { artifactKey, sha256Hex } from '../core/artifact-keys.js';
-import { ArtifactConfig, lookupBySha, type ArtifactIndex } from '../core/artifacts.js';
-import { classifyChange, buildReasons } from '../core/rules/rebuild-rules.js';
+import { artifactKey, sha256Hex } from '../core/artifacts/artifact-keys.js';
+import { ArtifactConfig, lookupBySha, type ArtifactIndex } from '../core/artifacts/artifacts.js';
+import { classifyChange, buildReasons } from '../core/artifacts/rules/rebuild-rules.js';
 import type { ArtifactSource } from '../core/schemas.js';
 import { ArtifactCache, loadImageEntry, saveImageEntry } from '../adapters/artifact-cache.js';
-import { buildArtifact, imageTagForKey, VLLM_BUILD_SCRIPT, DEMO_BUILD_SCRIPT, DEMO_RUNTIME_LINES, type BuildResult } from '../adapters/builder.js';
-import { projectForPackage, renderWheelIndex, wheelCacheKey } from '../core/wheel-index.js';
+import {
+  buildArtifact,
+  imageTagForKey,
+  VLLM_BUILD_SCRIPT,
+  DEMO_BUILD_SCRIPT,
+  DEMO_RUNTIME_LINES,
+  type BuildResult,
+} from '../adapters/builder.js';
+import { projectForPackage, renderWheelIndex, wheelCacheKey } from '../core/artifacts/wheel-index.js';
 import { fetchWheel, findIndexedWheel } from '../adapters/wheel-source.js';
 import { buildWheel, DEMO_WHEEL_PREPARE, VLLM_WHEEL_PREPARE } from '../adapters/wheel-builder.js';
 import { installWheelImage } from '../adapters/wheel-install.js';
 import { resolveCommit, diffNameStatus } from '../adapters/git.js';
-import { DEMO_COMMIT_RECORD, deriveOverlayImage, treeWithPatch, verifyImage, vllmCommitRecord, type CommitRecord } from '../adapters/overlay-image.js';
+import {
+  DEMO_COMMIT_RECORD,
+  deriveOverlayImage,
+  treeWithPatch,
+  verifyImage,
+  vllmCommitRecord,
+  type CommitRecord,
+} from '../adapters/overlay-image.js';
 import { imageAvailable, renderTemplate } from '../adapters/registry-probe.js';
 import type { ImageProvider, ImageRequest, ImageResolution } from './image-provider.js';
 import { dockerUnreachable } from '../adapters/docker-daemon.js';
@@ -44,7 +58,13 @@ export interface ArtifactResolverOptions {
   /** Repository part of the image tags this resolver creates. */
   imageRepository?: string;
   /** Replace the build step (e.g. a different builder); it must verify what it returns. */
-  build?: (o: { repoDir: string; commit: string; patch?: string; tag: string; logFile: string }) => Promise<BuildResult>;
+  build?: (o: {
+    repoDir: string;
+    commit: string;
+    patch?: string;
+    tag: string;
+    logFile: string;
+  }) => Promise<BuildResult>;
 }
 
 export interface ArtifactResolver extends ImageProvider {
@@ -60,7 +80,12 @@ type Resolved = Extract<ImageResolution, { ok: true }>;
 
 /** The cache key of a commit (+ patch) under a config: the same toolchain and recipes, the same artifact. */
 export function artifactKeyFor(config: ArtifactConfig, commit: string, patch?: string): string {
-  return artifactKey({ commit, ...(patch ? { patchHash: sha256Hex(patch) } : {}), ...config.toolchain, recipes: config.recipes });
+  return artifactKey({
+    commit,
+    ...(patch ? { patchHash: sha256Hex(patch) } : {}),
+    ...config.toolchain,
+    recipes: config.recipes,
+  });
 }
 
 /** Whether a probe can find anything: a per-commit wheel index is configured or the cache holds wheels. */
@@ -74,7 +99,12 @@ export async function wheelSourcesPossible(config: ArtifactConfig, cacheDir: str
  * have one in a per-commit wheel index (one page read per commit and template; nothing downloaded).
  * `commits` are full shas.
  */
-export async function probeWheelSources(o: { config: unknown; cacheDir: string; commits: readonly string[]; log?: (line: string) => void }): Promise<{ cachedWheels: Set<string>; indexedWheels: Map<string, string> }> {
+export async function probeWheelSources(o: {
+  config: unknown;
+  cacheDir: string;
+  commits: readonly string[];
+  log?: (line: string) => void;
+}): Promise<{ cachedWheels: Set<string>; indexedWheels: Map<string, string> }> {
   const config = ArtifactConfig.parse(o.config ?? {});
   const cache = new ArtifactCache({ dir: o.cacheDir, actions: false });
   const project = config.wheel.project ?? projectForPackage(config.engine.packageDir);
@@ -86,7 +116,12 @@ export async function probeWheelSources(o: { config: unknown; cacheDir: string; 
       continue;
     }
     for (const t of config.wheel.indexTemplates) {
-      const found = await findIndexedWheel(renderWheelIndex(t, commit, config.wheel.base), project, { python: config.toolchain.python }, config.wheel.timeoutS * 1000);
+      const found = await findIndexedWheel(
+        renderWheelIndex(t, commit, config.wheel.base),
+        project,
+        { python: config.toolchain.python },
+        config.wheel.timeoutS * 1000,
+      );
       if (found.ok) {
         indexedWheels.set(commit, found.wheel.url);
         break;
@@ -130,7 +165,12 @@ export function createArtifactResolver(opts: ArtifactResolverOptions): ArtifactR
       // Without a separate base (a custom builder), only a self-contained tarball can restore it.
       const base = baseOf.get(tag);
       const format = base && base !== tag ? config.cache.format : 'image';
-      await saveImageEntry(cache, key, tag, { format, ...(base ? { base } : {}), treePaths: config.cache.treePaths, meta });
+      await saveImageEntry(cache, key, tag, {
+        format,
+        ...(base ? { base } : {}),
+        treePaths: config.cache.treePaths,
+        meta,
+      });
     } catch (err) {
       log(`cache: saving ${tag} failed (kept the image, not cached): ${(err as Error).message.split('\n')[0]}`);
     }
@@ -173,7 +213,14 @@ export function createArtifactResolver(opts: ArtifactResolverOptions): ArtifactR
   }
 
   /** Installs a wheel into the runtime base and verifies it (import and commit); undefined when it does not hold the commit. */
-  async function installVerified(wheelPath: string, commit: string, tag: string, repoDir: string, artifact: Resolved['artifact'], started: number): Promise<Resolved | undefined> {
+  async function installVerified(
+    wheelPath: string,
+    commit: string,
+    tag: string,
+    repoDir: string,
+    artifact: Resolved['artifact'],
+    started: number,
+  ): Promise<Resolved | undefined> {
     const inst = await installWheelImage({
       wheelPath,
       runtimeBase,
@@ -203,7 +250,12 @@ export function createArtifactResolver(opts: ArtifactResolverOptions): ArtifactR
   }
 
   /** A wheel of this key from the runner-local (or Actions) cache, installed; a wheel that does not verify is discarded. */
-  async function fromWheelCache(key: string, commit: string, tag: string, repoDir: string): Promise<Resolved | undefined> {
+  async function fromWheelCache(
+    key: string,
+    commit: string,
+    tag: string,
+    repoDir: string,
+  ): Promise<Resolved | undefined> {
     const started = Date.now();
     const wkey = wheelCacheKey(key);
     const r = await cache.restore(wkey);
@@ -219,7 +271,16 @@ export function createArtifactResolver(opts: ArtifactResolverOptions): ArtifactR
   }
 
   /** Downloads a wheel (sha256 checked), caches it content-addressed and installs it from the cache. */
-  async function fetchCacheInstall(url: string, fileName: string, sha256: string | undefined, key: string, commit: string, tag: string, repoDir: string, what: string): Promise<Resolved | undefined> {
+  async function fetchCacheInstall(
+    url: string,
+    fileName: string,
+    sha256: string | undefined,
+    key: string,
+    commit: string,
+    tag: string,
+    repoDir: string,
+    what: string,
+  ): Promise<Resolved | undefined> {
     const started = Date.now();
     await mkdir(opts.cacheDir, { recursive: true });
     const tmp = await mkdtemp(join(opts.cacheDir, '.wheel-'));
@@ -230,10 +291,22 @@ export function createArtifactResolver(opts: ArtifactResolverOptions): ArtifactR
         return undefined;
       }
       downloads += 1;
-      log(`${what}: fetched ${fileName} (${fetched.bytes} bytes, sha256 ${fetched.sha256.slice(0, 12)}) in ${fetched.seconds.toFixed(1)} s`);
+      log(
+        `${what}: fetched ${fileName} (${fetched.bytes} bytes, sha256 ${fetched.sha256.slice(0, 12)}) in ${fetched.seconds.toFixed(1)} s`,
+      );
       const wkey = wheelCacheKey(key);
-      await cache.save(wkey, [fetched.path], { move: true, meta: { commit, source: 'wheel', origin: url, sha256: fetched.sha256 } });
-      const got = await installVerified(join(cache.entryDir(wkey), fileName), commit, tag, repoDir, { source: 'wheel', ref: url }, started);
+      await cache.save(wkey, [fetched.path], {
+        move: true,
+        meta: { commit, source: 'wheel', origin: url, sha256: fetched.sha256 },
+      });
+      const got = await installVerified(
+        join(cache.entryDir(wkey), fileName),
+        commit,
+        tag,
+        repoDir,
+        { source: 'wheel', ref: url },
+        started,
+      );
       if (!got) await cache.remove(wkey);
       return got;
     } finally {
@@ -242,9 +315,17 @@ export function createArtifactResolver(opts: ArtifactResolverOptions): ArtifactR
   }
 
   /** The per-commit wheel indexes, then a wheel the artifact index names (a .whl URL/path, or an index root). */
-  async function fromWheelSources(key: string, commit: string, tag: string, repoDir: string): Promise<Resolved | undefined> {
+  async function fromWheelSources(
+    key: string,
+    commit: string,
+    tag: string,
+    repoDir: string,
+  ): Promise<Resolved | undefined> {
     const rt = { python: config.toolchain.python };
-    const roots = config.wheel.indexTemplates.map((t) => ({ root: renderWheelIndex(t, commit, config.wheel.base), what: 'wheel index' }));
+    const roots = config.wheel.indexTemplates.map((t) => ({
+      root: renderWheelIndex(t, commit, config.wheel.base),
+      what: 'wheel index',
+    }));
     const named = lookupBySha(index.wheels, commit);
     if (named && !named.value.endsWith('.whl')) roots.push({ root: named.value, what: 'index wheel' });
     for (const { root, what } of roots) {
@@ -253,13 +334,31 @@ export function createArtifactResolver(opts: ArtifactResolverOptions): ArtifactR
         log(`${what}: ${found.reason}`);
         continue;
       }
-      const got = await fetchCacheInstall(found.wheel.url, found.wheel.fileName, found.wheel.sha256, key, commit, tag, repoDir, what);
+      const got = await fetchCacheInstall(
+        found.wheel.url,
+        found.wheel.fileName,
+        found.wheel.sha256,
+        key,
+        commit,
+        tag,
+        repoDir,
+        what,
+      );
       if (got) return got;
     }
     if (named && named.value.endsWith('.whl')) {
       const fileName = named.value.split('#')[0]!.split('/').pop()!;
       const sha = /#sha256=([0-9a-f]{64})/i.exec(named.value)?.[1];
-      return fetchCacheInstall(named.value.split('#')[0]!, decodeURIComponent(fileName), sha, key, commit, tag, repoDir, 'index wheel');
+      return fetchCacheInstall(
+        named.value.split('#')[0]!,
+        decodeURIComponent(fileName),
+        sha,
+        key,
+        commit,
+        tag,
+        repoDir,
+        'index wheel',
+      );
     }
     return undefined;
   }
@@ -270,7 +369,9 @@ export function createArtifactResolver(opts: ArtifactResolverOptions): ArtifactR
     if (!(await imageExists(ref))) {
       const pulled = await execa('docker', ['pull', ref], { reject: false, all: true });
       if (pulled.exitCode !== 0) {
-        log(`${what}: ARTIFACT_DOWNLOAD_FAILED for ${ref}: ${String(pulled.all).split('\n').slice(-2).join(' ')}; deriving or building instead`);
+        log(
+          `${what}: ARTIFACT_DOWNLOAD_FAILED for ${ref}: ${String(pulled.all).split('\n').slice(-2).join(' ')}; deriving or building instead`,
+        );
         return undefined;
       }
       downloads += 1;
@@ -279,7 +380,9 @@ export function createArtifactResolver(opts: ArtifactResolverOptions): ArtifactR
     const verified = await verifyImage(ref, packageName, commit, recordFor(commit));
     if (!verified.ok) {
       // A listed image that holds another commit or does not import is never used (seeds/003: broken human images).
-      log(`${what}: ${ref} failed verification (${verified.category}: ${verified.reason}); deriving or building instead`);
+      log(
+        `${what}: ${ref} failed verification (${verified.category}: ${verified.reason}); deriving or building instead`,
+      );
       return undefined;
     }
     await execa('docker', ['tag', ref, tag]);
@@ -339,25 +442,38 @@ export function createArtifactResolver(opts: ArtifactResolverOptions): ArtifactR
       const other = req.variant === 'human' ? req.task.parent : req.task.commit;
       if (other) {
         const otherFull = await resolveCommit(repoDir, other).catch(() => undefined);
-        if (otherFull && otherFull !== commit) neighbours.push({ commit: otherFull, variant: req.variant === 'human' ? 'baseline' : 'human' });
+        if (otherFull && otherFull !== commit)
+          neighbours.push({ commit: otherFull, variant: req.variant === 'human' ? 'baseline' : 'human' });
       }
     }
     for (const n of neighbours) {
       let toRev = commit;
       if (patch) {
         const t = await treeWithPatch(repoDir, commit, patch);
-        if (!t.ok) return { ok: false, category: 'PATCH_FAILED', reason: 'the agent patch does not apply to the baseline commit', evidence: t.error };
+        if (!t.ok)
+          return {
+            ok: false,
+            category: 'PATCH_FAILED',
+            reason: 'the agent patch does not apply to the baseline commit',
+            evidence: t.error,
+          };
         toRev = t.tree;
       }
       const changes = await diffNameStatus(repoDir, n.commit, toRev);
       const c = classifyChange(changes.map((x) => x.path));
       if (c.needs === 'build') {
-        log(`overlay from ${n.commit.slice(0, 12)} not possible: ${buildReasons(c).map((r) => `${r.path} (${r.effect})`).join(', ')}`);
+        log(
+          `overlay from ${n.commit.slice(0, 12)} not possible: ${buildReasons(c)
+            .map((r) => `${r.path} (${r.effect})`)
+            .join(', ')}`,
+        );
         continue;
       }
       // The agent's base is needed anyway: resolve it fully (it may be built). A baseline/human
       // neighbour is used only when it already exists, so two missing commits cost one build.
-      const base = patch ? await resolveOne({ ...req, variant: 'baseline', commit: n.commit }, n.commit, undefined) : await existing(n.commit, undefined, repoDir);
+      const base = patch
+        ? await resolveOne({ ...req, variant: 'baseline', commit: n.commit }, n.commit, undefined)
+        : await existing(n.commit, undefined, repoDir);
       if (!base || !base.ok) continue;
       const derived = await deriveOverlayImage({
         repoDir,
@@ -373,14 +489,25 @@ export function createArtifactResolver(opts: ArtifactResolverOptions): ArtifactR
         log,
       });
       if (!derived.ok) {
-        if (derived.category === 'PATCH_FAILED') return { ok: false, category: 'PATCH_FAILED', reason: derived.reason, ...(derived.evidence ? { evidence: derived.evidence } : {}) };
+        if (derived.category === 'PATCH_FAILED')
+          return {
+            ok: false,
+            category: 'PATCH_FAILED',
+            reason: derived.reason,
+            ...(derived.evidence ? { evidence: derived.evidence } : {}),
+          };
         log(`overlay from ${n.commit.slice(0, 12)} failed (${derived.category}: ${derived.reason}); building instead`);
         continue;
       }
       overlays += 1;
       baseOf.set(tag, baseOf.get(base.image) ?? base.image);
       await saveToCache(key, tag, { commit, from: n.commit, source: 'overlay' });
-      const r: Resolved = { ok: true, image: tag, artifact: { source: 'overlay', ref: tag, from: n.commit }, seconds: derived.seconds };
+      const r: Resolved = {
+        ok: true,
+        image: tag,
+        artifact: { source: 'overlay', ref: tag, from: n.commit },
+        seconds: derived.seconds,
+      };
       produced.set(key, r);
       return r;
     }
@@ -395,7 +522,11 @@ export function createArtifactResolver(opts: ArtifactResolverOptions): ArtifactR
           commit,
           ...(patch ? { patch } : {}),
           builderImage: config.build.builderImage,
-          env: { MAX_JOBS: config.build.maxJobs, NVCC_THREADS: config.build.nvccThreads, TORCH_CUDA_ARCH_LIST: config.toolchain.torchArchList },
+          env: {
+            MAX_JOBS: config.build.maxJobs,
+            NVCC_THREADS: config.build.nvccThreads,
+            TORCH_CUDA_ARCH_LIST: config.toolchain.torchArchList,
+          },
           timeoutS: config.build.timeoutS,
           logFile,
           tag,
@@ -405,17 +536,35 @@ export function createArtifactResolver(opts: ArtifactResolverOptions): ArtifactR
           log,
         });
     if (!built.ok) {
-      return { ok: false, category: built.category, reason: built.reason, ...(built.evidence ? { evidence: built.evidence } : {}), log: built.logFile };
+      return {
+        ok: false,
+        category: built.category,
+        reason: built.reason,
+        ...(built.evidence ? { evidence: built.evidence } : {}),
+        log: built.logFile,
+      };
     }
     baseOf.set(built.image, opts.build ? built.image : config.build.builderImage);
     await saveToCache(key, built.image, { commit, source: 'build' satisfies ArtifactSource });
-    const r: Resolved = { ok: true, image: built.image, artifact: { source: 'build', ref: built.image }, seconds: built.seconds };
+    const r: Resolved = {
+      ok: true,
+      image: built.image,
+      artifact: { source: 'build', ref: built.image },
+      seconds: built.seconds,
+    };
     produced.set(key, r);
     return r;
   }
 
   /** The CPU build job's wheel: pip wheel in the builder image, cached content-addressed, installed and verified. */
-  async function buildWheelAndInstall(key: string, commit: string, patch: string | undefined, tag: string, repoDir: string, logFile: string): Promise<ImageResolution> {
+  async function buildWheelAndInstall(
+    key: string,
+    commit: string,
+    patch: string | undefined,
+    tag: string,
+    repoDir: string,
+    logFile: string,
+  ): Promise<ImageResolution> {
     const started = Date.now();
     await mkdir(opts.cacheDir, { recursive: true });
     const tmp = await mkdtemp(join(opts.cacheDir, '.wheel-build-'));
@@ -425,7 +574,11 @@ export function createArtifactResolver(opts: ArtifactResolverOptions): ArtifactR
         commit,
         ...(patch ? { patch } : {}),
         builderImage: config.build.builderImage,
-        env: { MAX_JOBS: config.build.maxJobs, NVCC_THREADS: config.build.nvccThreads, TORCH_CUDA_ARCH_LIST: config.toolchain.torchArchList },
+        env: {
+          MAX_JOBS: config.build.maxJobs,
+          NVCC_THREADS: config.build.nvccThreads,
+          TORCH_CUDA_ARCH_LIST: config.toolchain.torchArchList,
+        },
         timeoutS: config.build.timeoutS,
         logFile,
         outDir: tmp,
@@ -433,14 +586,36 @@ export function createArtifactResolver(opts: ArtifactResolverOptions): ArtifactR
         network: config.allowNetwork,
         log,
       });
-      if (!wb.ok) return { ok: false, category: wb.category, reason: wb.reason, ...(wb.evidence ? { evidence: wb.evidence } : {}), log: wb.logFile };
+      if (!wb.ok)
+        return {
+          ok: false,
+          category: wb.category,
+          reason: wb.reason,
+          ...(wb.evidence ? { evidence: wb.evidence } : {}),
+          log: wb.logFile,
+        };
       const wkey = wheelCacheKey(key);
-      await cache.save(wkey, [wb.path], { move: true, meta: { commit, source: 'build', sha256: wb.sha256, ...(patch ? { patch: sha256Hex(patch) } : {}) } });
+      await cache.save(wkey, [wb.path], {
+        move: true,
+        meta: { commit, source: 'build', sha256: wb.sha256, ...(patch ? { patch: sha256Hex(patch) } : {}) },
+      });
       const cachedPath = join(cache.entryDir(wkey), wb.fileName);
-      const got = await installVerified(cachedPath, commit, tag, repoDir, { source: 'build', ref: cachedPath }, started);
+      const got = await installVerified(
+        cachedPath,
+        commit,
+        tag,
+        repoDir,
+        { source: 'build', ref: cachedPath },
+        started,
+      );
       if (!got) {
         await cache.remove(wkey);
-        return { ok: false, category: 'BUILD_FAILED', reason: `the wheel ${wb.fileName} built, but its runtime image did not install or verify`, log: logFile };
+        return {
+          ok: false,
+          category: 'BUILD_FAILED',
+          reason: `the wheel ${wb.fileName} built, but its runtime image did not install or verify`,
+          log: logFile,
+        };
       }
       produced.set(key, got);
       return got;
@@ -473,7 +648,8 @@ export function createArtifactResolver(opts: ArtifactResolverOptions): ArtifactR
     async resolve(req: ImageRequest): Promise<ImageResolution> {
       const repoDir = req.repoDir || opts.repoDir;
       const commit = await resolveCommit(repoDir, req.commit).catch(() => undefined);
-      if (!commit) return { ok: false, category: 'MISSING_ARTIFACT', reason: `commit ${req.commit} is not in ${repoDir}` };
+      if (!commit)
+        return { ok: false, category: 'MISSING_ARTIFACT', reason: `commit ${req.commit} is not in ${repoDir}` };
       const patch = req.variant === 'agent' && req.patch ? req.patch : undefined;
       return resolveOne({ ...req, repoDir }, commit, patch);
     },

@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createDemoRepo } from '../adapters/demo-repo.js';
 import { loadDataset } from '../adapters/dataset-file.js';
-import { DEMO_ENGINE } from '../core/client-argv.js';
+import { DEMO_ENGINE } from '../core/argv/client-argv.js';
 import { defaultConfig } from '../core/config.js';
-import { planSweep, type Plan } from '../core/plan.js';
-import { buildReport, type Report } from '../core/report.js';
-import { renderMarkdown } from '../core/report-markdown.js';
+import { planSweep, type Plan } from '../core/plan/plan.js';
+import { buildReport, type Report } from '../core/report/report.js';
+import { renderMarkdown } from '../core/report/report-markdown.js';
 import type { ResultRecord } from '../core/schemas.js';
 import { createArtifactResolver } from './artifact-resolver.js';
 import { ensureBaseImage } from '../adapters/base-image.js';
@@ -62,7 +62,9 @@ export interface DemoDeps {
  * less (a build that failed, a server that never came up) is a broken demo, whatever the report says.
  */
 export function demoShortfall(report: Report): string | undefined {
-  const complete = report.tasks.filter((t) => (['baseline', 'human', 'agent'] as const).every((v) => t.variants[v]?.status === 'success'));
+  const complete = report.tasks.filter((t) =>
+    (['baseline', 'human', 'agent'] as const).every((v) => t.variants[v]?.status === 'success'),
+  );
   if (complete.length > 0) return undefined;
   const why = report.tasks.map((t) => {
     const failed = (['baseline', 'human', 'agent'] as const).filter((v) => t.variants[v]?.status !== 'success');
@@ -88,15 +90,22 @@ export async function runDemo(opts: DemoOptions = {}, deps: DemoDeps = {}): Prom
   await mkdir(resultsDir, { recursive: true });
   const demo = await createDemoRepo(join(root, 'work'));
   let wheelIndex: DemoWheelIndex | undefined;
-  log(`demo repository ${demo.dir}: parent ${demo.parent.slice(0, 12)}, human ${demo.human.slice(0, 12)}, agent patch ${demo.agentPatchFile}`);
+  log(
+    `demo repository ${demo.dir}: parent ${demo.parent.slice(0, 12)}, human ${demo.human.slice(0, 12)}, agent patch ${demo.agentPatchFile}`,
+  );
   try {
     const dataset = await loadDataset(demo.datasetFile);
     const plan = planSweep(dataset.tasks, defaultConfig(), { errors: dataset.errors });
-    for (const t of plan.tasks) log(`plan: ${t.id} ${t.runnable ? 'runnable' : `not runnable: ${t.category} ${t.reason ?? ''}`} (${t.kind ?? '?'}, ${t.gpus} GPU)`);
+    for (const t of plan.tasks)
+      log(
+        `plan: ${t.id} ${t.runnable ? 'runnable' : `not runnable: ${t.category} ${t.reason ?? ''}`} (${t.kind ?? '?'}, ${t.gpus} GPU)`,
+      );
     // The demo's own task must run: a preflight that refuses it is a preflight bug, said out loud
     // here (and in the report's notes) rather than hidden by an empty demo.
     const refused = plan.tasks.filter((t) => !t.runnable);
-    const notes = refused.map((t) => `preflight refused the demo task ${t.id} (${t.category}: ${t.reason ?? ''}); the demo ran it anyway`);
+    const notes = refused.map(
+      (t) => `preflight refused the demo task ${t.id} (${t.category}: ${t.reason ?? ''}); the demo ran it anyway`,
+    );
     for (const n of notes) log(`warning: ${n}`);
     const tasks = dataset.tasks;
 
@@ -107,8 +116,18 @@ export async function runDemo(opts: DemoOptions = {}, deps: DemoDeps = {}): Prom
     else {
       // The baseline comes from a per-commit wheel index (vLLM's wheels.vllm.ai), served on 127.0.0.1.
       const base = await ensureBaseImage({ log });
-      wheelIndex = await startDemoWheelIndex({ repoDir: demo.dir, commit: demo.parent, cacheDir, builderImage: base, log });
-      const config = { ...enginePreset('demo'), build: { builderImage: base }, wheel: { indexTemplates: [wheelIndex.template], base: wheelIndex.served.url, runtimeBase: base } };
+      wheelIndex = await startDemoWheelIndex({
+        repoDir: demo.dir,
+        commit: demo.parent,
+        cacheDir,
+        builderImage: base,
+        log,
+      });
+      const config = {
+        ...enginePreset('demo'),
+        build: { builderImage: base },
+        wheel: { indexTemplates: [wheelIndex.template], base: wheelIndex.served.url, runtimeBase: base },
+      };
       images = resolver = createArtifactResolver({ repoDir: demo.dir, cacheDir, config, log });
     }
     const records = await runSweep(
@@ -137,7 +156,11 @@ export async function runDemo(opts: DemoOptions = {}, deps: DemoDeps = {}): Prom
       repoDir: demo.dir,
       kept: opts.keep === true,
       seconds: (Date.now() - started) / 1000,
-      images: { builds: images.builds, ...(resolver ? { downloads: resolver.downloads } : {}), ...(wheelIndex ? { wheelIndexBuilt: wheelIndex.built } : {}) },
+      images: {
+        builds: images.builds,
+        ...(resolver ? { downloads: resolver.downloads } : {}),
+        ...(wheelIndex ? { wheelIndexBuilt: wheelIndex.built } : {}),
+      },
     };
   } finally {
     await wheelIndex?.served.close();

@@ -1,5 +1,5 @@
 /**
- * Applies an environment fix recipe (src/core/rules/fix-recipes.ts) to a variant's engine image.
+ * Applies an environment fix recipe (src/core/failures/rules/fix-recipes.ts) to a variant's engine image.
  * The seeds fixed images by hand (`sed -i` for aimv2 `exist_ok`, `docker cp fa_utils.py`,
  * `pip install 'numpy<2'`) and then forgot which results had been fixed: here every fix is a
  * derived image layer, and the caller records the recipe id and its caveat on every result.
@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { showFile } from '../adapters/git.js';
 import type { ExecutorKind } from './executor-types.js';
 
-import type { FixAction } from '../core/rules/fix-recipes.js';
+import type { FixAction } from '../core/failures/rules/fix-recipes.js';
 
 export type { FixAction };
 
@@ -108,11 +108,18 @@ sys.exit(3)
 
 export function derivedImageTag(image: string, recipeId: string): string {
   const hash = createHash('sha256').update(`${image}\0${recipeId}`).digest('hex').slice(0, 16);
-  return `benchsweep/fixed:${recipeId.toLowerCase().replace(/[^a-z0-9_.-]+/g, '-').slice(0, 40)}-${hash}`;
+  return `benchsweep/fixed:${recipeId
+    .toLowerCase()
+    .replace(/[^a-z0-9_.-]+/g, '-')
+    .slice(0, 40)}-${hash}`;
 }
 
 async function dockerBuild(context: string, tag: string): Promise<{ ok: boolean; output: string }> {
-  const r = await execa('docker', ['build', '--network', 'none', '-q', '-t', tag, context], { reject: false, all: true, env: { DOCKER_BUILDKIT: '0' } });
+  const r = await execa('docker', ['build', '--network', 'none', '-q', '-t', tag, context], {
+    reject: false,
+    all: true,
+    env: { DOCKER_BUILDKIT: '0' },
+  });
   return { ok: r.exitCode === 0, output: String(r.all ?? '') };
 }
 
@@ -120,7 +127,11 @@ export async function applyFixRecipe(opts: ApplyFixOptions): Promise<FixApplicat
   const { recipe, image } = opts;
   const action = recipe.action;
   if (opts.executor !== 'docker') {
-    return { applied: false, recipe: recipe.id, reason: 'the host executor does not modify the engine installation; apply the recipe to the runner by hand' };
+    return {
+      applied: false,
+      recipe: recipe.id,
+      reason: 'the host executor does not modify the engine installation; apply the recipe to the runner by hand',
+    };
   }
   const context = await mkdtemp(join(tmpdir(), 'benchsweep-fix-'));
   try {
@@ -128,7 +139,11 @@ export async function applyFixRecipe(opts: ApplyFixOptions): Promise<FixApplicat
     let dockerfile: string;
     if (action.type === 'pip-constraint') {
       if (!opts.allowNetwork) {
-        return { applied: false, recipe: recipe.id, reason: `pip install '${action.spec}' needs a package index; the intended constraint is recorded, not installed` };
+        return {
+          applied: false,
+          recipe: recipe.id,
+          reason: `pip install '${action.spec}' needs a package index; the intended constraint is recorded, not installed`,
+        };
       }
       await writeFile(join(context, 'constraint.txt'), action.spec + '\n');
       const index = opts.pipIndexUrl ? ` --index-url ${JSON.stringify(opts.pipIndexUrl)}` : '';
@@ -139,28 +154,57 @@ export async function applyFixRecipe(opts: ApplyFixOptions): Promise<FixApplicat
         `FROM ${image}`,
         'COPY constraint.txt /tmp/benchsweep-constraint.txt',
         `RUN PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install --disable-pip-version-check${index} -r /tmp/benchsweep-constraint.txt && rm /tmp/benchsweep-constraint.txt` +
-          (project ? ` && (python3 -m pip show ${project} | grep -i '^version' | sed 's/^/benchsweep-fix: ${project} /')` : ''),
+          (project
+            ? ` && (python3 -m pip show ${project} | grep -i '^version' | sed 's/^/benchsweep-fix: ${project} /')`
+            : ''),
         `LABEL benchsweep.fix=${JSON.stringify(recipe.id)}`,
         '',
       ].join('\n');
       await writeFile(join(context, 'Dockerfile'), dockerfile);
       // The only build that may reach the network: pip needs the package index.
       const network = opts.pipIndexUrl && isLoopbackUrl(opts.pipIndexUrl) ? ['--network', 'host'] : [];
-      const r = await execa('docker', ['build', ...network, '-t', tag, context], { reject: false, all: true, env: { DOCKER_BUILDKIT: '0' } });
+      const r = await execa('docker', ['build', ...network, '-t', tag, context], {
+        reject: false,
+        all: true,
+        env: { DOCKER_BUILDKIT: '0' },
+      });
       const out = String(r.all ?? '');
       const installed = /benchsweep-fix: (\S+ version: \S+)/i.exec(out)?.[1];
       return r.exitCode === 0
-        ? { applied: true, image: tag, recipe: recipe.id, caveat: recipe.caveat, ...(installed ? { note: `installed ${installed.replace(/ version:/i, '')}` } : {}) }
-        : { applied: false, recipe: recipe.id, reason: `pip install '${action.spec}' failed`, evidence: out.split('\n').filter((l) => l.trim()).slice(-20).join('\n') };
+        ? {
+            applied: true,
+            image: tag,
+            recipe: recipe.id,
+            caveat: recipe.caveat,
+            ...(installed ? { note: `installed ${installed.replace(/ version:/i, '')}` } : {}),
+          }
+        : {
+            applied: false,
+            recipe: recipe.id,
+            reason: `pip install '${action.spec}' failed`,
+            evidence: out
+              .split('\n')
+              .filter((l) => l.trim())
+              .slice(-20)
+              .join('\n'),
+          };
     }
     let payload = '';
     if (action.type === 'file-restore') {
       const ref = action.fromRef ?? opts.commit;
       const content = await showFile(opts.repoDir, ref, action.path);
-      if (content === null) return { applied: false, recipe: recipe.id, reason: `${action.path} does not exist at ${ref.slice(0, 12)}: nothing to restore` };
+      if (content === null)
+        return {
+          applied: false,
+          recipe: recipe.id,
+          reason: `${action.path} does not exist at ${ref.slice(0, 12)}: nothing to restore`,
+        };
       payload = content;
     }
-    const spec = action.type === 'file-patch' ? { type: action.type, path: action.path, find: action.find, replace: action.replace } : { type: action.type, path: action.path };
+    const spec =
+      action.type === 'file-patch'
+        ? { type: action.type, path: action.path, find: action.find, replace: action.replace }
+        : { type: action.type, path: action.path };
     await writeFile(join(context, 'spec.json'), JSON.stringify(spec));
     await writeFile(join(context, 'fix.py'), FIX_SCRIPT);
     await writeFile(join(context, 'payload'), payload);
@@ -177,8 +221,14 @@ export async function applyFixRecipe(opts: ApplyFixOptions): Promise<FixApplicat
       return {
         applied: false,
         recipe: recipe.id,
-        reason: doesNotFit ? `the recipe does not fit this image (${action.path})` : 'docker build of the fixed image failed',
-        evidence: built.output.split('\n').filter((l) => l.trim()).slice(-20).join('\n'),
+        reason: doesNotFit
+          ? `the recipe does not fit this image (${action.path})`
+          : 'docker build of the fixed image failed',
+        evidence: built.output
+          .split('\n')
+          .filter((l) => l.trim())
+          .slice(-20)
+          .join('\n'),
       };
     }
     return { applied: true, image: tag, recipe: recipe.id, caveat: recipe.caveat };

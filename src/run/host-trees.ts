@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sha256Hex } from '../core/artifact-keys.js';
+import { sha256Hex } from '../core/artifacts/artifact-keys.js';
 import { resolveCommit, tryGit } from '../adapters/git.js';
 import type { ImageProvider, ImageRequest, ImageResolution } from './image-provider.js';
 
@@ -21,7 +21,11 @@ export interface WorktreeProvider extends ImageProvider {
   close(): Promise<void>;
 }
 
-export async function createWorktreeProvider(o: { repoDir: string; dir?: string; log?: (line: string) => void }): Promise<WorktreeProvider> {
+export async function createWorktreeProvider(o: {
+  repoDir: string;
+  dir?: string;
+  log?: (line: string) => void;
+}): Promise<WorktreeProvider> {
   const dir = o.dir ?? (await mkdtemp(join(tmpdir(), 'benchsweep-trees-')));
   await mkdir(dir, { recursive: true });
   const log = o.log ?? (() => {});
@@ -35,7 +39,11 @@ export async function createWorktreeProvider(o: { repoDir: string; dir?: string;
     try {
       commit = await resolveCommit(repo, req.commit);
     } catch {
-      return { ok: false, category: 'MISSING_ARTIFACT', reason: `commit ${req.commit} is not in ${repo}: the host executor needs the engine repository with every task's commits (--repo)` };
+      return {
+        ok: false,
+        category: 'MISSING_ARTIFACT',
+        reason: `commit ${req.commit} is not in ${repo}: the host executor needs the engine repository with every task's commits (--repo)`,
+      };
     }
     const patchSha256 = req.patch ? sha256Hex(req.patch) : undefined;
     const name = `${req.task.id}-${req.variant}-${commit.slice(0, 12)}${patchSha256 ? `-p${patchSha256.slice(0, 12)}` : ''}`;
@@ -45,28 +53,51 @@ export async function createWorktreeProvider(o: { repoDir: string; dir?: string;
       await rm(path, { recursive: true, force: true });
     }
     const add = await tryGit(repo, ['worktree', 'add', '--detach', '--force', path, commit]);
-    if (!add.ok) return { ok: false, category: 'MISSING_ARTIFACT', reason: `git worktree add ${commit.slice(0, 12)} failed`, evidence: add.stderr.trim() };
+    if (!add.ok)
+      return {
+        ok: false,
+        category: 'MISSING_ARTIFACT',
+        reason: `git worktree add ${commit.slice(0, 12)} failed`,
+        evidence: add.stderr.trim(),
+      };
     added.push({ repo, path });
     if (req.patch) {
       const patchFile = join(dir, `${name}.patch`);
       await writeFile(patchFile, req.patch);
       const applied = await tryGit(path, ['apply', '--whitespace=nowarn', patchFile]);
-      if (!applied.ok) return { ok: false, category: 'PATCH_FAILED', reason: `the agent patch does not apply to ${commit.slice(0, 12)}`, evidence: applied.stderr.trim() };
+      if (!applied.ok)
+        return {
+          ok: false,
+          category: 'PATCH_FAILED',
+          reason: `the agent patch does not apply to ${commit.slice(0, 12)}`,
+          evidence: applied.stderr.trim(),
+        };
     }
     // The tree is what it claims: HEAD at the commit, and (agent) the patch present in the work tree.
     const head = await tryGit(path, ['rev-parse', 'HEAD']);
-    if (!head.ok || head.stdout.trim() !== commit) return { ok: false, category: 'MISSING_ARTIFACT', reason: `worktree ${path} is at ${head.stdout.trim() || '?'}, expected ${commit}` };
+    if (!head.ok || head.stdout.trim() !== commit)
+      return {
+        ok: false,
+        category: 'MISSING_ARTIFACT',
+        reason: `worktree ${path} is at ${head.stdout.trim() || '?'}, expected ${commit}`,
+      };
     if (req.patch) {
       const dirty = await tryGit(path, ['status', '--porcelain']);
-      if (!dirty.stdout.trim()) return { ok: false, category: 'PATCH_FAILED', reason: 'the agent patch changes nothing in the tree' };
+      if (!dirty.stdout.trim())
+        return { ok: false, category: 'PATCH_FAILED', reason: 'the agent patch changes nothing in the tree' };
     }
     trees.set(`${req.task.id}/${req.variant}`, { path, commit, ...(patchSha256 ? { patchSha256 } : {}) });
-    log(`${req.task.id} ${req.variant}: source tree ${path} at ${commit.slice(0, 12)}${req.patch ? ' + agent patch' : ''}`);
+    log(
+      `${req.task.id} ${req.variant}: source tree ${path} at ${commit.slice(0, 12)}${req.patch ? ' + agent patch' : ''}`,
+    );
     return {
       ok: true,
       image: path,
       // A tree run as it is (a Python engine, or one built in place by the runner's own setup).
-      artifact: { source: 'build', ref: `worktree ${commit}${patchSha256 ? ` + patch ${patchSha256.slice(0, 12)}` : ''}` },
+      artifact: {
+        source: 'build',
+        ref: `worktree ${commit}${patchSha256 ? ` + patch ${patchSha256.slice(0, 12)}` : ''}`,
+      },
       seconds: (Date.now() - started) / 1000,
     };
   }

@@ -15,8 +15,7 @@ export interface ResolvedImage {
 }
 
 export type ImageResolution =
-  | ({ ok: true } & ResolvedImage)
-  | { ok: false; category: Category; reason: string; evidence?: string; log?: string };
+  ({ ok: true } & ResolvedImage) | { ok: false; category: Category; reason: string; evidence?: string; log?: string };
 
 export interface ImageRequest {
   task: Task;

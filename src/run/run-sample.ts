@@ -6,12 +6,12 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { classifyLog } from '../core/classify.js';
-import { withoutFlags } from '../core/client-argv.js';
+import { classifyLog } from '../core/failures/classify.js';
+import { withoutFlags } from '../core/argv/client-argv.js';
 import { fillEndpoint, HOST_PLACEHOLDER, PORT_PLACEHOLDER } from '../core/argv/variant-argv.js';
 import { parseBenchmarkOutput, parseResultJson, primaryMetricFor } from '../core/metrics/parse.js';
 import { redact, secretValues } from '../core/redact.js';
-import { checkMetricsSanity } from '../core/samples.js';
+import { checkMetricsSanity } from '../core/compare/samples.js';
 import type { BenchmarkKind, Metrics } from '../core/schemas.js';
 import { CATEGORIES, type Category } from '../core/taxonomy.js';
 import { createDockerExecutor } from '../adapters/executor-docker.js';
@@ -30,7 +30,8 @@ const ENDPOINT_FLAGS = new Set(['--host', '--port', '--base-url']);
 /** argv without `--host/--port/--base-url` (both `--flag value` and `--flag=value`), then `--host H --port P`. */
 export function withEndpoint(argv: readonly string[], host: string, port: number): string[] {
   // The plan's argv (core/argv/variant-argv.ts) marks where the endpoint goes: fill it in as is.
-  if (argv.some((w) => w.includes(HOST_PLACEHOLDER) || w.includes(PORT_PLACEHOLDER))) return fillEndpoint(argv, host, port);
+  if (argv.some((w) => w.includes(HOST_PLACEHOLDER) || w.includes(PORT_PLACEHOLDER)))
+    return fillEndpoint(argv, host, port);
   return [...withoutFlags(argv, ENDPOINT_FLAGS), '--host', host, '--port', String(port)];
 }
 
@@ -78,7 +79,16 @@ interface Verdict {
 }
 
 /** The classifier's answer, held to the stage the fault happened in. */
-function classifyFault(text: string, ctx: { exitCode: number | null; timedOut: boolean; phase: Phase; fallback: Category; allowed: (c: Category) => boolean }): Verdict {
+function classifyFault(
+  text: string,
+  ctx: {
+    exitCode: number | null;
+    timedOut: boolean;
+    phase: Phase;
+    fallback: Category;
+    allowed: (c: Category) => boolean;
+  },
+): Verdict {
   const c = classifyLog(text, { exitCode: ctx.exitCode, timedOut: ctx.timedOut, phase: ctx.phase });
   const category = c.matched && ctx.allowed(c.category) ? c.category : ctx.fallback;
   return {
@@ -118,8 +128,14 @@ function parseOutputs(
   const parsed = parseBenchmarkOutput(clientText, kind ? { kind } : {});
   const used = parsed.used !== undefined ? parsed.blocks[parsed.used] : undefined;
   // A block cut off mid-print holds some numbers but not the run's: never a success.
-  if (used && !used.complete) return { metrics: {}, source: 'none', truncated: `the only result block (client.log lines ${used.startLine}–${used.endLine}) is cut off` };
-  if (Object.keys(parsed.metrics).length > 0) return { ...(parsed.kind ? { kind: parsed.kind } : {}), metrics: parsed.metrics, source: 'log' };
+  if (used && !used.complete)
+    return {
+      metrics: {},
+      source: 'none',
+      truncated: `the only result block (client.log lines ${used.startLine}–${used.endLine}) is cut off`,
+    };
+  if (Object.keys(parsed.metrics).length > 0)
+    return { ...(parsed.kind ? { kind: parsed.kind } : {}), metrics: parsed.metrics, source: 'log' };
   return { metrics: {}, source: 'none' };
 }
 
@@ -186,11 +202,17 @@ export async function runSample(spec: SampleSpec, executor?: Executor): Promise<
       });
       // Cancellation stops the server too: its exit is then ours, not a fault.
       if (!ready.ready && (ready.reason === 'aborted' || spec.signal?.aborted)) {
-        return fail({ category: 'TRANSIENT_INFRA', evidence: 'cancelled while waiting for the server' }, { port, aborted: true });
+        return fail(
+          { category: 'TRANSIENT_INFRA', evidence: 'cancelled while waiting for the server' },
+          { port, aborted: true },
+        );
       }
       if (!ready.ready && ready.reason === 'exited' && ready.exit.infra) {
         // The executor lost the server (the Docker engine went away): the runner's fault, retried.
-        return fail({ category: 'TRANSIENT_INFRA', evidence: ready.exit.infra }, { port, classifiedAfterS: (Date.now() - ready.exit.at) / 1000 });
+        return fail(
+          { category: 'TRANSIENT_INFRA', evidence: ready.exit.infra },
+          { port, classifiedAfterS: (Date.now() - ready.exit.at) / 1000 },
+        );
       }
       if (!ready.ready) {
         const faultAt = ready.reason === 'exited' ? ready.exit.at : ready.reason === 'timeout' ? ready.at : Date.now();
@@ -215,7 +237,8 @@ export async function runSample(spec: SampleSpec, executor?: Executor): Promise<
     }
 
     // The benchmark (or the one offline process), stopped at once if the server dies under it.
-    const clientArgv = serving && port !== undefined ? withEndpoint(spec.client.argv, LOOPBACK, port) : [...spec.client.argv];
+    const clientArgv =
+      serving && port !== undefined ? withEndpoint(spec.client.argv, LOOPBACK, port) : [...spec.client.argv];
     const resultFile = resultFileOf(spec.client.argv);
     let serverDied: { exit: ProcessExit; verdict: Verdict; classifiedAfterS: number } | undefined;
     let clientDone = false;
@@ -223,12 +246,22 @@ export async function runSample(spec: SampleSpec, executor?: Executor): Promise<
       ? server.exited.then(async (exit) => {
           if (clientDone) return;
           if (exit.infra) {
-            serverDied = { exit, verdict: { category: 'TRANSIENT_INFRA', evidence: exit.infra }, classifiedAfterS: (Date.now() - exit.at) / 1000 };
+            serverDied = {
+              exit,
+              verdict: { category: 'TRANSIENT_INFRA', evidence: exit.infra },
+              classifiedAfterS: (Date.now() - exit.at) / 1000,
+            };
             return;
           }
           await server!.flushLogs(1000);
           const text = redact(await readLog(serverLog), secrets);
-          const verdict = classifyFault(text, { exitCode: exit.exitCode, timedOut: false, phase: 'server-start', fallback: 'SERVER_CRASH', allowed: notBenchmarkStage });
+          const verdict = classifyFault(text, {
+            exitCode: exit.exitCode,
+            timedOut: false,
+            phase: 'server-start',
+            fallback: 'SERVER_CRASH',
+            allowed: notBenchmarkStage,
+          });
           serverDied = { exit, verdict, classifiedAfterS: (Date.now() - exit.at) / 1000 };
         })
       : undefined;
@@ -247,12 +280,24 @@ export async function runSample(spec: SampleSpec, executor?: Executor): Promise<
     if (serverDied === undefined && server?.exitedAlready()) await serverDeath;
     const common = { ...(readyAfterS !== undefined ? { readyAfterS } : {}), ...(port !== undefined ? { port } : {}) };
 
-    if (run.aborted || spec.signal?.aborted) return fail({ category: 'TRANSIENT_INFRA', evidence: 'cancelled during the benchmark' }, { ...common, aborted: true });
+    if (run.aborted || spec.signal?.aborted)
+      return fail(
+        { category: 'TRANSIENT_INFRA', evidence: 'cancelled during the benchmark' },
+        { ...common, aborted: true },
+      );
     // The executor lost the benchmark or the server (the Docker engine went away): neither variant's fault.
     const lost = run.infra ?? (serverDied?.exit.infra ? serverDied.exit.infra : undefined);
-    if (lost) return fail({ category: 'TRANSIENT_INFRA', evidence: lost }, { ...common, classifiedAfterS: (Date.now() - run.endedAt) / 1000 });
+    if (lost)
+      return fail(
+        { category: 'TRANSIENT_INFRA', evidence: lost },
+        { ...common, classifiedAfterS: (Date.now() - run.endedAt) / 1000 },
+      );
     if (serverDied) {
-      return fail(serverDied.verdict, { ...common, classifiedAfterS: serverDied.classifiedAfterS, ...(serverDied.exit.exitCode !== null ? { exitCode: serverDied.exit.exitCode } : {}) });
+      return fail(serverDied.verdict, {
+        ...common,
+        classifiedAfterS: serverDied.classifiedAfterS,
+        ...(serverDied.exit.exitCode !== null ? { exitCode: serverDied.exit.exitCode } : {}),
+      });
     }
     const clientText = redact(await readLog(clientLog), secrets);
     const collected = resultFile ? run.files[resultFile] : undefined;
@@ -263,7 +308,10 @@ export async function runSample(spec: SampleSpec, executor?: Executor): Promise<
 
     if (run.timedOut) {
       const faultAt = clientStarted + spec.timeouts.benchmarkS * 1000;
-      return fail({ category: 'BENCHMARK_TIMEOUT', evidence: `the benchmark ran past ${spec.timeouts.benchmarkS} s` }, { ...withKind, classifiedAfterS: (Date.now() - faultAt) / 1000 });
+      return fail(
+        { category: 'BENCHMARK_TIMEOUT', evidence: `the benchmark ran past ${spec.timeouts.benchmarkS} s` },
+        { ...withKind, classifiedAfterS: (Date.now() - faultAt) / 1000 },
+      );
     }
     if (run.exitCode !== 0) {
       const v = classifyFault(clientText, {
@@ -274,16 +322,33 @@ export async function runSample(spec: SampleSpec, executor?: Executor): Promise<
         // A client that cannot import the engine or hits a dependency clash says so; a server-side category here would be a guess.
         allowed: (c) => CATEGORIES[c].stage !== 'server' && CATEGORIES[c].stage !== 'patch' && c !== 'NO_METRICS',
       });
-      return fail(v, { ...withKind, classifiedAfterS: (Date.now() - run.endedAt) / 1000, ...(run.exitCode !== null ? { exitCode: run.exitCode } : {}) });
+      return fail(v, {
+        ...withKind,
+        classifiedAfterS: (Date.now() - run.endedAt) / 1000,
+        ...(run.exitCode !== null ? { exitCode: run.exitCode } : {}),
+      });
     }
     const primary = kind ? primaryMetricFor(kind, parsed.metrics).name : undefined;
     const sanity = checkMetricsSanity(parsed.metrics, primary);
     if (!sanity.ok) {
-      const evidence = parsed.truncated ?? (parsed.source === 'none' ? 'the benchmark exited 0 and printed no result block' : sanity.problems.join('; '));
-      return fail({ category: 'NO_METRICS', evidence }, { ...withKind, classifiedAfterS: (Date.now() - run.endedAt) / 1000, exitCode: 0 });
+      const evidence =
+        parsed.truncated ??
+        (parsed.source === 'none' ? 'the benchmark exited 0 and printed no result block' : sanity.problems.join('; '));
+      return fail(
+        { category: 'NO_METRICS', evidence },
+        { ...withKind, classifiedAfterS: (Date.now() - run.endedAt) / 1000, exitCode: 0 },
+      );
     }
     const warnings = incompleteRun(parsed.metrics, resultJson);
-    return { ok: true, ...base, ...withKind, metrics: parsed.metrics, metricsSource: parsed.source, ...(warnings.length ? { warnings } : {}), durationS: seconds() };
+    return {
+      ok: true,
+      ...base,
+      ...withKind,
+      metrics: parsed.metrics,
+      metricsSource: parsed.source,
+      ...(warnings.length ? { warnings } : {}),
+      durationS: seconds(),
+    };
   } finally {
     await server?.stop().catch(() => {});
     if (ownExecutor) await ex.close().catch(() => {});
@@ -292,7 +357,12 @@ export async function runSample(spec: SampleSpec, executor?: Executor): Promise<
 }
 
 /** Where a sample's logs go under a results folder (COMMON.md layout). */
-export function sampleLogDir(resultsDir: string, task: string, variant: string, attempt: number, sample: number): string {
+export function sampleLogDir(
+  resultsDir: string,
+  task: string,
+  variant: string,
+  attempt: number,
+  sample: number,
+): string {
   return join(resultsDir, task, 'logs', variant, `attempt-${attempt}`, `sample-${sample}`);
 }
-

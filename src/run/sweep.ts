@@ -9,19 +9,27 @@
 import { runProgressText } from '../core/progress.js';
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { VLLM_ENGINE, type EngineFlavor, type Workload } from '../core/client-argv.js';
+import { VLLM_ENGINE, type EngineFlavor, type Workload } from '../core/argv/client-argv.js';
 import { workloadFromRepo } from '../adapters/task-argv.js';
-import { benchmarkInputs } from '../core/patch-policy.js';
-import { parsePerfCommand as defaultParsePerfCommand } from '../core/perf-command.js';
-import type { ParsedPerfCommand } from '../core/perf-command-types.js';
+import { benchmarkInputs } from '../core/dataset/patch-policy.js';
+import { parsePerfCommand as defaultParsePerfCommand } from '../core/dataset/perf-command.js';
+import type { ParsedPerfCommand } from '../core/dataset/perf-command-types.js';
 import { primaryMetricFor as defaultPrimaryMetricFor } from '../core/metrics/parse.js';
-import { FIX_RECIPES } from '../core/rules/fix-recipes.js';
+import { FIX_RECIPES } from '../core/failures/rules/fix-recipes.js';
 import { redact, secretValues } from '../core/redact.js';
-import { backoffS, DEFAULT_RETRY_POLICY, shouldRetry, type RetryPolicy } from '../core/retry-policy.js';
-import { checkMetricsSanity, medianMetrics } from '../core/samples.js';
+import { backoffS, DEFAULT_RETRY_POLICY, shouldRetry, type RetryPolicy } from '../core/failures/retry-policy.js';
+import { checkMetricsSanity, medianMetrics } from '../core/compare/samples.js';
 import { paramsFromModelName, readinessTimeoutS } from '../core/readiness-timeout.js';
 import { sampleLogDir } from './run-sample.js';
-import { RESULT_SCHEMA, VARIANTS, type ArtifactSource, type BenchmarkKind, type Metrics, type ResultRecord, type Variant } from '../core/schemas.js';
+import {
+  RESULT_SCHEMA,
+  VARIANTS,
+  type ArtifactSource,
+  type BenchmarkKind,
+  type Metrics,
+  type ResultRecord,
+  type Variant,
+} from '../core/schemas.js';
 import { CATEGORIES, type Category } from '../core/taxonomy.js';
 import type { Task } from '../core/task.js';
 import { writeJsonAtomic } from '../adapters/files.js';
@@ -42,7 +50,12 @@ export interface SweepDeps {
   primaryMetricFor?: (kind: BenchmarkKind, metrics?: Metrics) => { name: string };
   recipes?: readonly FixRecipeLike[];
   applyFix?: typeof applyFixRecipe;
-  checkPatch?: (opts: { repoDir: string; parent: string; patch: string; protectedFiles?: string[] }) => Promise<PatchCheck>;
+  checkPatch?: (opts: {
+    repoDir: string;
+    parent: string;
+    patch: string;
+    protectedFiles?: string[];
+  }) => Promise<PatchCheck>;
   /** The agent patch of a task (default: the file named by `patch_path`, relative to the dataset file). */
   readPatch?: (task: Task) => Promise<string | undefined>;
 }
@@ -119,7 +132,12 @@ export interface SweepPosition {
   startedMs: number;
 }
 
-export async function runTask(task: Task, deps: TaskDeps, opts: SweepOptions, position?: SweepPosition): Promise<ResultRecord[]> {
+export async function runTask(
+  task: Task,
+  deps: TaskDeps,
+  opts: SweepOptions,
+  position?: SweepPosition,
+): Promise<ResultRecord[]> {
   const now = deps.now ?? (() => new Date());
   const taskStartedMs = now().getTime();
   let samplesDone = 0;
@@ -134,10 +152,19 @@ export async function runTask(task: Task, deps: TaskDeps, opts: SweepOptions, po
   const repeats = Math.max(1, opts.repeats ?? 3);
   const variants = VARIANTS.filter((v) => (opts.variants ?? VARIANTS).includes(v));
   const executor = opts.executor ?? 'docker';
-  const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...opts.retry, maxAttempts: opts.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts };
+  const policy: RetryPolicy = {
+    ...DEFAULT_RETRY_POLICY,
+    ...opts.retry,
+    maxAttempts: opts.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts,
+  };
   const secrets = secretValues({ ...process.env, ...(opts.env ?? {}) });
   const clean = (s: string | undefined) => (s === undefined ? undefined : redact(s, secrets));
-  const rel = (p: string | undefined) => (p === undefined ? undefined : isAbsolute(p) && !relative(opts.resultsDir, p).startsWith('..') ? relative(opts.resultsDir, p) : p);
+  const rel = (p: string | undefined) =>
+    p === undefined
+      ? undefined
+      : isAbsolute(p) && !relative(opts.resultsDir, p).startsWith('..')
+        ? relative(opts.resultsDir, p)
+        : p;
   const gpus = opts.gpus && opts.gpus.length > 0 ? opts.gpus.length : undefined;
   const records: ResultRecord[] = [];
 
@@ -172,10 +199,22 @@ export async function runTask(task: Task, deps: TaskDeps, opts: SweepOptions, po
   }
 
   /** A failure before any sample (preflight, patch, artifact): one record, attempt 1. */
-  async function failEarly(variant: Variant, category: Category | undefined, evidence: string, extra: Partial<ResultRecord> = {}, status: 'failed' | 'skipped' = 'failed') {
+  async function failEarly(
+    variant: Variant,
+    category: Category | undefined,
+    evidence: string,
+    extra: Partial<ResultRecord> = {},
+    status: 'failed' | 'skipped' = 'failed',
+  ) {
     const startedAt = now().toISOString();
     say(`${task.id} ${variant}: ${status}${category ? ` ${category}` : ''}: ${evidence.split('\n')[0]}`);
-    return write({ ...base(variant, 1, startedAt), status, ...(category ? { category } : {}), evidence: clean(evidence)!, ...extra });
+    return write({
+      ...base(variant, 1, startedAt),
+      status,
+      ...(category ? { category } : {}),
+      evidence: clean(evidence)!,
+      ...extra,
+    });
   }
 
   // 1. The workload: one argv pair for all three variants.
@@ -185,7 +224,14 @@ export async function runTask(task: Task, deps: TaskDeps, opts: SweepOptions, po
   }
   const perf = parse(task.perfCommand);
   // One argv builder for plan and run: routed by the engine's parsers read from the run's repository.
-  const built = await workloadFromRepo(opts.repoDir, task, perf, opts.engine ?? VLLM_ENGINE, Math.max(1, opts.gpus?.length ?? 1), opts.dataFiles);
+  const built = await workloadFromRepo(
+    opts.repoDir,
+    task,
+    perf,
+    opts.engine ?? VLLM_ENGINE,
+    Math.max(1, opts.gpus?.length ?? 1),
+    opts.dataFiles,
+  );
   if (!built.ok) {
     for (const v of variants) await failEarly(v, 'INVALID_COMMAND', built.reason);
     return records;
@@ -210,7 +256,11 @@ export async function runTask(task: Task, deps: TaskDeps, opts: SweepOptions, po
   if (!parent) {
     for (const v of variants) {
       if (v === 'human') continue;
-      await failEarly(v, 'MISSING_ARTIFACT', `the parent of ${task.commit} is unknown (no parent_commit and not in ${opts.repoDir})`);
+      await failEarly(
+        v,
+        'MISSING_ARTIFACT',
+        `the parent of ${task.commit} is unknown (no parent_commit and not in ${opts.repoDir})`,
+      );
     }
   }
   const commitOf = (v: Variant) => (v === 'human' ? task.commit : parent);
@@ -224,19 +274,31 @@ export async function runTask(task: Task, deps: TaskDeps, opts: SweepOptions, po
     } catch (e) {
       patch = undefined;
       active.splice(active.indexOf('agent'), 1);
-      await failEarly('agent', 'PATCH_FAILED', `cannot read the agent patch ${task.patchPath}: ${(e as Error).message}`);
+      await failEarly(
+        'agent',
+        'PATCH_FAILED',
+        `cannot read the agent patch ${task.patchPath}: ${(e as Error).message}`,
+      );
     }
     if (active.includes('agent') && patch === undefined) {
       active.splice(active.indexOf('agent'), 1);
       await failEarly('agent', undefined, 'the task has no agent patch', { reason: 'no agent patch' }, 'skipped');
     } else if (active.includes('agent') && patch !== undefined) {
-      const check = await checkPatch({ repoDir: opts.repoDir, parent: parent!, patch, protectedFiles: benchmarkInputs(perf) });
+      const check = await checkPatch({
+        repoDir: opts.repoDir,
+        parent: parent!,
+        patch,
+        protectedFiles: benchmarkInputs(perf),
+      });
       if (!check.ok) {
         active.splice(active.indexOf('agent'), 1);
         const logPath = join(opts.resultsDir, task.id, 'logs', 'agent', 'attempt-1', 'patch-check.log');
         await mkdir(dirname(logPath), { recursive: true });
         await writeFile(logPath, `${check.reason}\n\n${check.evidence}\n`);
-        await failEarly('agent', check.category, `${check.reason}\n${check.evidence}`, { log: rel(logPath)!, ...(check.offending ? { offending_paths: check.offending } : {}) });
+        await failEarly('agent', check.category, `${check.reason}\n${check.evidence}`, {
+          log: rel(logPath)!,
+          ...(check.offending ? { offending_paths: check.offending } : {}),
+        });
       }
     }
   }
@@ -249,20 +311,39 @@ export async function runTask(task: Task, deps: TaskDeps, opts: SweepOptions, po
     // A retryable failure (the Docker engine went away mid-build) is tried again, as a sample would be.
     for (let attempt = 1; ; attempt++) {
       try {
-        resolution = await deps.images.resolve({ task, variant, commit, ...(variant === 'agent' ? { patch: patch! } : {}), repoDir: opts.repoDir });
+        resolution = await deps.images.resolve({
+          task,
+          variant,
+          commit,
+          ...(variant === 'agent' ? { patch: patch! } : {}),
+          repoDir: opts.repoDir,
+        });
       } catch (e) {
-        resolution = { ok: false as const, category: 'BUILD_FAILED' as const, reason: `image resolution threw: ${(e as Error).message}` };
+        resolution = {
+          ok: false as const,
+          category: 'BUILD_FAILED' as const,
+          reason: `image resolution threw: ${(e as Error).message}`,
+        };
       }
       if (resolution.ok || !shouldRetry(resolution.category, attempt, policy)) break;
       const waitS = backoffS(attempt + 1, policy);
-      say(`${task.id} ${variant}: ${resolution.category} while making the image (${resolution.reason.split('\n')[0]}): again in ${waitS} s`);
+      say(
+        `${task.id} ${variant}: ${resolution.category} while making the image (${resolution.reason.split('\n')[0]}): again in ${waitS} s`,
+      );
       await sleep(waitS * 1000);
     }
     if (!resolution.ok) {
-      await failEarly(variant, resolution.category, [resolution.reason, resolution.evidence].filter(Boolean).join('\n'), { ...(resolution.log ? { log: rel(resolution.log)! } : {}) });
+      await failEarly(
+        variant,
+        resolution.category,
+        [resolution.reason, resolution.evidence].filter(Boolean).join('\n'),
+        { ...(resolution.log ? { log: rel(resolution.log)! } : {}) },
+      );
       continue;
     }
-    say(`${task.id} ${variant}: image ${resolution.image} (${resolution.artifact.source}, ${resolution.seconds.toFixed(0)} s)`);
+    say(
+      `${task.id} ${variant}: image ${resolution.image} (${resolution.artifact.source}, ${resolution.seconds.toFixed(0)} s)`,
+    );
     states.push({
       variant,
       commit,
@@ -341,7 +422,13 @@ export async function runTask(task: Task, deps: TaskDeps, opts: SweepOptions, po
       const message = clean(`the sample runner failed: ${(e as Error).stack ?? (e as Error).message}`)!;
       await mkdir(logDir, { recursive: true });
       await appendFile(client, `\n[benchsweep] ${message}\n`).catch(() => {});
-      return { ok: false, category: 'TRANSIENT_INFRA', evidence: message.split('\n')[0]!, logs: { client }, durationS: 0 };
+      return {
+        ok: false,
+        category: 'TRANSIENT_INFRA',
+        evidence: message.split('\n')[0]!,
+        logs: { client },
+        durationS: 0,
+      };
     }
   }
 
@@ -372,7 +459,9 @@ export async function runTask(task: Task, deps: TaskDeps, opts: SweepOptions, po
           taskElapsedS: (at - taskStartedMs) / 1000,
           sweepElapsedS: (at - (position?.startedMs ?? taskStartedMs)) / 1000,
         });
-        say(`${task.id} ${s.variant}: attempt ${s.attempt} ${isWarmup ? 'warm-up' : `sample ${k}/${repeats}`} · ${progress}`);
+        say(
+          `${task.id} ${s.variant}: attempt ${s.attempt} ${isWarmup ? 'warm-up' : `sample ${k}/${repeats}`} · ${progress}`,
+        );
         const outcome = await sample(s, logDir);
         samplesDone += 1;
         const sanity = outcome.ok ? checkMetricsSanity(outcome.metrics, primaryOf(outcome.metrics)) : undefined;
@@ -403,9 +492,14 @@ export async function runTask(task: Task, deps: TaskDeps, opts: SweepOptions, po
         }
         // A failed sample: the category decides between a retry, a fix round and a final failure.
         const category: Category = outcome.ok ? 'NO_METRICS' : (outcome.category ?? 'BENCHMARK_FAILED');
-        const evidence = outcome.ok ? `the benchmark exited cleanly but its metrics are not usable: ${(sanity as { problems: string[] }).problems.join('; ')}` : (outcome.evidence ?? '');
+        const evidence = outcome.ok
+          ? `the benchmark exited cleanly but its metrics are not usable: ${(sanity as { problems: string[] }).problems.join('; ')}`
+          : (outcome.evidence ?? '');
         const stage = CATEGORIES[category].stage;
-        const logFile = (stage === 'server' || stage === 'environment') && outcome.logs.server ? outcome.logs.server : outcome.logs.client;
+        const logFile =
+          (stage === 'server' || stage === 'environment') && outcome.logs.server
+            ? outcome.logs.server
+            : outcome.logs.client;
         const recipe = outcome.fix ? recipes.find((r) => r.id === outcome.fix) : undefined;
         const record = await write(
           recordOf(s, {
@@ -449,7 +543,14 @@ export async function runTask(task: Task, deps: TaskDeps, opts: SweepOptions, po
       say(`${task.id} ${s.variant}: applying fix recipe ${triggered.id}`);
       let result: FixApplication;
       try {
-        result = await applyFix({ recipe: triggered, executor, image: s.image, commit: s.commit, repoDir: opts.repoDir, allowNetwork: opts.allowNetwork ?? false });
+        result = await applyFix({
+          recipe: triggered,
+          executor,
+          image: s.image,
+          commit: s.commit,
+          repoDir: opts.repoDir,
+          allowNetwork: opts.allowNetwork ?? false,
+        });
       } catch (e) {
         result = { applied: false, recipe: triggered.id, reason: (e as Error).message };
       }
@@ -478,7 +579,9 @@ export async function runTask(task: Task, deps: TaskDeps, opts: SweepOptions, po
         s.caveats.push(`environment fix ${result.recipe} could not be applied to ${s.variant}: ${result.reason}`);
       }
       if (missed.length > 0) {
-        s.caveats.push(`environment fix ${triggered.id} was applied to ${applied.map((a) => a.s.variant).join(', ')} but not to ${missed.map((a) => a.s.variant).join(', ')}: not a like-for-like comparison`);
+        s.caveats.push(
+          `environment fix ${triggered.id} was applied to ${applied.map((a) => a.s.variant).join(', ')} but not to ${missed.map((a) => a.s.variant).join(', ')}: not a like-for-like comparison`,
+        );
         s.comparable = false;
       }
       // Every variant runs again on its fixed image, interleaved as before, as a new attempt.

@@ -13,7 +13,9 @@ import { createDemoRepo, type DemoRepo } from '../../src/adapters/demo-repo.js';
 import { parse as parseYaml } from 'yaml';
 import { buildEntryBundle, matrixOf, ROOT, runEntry, type EntryRun } from './entry-helpers.js';
 
-const DECLARED = Object.keys((parseYaml(await readFile(join(ROOT, 'action.yml'), 'utf8')) as { outputs: object }).outputs);
+const DECLARED = Object.keys(
+  (parseYaml(await readFile(join(ROOT, 'action.yml'), 'utf8')) as { outputs: object }).outputs,
+);
 let bundle = '';
 let demo: DemoRepo;
 let root = '';
@@ -32,7 +34,8 @@ beforeAll(async () => {
 
 describe('plan → build → run → report through the action entry (demo engine, docker executor)', () => {
   it('measures the demo task and reports it', async () => {
-    const step = (inputs: Record<string, string>) => runEntry(inputs, { entry: [bundle], env: { RUNNER_TOOL_CACHE: join(root, 'tool-cache') } });
+    const step = (inputs: Record<string, string>) =>
+      runEntry(inputs, { entry: [bundle], env: { RUNNER_TOOL_CACHE: join(root, 'tool-cache') } });
 
     const plan = await step({ command: 'plan', dataset });
     expect(plan.code, plan.stdout + plan.stderr).toBe(0);
@@ -42,7 +45,13 @@ describe('plan → build → run → report through the action entry (demo engin
 
     // One build job per matrix entry, on the CPU runner.
     for (const entry of matrix.include) {
-      const build = await step({ command: 'build', dataset, only: entry.task, repo: demo.dir, 'build-logs': join(root, 'build-logs') });
+      const build = await step({
+        command: 'build',
+        dataset,
+        only: entry.task,
+        repo: demo.dir,
+        'build-logs': join(root, 'build-logs'),
+      });
       expect(build.code, build.stdout + build.stderr).toBe(0);
       expect(build.outputs.failed).toBe('0');
       expect(build.summary).toContain('benchsweep build');
@@ -66,12 +75,16 @@ describe('plan → build → run → report through the action entry (demo engin
       expect(run.outputs).toMatchObject({ records: '3', successes: '3', 'cache-hit': 'true' });
       // The job summary says what ran: a row per variant with its metric.
       expect(run.summary).toContain('### benchsweep run');
-      expect(run.summary.match(new RegExp(`\\| \`${entry.task}\` \\| \\w+ \\| 1 \\| success \\|`, 'g'))).toHaveLength(3);
+      expect(run.summary.match(new RegExp(`\\| \`${entry.task}\` \\| \\w+ \\| 1 \\| success \\|`, 'g'))).toHaveLength(
+        3,
+      );
       expect(Object.keys(run.outputs).filter((k) => !DECLARED.includes(k))).toEqual([]);
       runs.push(run);
       // The bench job took the artifacts the build job left in the cache: no compile on the GPU runner.
       for (const variant of ['baseline', 'human', 'agent']) {
-        const record = JSON.parse(await readFile(join(run.outputs.results!, entry.task, `${variant}.attempt-1.json`), 'utf8')) as { artifact?: { source: string } };
+        const record = JSON.parse(
+          await readFile(join(run.outputs.results!, entry.task, `${variant}.attempt-1.json`), 'utf8'),
+        ) as { artifact?: { source: string } };
         expect(record.artifact?.source, variant).toBe('cache');
       }
     }
@@ -79,7 +92,10 @@ describe('plan → build → run → report through the action entry (demo engin
     // download-artifact with merge-multiple: every job's folder merged into one.
     const merged = join(root, 'merged');
     const { cp } = await import('node:fs/promises');
-    for (const entry of matrix.include) await cp(join(root, 'artifacts', `results-${entry.shard}-${entry.task}-${entry.gpus}`), merged, { recursive: true });
+    for (const entry of matrix.include)
+      await cp(join(root, 'artifacts', `results-${entry.shard}-${entry.task}-${entry.gpus}`), merged, {
+        recursive: true,
+      });
 
     const report = await step({ command: 'report', results: merged, format: 'json', out: join(root, 'report') });
     expect(report.code, report.stdout + report.stderr).toBe(0);

@@ -10,16 +10,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeGitHub, type FakeGitHub } from '../helpers/github-server.js';
-import { lastResultsFromReport, ReportLike, selectReruns } from '../../src/core/rerun-select.js';
+import { lastResultsFromReport, ReportLike, selectReruns } from '../../src/core/github/rerun-select.js';
 import { parse as parseYaml } from 'yaml';
-import { buildEntryBundle, matrixOf, parseOutputFile, ROOT, runEntry as runSources, type EntryOptions } from './entry-helpers.js';
+import {
+  buildEntryBundle,
+  matrixOf,
+  parseOutputFile,
+  ROOT,
+  runEntry as runSources,
+  type EntryOptions,
+} from './entry-helpers.js';
 
 /** Most cases run the bundle (as the runner does, and fast); one per command also runs the sources through tsx. */
 let bundle = '';
 beforeAll(async () => {
   bundle = await buildEntryBundle();
 }, 120_000);
-const runEntry = (inputs: Record<string, string>, opts: EntryOptions = {}) => runSources(inputs, { ...opts, entry: [bundle] });
+const runEntry = (inputs: Record<string, string>, opts: EntryOptions = {}) =>
+  runSources(inputs, { ...opts, entry: [bundle] });
 
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'action');
 const DATASET = join(FIXTURES, 'dataset.jsonl');
@@ -40,7 +48,9 @@ function forkEvent(action: string, opts: { label?: string; labels?: string[]; he
   };
 }
 
-const DECLARED_OUTPUTS = Object.keys((parseYaml(await readFile(join(ROOT, 'action.yml'), 'utf8')) as { outputs: object }).outputs);
+const DECLARED_OUTPUTS = Object.keys(
+  (parseYaml(await readFile(join(ROOT, 'action.yml'), 'utf8')) as { outputs: object }).outputs,
+);
 /** Every output a step sets is declared in action.yml (the shards matrix-<n> are numbered, so not listed). */
 function expectDeclared(outputs: Record<string, string>) {
   expect(Object.keys(outputs).filter((k) => !/^matrix-\d+$/.test(k) && !DECLARED_OUTPUTS.includes(k))).toEqual([]);
@@ -72,7 +82,12 @@ describe('plan through the entry', () => {
       expect(e.estimate_s).toBeGreaterThan(0);
       expect(e.shard).toBe(0);
     }
-    expect(r.outputs).toMatchObject({ 'runnable-count': '2', 'skipped-count': '1', 'has-jobs': 'true', 'shard-count': '1' });
+    expect(r.outputs).toMatchObject({
+      'runnable-count': '2',
+      'skipped-count': '1',
+      'has-jobs': 'true',
+      'shard-count': '1',
+    });
     expect(r.outputs.tasks!.split(',').sort()).toEqual(['a1a1a1a1', 'c2c2c2c2']);
     expect(r.summary).toContain('NO_PERF_COMMAND');
     expectDeclared(r.outputs);
@@ -81,7 +96,11 @@ describe('plan through the entry', () => {
   });
 
   it('plans the real 96-row dataset into runner labels per GPU size', async () => {
-    const r = await runEntry({ command: 'plan', dataset: join(ROOT, 'examples', 'datasets', 'isobench-vllm.jsonl'), 'max-gpus': '8' });
+    const r = await runEntry({
+      command: 'plan',
+      dataset: join(ROOT, 'examples', 'datasets', 'isobench-vllm.jsonl'),
+      'max-gpus': '8',
+    });
     expect(r.code, r.stdout).toBe(0);
     const matrix = matrixOf(r);
     expect(Number(r.outputs['runnable-count']) + Number(r.outputs['skipped-count'])).toBe(96);
@@ -106,7 +125,11 @@ describe('plan through the entry', () => {
   it('selects one shard as the matrix, and lists every shard for a matrix of workflow calls', async () => {
     const r = await runEntry({ command: 'plan', dataset: DATASET, shard: '0' });
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(matrixOf(r).include.map((e) => e.task).sort()).toEqual(['a1a1a1a1', 'c2c2c2c2']);
+    expect(
+      matrixOf(r)
+        .include.map((e) => e.task)
+        .sort(),
+    ).toEqual(['a1a1a1a1', 'c2c2c2c2']);
     expect(r.outputs).toMatchObject({ 'has-jobs': 'true', shards: '[0]', 'shard-count': '1' });
   });
 
@@ -134,7 +157,9 @@ describe('plan with the PR gate', () => {
   };
 
   it('refuses a fork PR without the label: empty matrix, the reason in the summary, the step passes', async () => {
-    const r = await runEntry(await gateInputs(['test/fixtures/action/dataset.jsonl']), { event: { name: 'pull_request', payload: forkEvent('opened') } });
+    const r = await runEntry(await gateInputs(['test/fixtures/action/dataset.jsonl']), {
+      event: { name: 'pull_request', payload: forkEvent('opened') },
+    });
     expect(r.code, r.stdout).toBe(0);
     expect(r.outputs).toMatchObject({ allowed: 'false', fork: 'true', 'has-jobs': 'false', 'runnable-count': '0' });
     expect(matrixOf(r)).toEqual({ include: [] });
@@ -150,10 +175,19 @@ describe('plan with the PR gate', () => {
 
   it('allows a labelled fork PR and plans only the rows it adds or changes, pinned to the head commit', async () => {
     const r = await runEntry(await gateInputs(['test/fixtures/action/dataset.jsonl', 'README.md']), {
-      event: { name: 'pull_request', payload: forkEvent('labeled', { label: 'safe-to-bench', labels: ['safe-to-bench'] }) },
+      event: {
+        name: 'pull_request',
+        payload: forkEvent('labeled', { label: 'safe-to-bench', labels: ['safe-to-bench'] }),
+      },
     });
     expect(r.code, r.stdout).toBe(0);
-    expect(r.outputs).toMatchObject({ allowed: 'true', fork: 'true', 'head-sha': '9'.repeat(40), 'head-repo': 'mallory/bench', 'pr-number': '5' });
+    expect(r.outputs).toMatchObject({
+      allowed: 'true',
+      fork: 'true',
+      'head-sha': '9'.repeat(40),
+      'head-repo': 'mallory/bench',
+      'pr-number': '5',
+    });
     // The base has a1a1a1a1 and e3e3e3e3 unchanged; c2c2c2c2 is new.
     expect(matrixOf(r).include.map((e) => e.task)).toEqual(['c2c2c2c2']);
     expect(r.summary).toMatch(/Affected tasks:\*\* `c2c2c2c2` \(row added\)/);
@@ -169,7 +203,9 @@ describe('plan with the PR gate', () => {
   });
 
   it('plans nothing when the PR changes neither rows nor patches', async () => {
-    const r = await runEntry(await gateInputs(['docs/index.md']), { event: { name: 'pull_request', payload: forkEvent('opened', { headRepo: 'octo/bench' }) } });
+    const r = await runEntry(await gateInputs(['docs/index.md']), {
+      event: { name: 'pull_request', payload: forkEvent('opened', { headRepo: 'octo/bench' }) },
+    });
     expect(r.outputs).toMatchObject({ allowed: 'true', 'has-jobs': 'false' });
     expect(r.summary).toMatch(/Affected tasks:\*\* none/);
   });
@@ -179,12 +215,24 @@ describe('plan with rerun-from (the nightly)', () => {
   const reportWith = async (variants: Record<string, unknown>) => {
     const dir = await mkdtemp(join(tmpdir(), 'bs-rerun-'));
     const file = join(dir, 'report.json');
-    await writeFile(file, JSON.stringify({ tasks: [{ task: 'a1a1a1a1', variants }, { task: 'c2c2c2c2', variants: { baseline: { status: 'success' } } }], failures: [] }));
+    await writeFile(
+      file,
+      JSON.stringify({
+        tasks: [
+          { task: 'a1a1a1a1', variants },
+          { task: 'c2c2c2c2', variants: { baseline: { status: 'success' } } },
+        ],
+        failures: [],
+      }),
+    );
     return file;
   };
 
   it('plans only the tasks whose last result is missing or retryable', async () => {
-    const file = await reportWith({ baseline: { status: 'success' }, human: { status: 'failed', category: 'TRANSIENT_INFRA' } });
+    const file = await reportWith({
+      baseline: { status: 'success' },
+      human: { status: 'failed', category: 'TRANSIENT_INFRA' },
+    });
     const r = await runEntry({ command: 'plan', dataset: DATASET, 'rerun-from': file });
     expect(r.code, r.stdout).toBe(0);
     expect(r.outputs['rerun-count']).toBe('2');
@@ -198,13 +246,20 @@ describe('plan with rerun-from (the nightly)', () => {
     const dir = await mkdtemp(join(tmpdir(), 'bs-rerun-'));
     const file = join(dir, 'report.json');
     const done = { baseline: { status: 'success' }, human: { status: 'failed', category: 'OOM' } };
-    await writeFile(file, JSON.stringify({ tasks: ['a1a1a1a1', 'c2c2c2c2', 'e3e3e3e3'].map((task) => ({ task, variants: done })) }));
+    await writeFile(
+      file,
+      JSON.stringify({ tasks: ['a1a1a1a1', 'c2c2c2c2', 'e3e3e3e3'].map((task) => ({ task, variants: done })) }),
+    );
     const r = await runEntry({ command: 'plan', dataset: DATASET, 'rerun-from': file });
     expect(r.outputs).toMatchObject({ 'rerun-count': '0', 'has-jobs': 'false' });
   });
 
   it('plans every task on the first night (no previous report)', async () => {
-    const r = await runEntry({ command: 'plan', dataset: DATASET, 'rerun-from': join(tmpdir(), 'bs-does-not-exist', 'report.json') });
+    const r = await runEntry({
+      command: 'plan',
+      dataset: DATASET,
+      'rerun-from': join(tmpdir(), 'bs-does-not-exist', 'report.json'),
+    });
     expect(r.code).toBe(0);
     expect(r.outputs['runnable-count']).toBe('2');
     expect(r.stdout).toMatch(/::warning::rerun-from .* does not exist/);
@@ -221,9 +276,17 @@ async function writeResults(dir: string): Promise<void> {
     await writeFile(
       join(dir, 't0000001', `${variant}.attempt-1.json`),
       JSON.stringify({
-        schema: 'benchsweep/result@1', task: 't0000001', variant, attempt: 1, status: 'success', kind: 'serving',
-        primary_metric: 'output_throughput', metrics: { output_throughput: samples[1] },
-        samples: samples.map((v) => ({ output_throughput: v })), log, caveats: [],
+        schema: 'benchsweep/result@1',
+        task: 't0000001',
+        variant,
+        attempt: 1,
+        status: 'success',
+        kind: 'serving',
+        primary_metric: 'output_throughput',
+        metrics: { output_throughput: samples[1] },
+        samples: samples.map((v) => ({ output_throughput: v })),
+        log,
+        caveats: [],
       }),
     );
   }
@@ -233,9 +296,17 @@ async function writeResults(dir: string): Promise<void> {
     await writeFile(
       join(dir, 't0000002', `${variant}.attempt-1.json`),
       JSON.stringify({
-        schema: 'benchsweep/result@1', task: 't0000002', variant, attempt: 1, status: failed ? 'failed' : 'success', kind: 'serving',
-        primary_metric: 'output_throughput', metrics: failed ? {} : { output_throughput: 50 }, samples: failed ? [] : [{ output_throughput: 50 }],
-        ...(failed ? { category: 'TRANSIENT_INFRA', evidence: 'BrokenPipeError: [Errno 32] Broken pipe' } : {}), caveats: [],
+        schema: 'benchsweep/result@1',
+        task: 't0000002',
+        variant,
+        attempt: 1,
+        status: failed ? 'failed' : 'success',
+        kind: 'serving',
+        primary_metric: 'output_throughput',
+        metrics: failed ? {} : { output_throughput: 50 },
+        samples: failed ? [] : [{ output_throughput: 50 }],
+        ...(failed ? { category: 'TRANSIENT_INFRA', evidence: 'BrokenPipeError: [Errno 32] Broken pipe' } : {}),
+        caveats: [],
       }),
     );
   }
@@ -264,8 +335,13 @@ describe('report through the entry', () => {
     const dir = await mkdtemp(join(tmpdir(), 'bs-report-'));
     await writeResults(join(dir, 'results'));
     const inputs = {
-      command: 'report', results: join(dir, 'results'), format: 'json', out: join(dir, 'report'),
-      comment: 'true', check: 'true', 'github-token': TOKEN,
+      command: 'report',
+      results: join(dir, 'results'),
+      format: 'json',
+      out: join(dir, 'report'),
+      comment: 'true',
+      check: 'true',
+      'github-token': TOKEN,
     };
     const event = { name: 'pull_request', payload: forkEvent('synchronize', { headRepo: 'octo/bench' }) };
     const first = await runEntry(inputs, { env: prEnv(), event });
@@ -302,10 +378,21 @@ describe('report through the entry', () => {
   it('keeps the step green and warns when the token cannot write (a fork PR)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'bs-report-'));
     await writeResults(join(dir, 'results'));
-    fake.faults.push({ method: 'GET', path: /\/comments$/, status: 403, body: { message: 'Resource not accessible by integration' } });
+    fake.faults.push({
+      method: 'GET',
+      path: /\/comments$/,
+      status: 403,
+      body: { message: 'Resource not accessible by integration' },
+    });
     const r = await runEntry(
       { command: 'report', results: join(dir, 'results'), comment: 'true', 'github-token': TOKEN },
-      { env: prEnv(), event: { name: 'pull_request', payload: forkEvent('labeled', { label: 'safe-to-bench', labels: ['safe-to-bench'] }) } },
+      {
+        env: prEnv(),
+        event: {
+          name: 'pull_request',
+          payload: forkEvent('labeled', { label: 'safe-to-bench', labels: ['safe-to-bench'] }),
+        },
+      },
     );
     expect(r.code, r.stdout).toBe(0);
     expect(r.stdout).toMatch(/::warning::could not publish the report to the pull request/);
@@ -317,8 +404,19 @@ describe('report through the entry', () => {
     await writeResults(join(dir, 'results'));
     const before = { comments: fake.comments.length, checks: fake.checkRuns.length };
     const r = await runEntry(
-      { command: 'report', results: join(dir, 'results'), comment: 'true', check: 'true', 'github-token': TOKEN, 'pr-number': '31', 'head-sha': '7'.repeat(40) },
-      { env: { ...prEnv(), GITHUB_WORKFLOW: 'verify-pr-publish' }, event: { name: 'workflow_run', payload: { workflow_run: { id: 1 } } } },
+      {
+        command: 'report',
+        results: join(dir, 'results'),
+        comment: 'true',
+        check: 'true',
+        'github-token': TOKEN,
+        'pr-number': '31',
+        'head-sha': '7'.repeat(40),
+      },
+      {
+        env: { ...prEnv(), GITHUB_WORKFLOW: 'verify-pr-publish' },
+        event: { name: 'workflow_run', payload: { workflow_run: { id: 1 } } },
+      },
     );
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(fake.comments.length).toBe(before.comments + 1);
@@ -342,11 +440,15 @@ describe('report through the entry', () => {
   it('carries the previous tasks forward into tonight’s results', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'bs-report-'));
     await writeResults(join(dir, 'previous'));
-    const r = await runEntry({ command: 'report', results: join(dir, 'tonight'), 'previous-results': join(dir, 'previous'), format: 'json' });
+    const r = await runEntry({
+      command: 'report',
+      results: join(dir, 'tonight'),
+      'previous-results': join(dir, 'previous'),
+      format: 'json',
+    });
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(JSON.parse(r.outputs['outcome-counts']!)).toMatchObject({ tasks: 2 });
     expect(existsSync(join(dir, 'tonight', 't0000001', 'human.attempt-1.json'))).toBe(true);
-
   });
 });
 

@@ -9,12 +9,21 @@ import { describe, expect, it } from 'vitest';
 import { explainBuildFailures, LOG_TAIL_LINES } from '../../src/action/build-step.js';
 import { runSummary } from '../../src/action/run-step.js';
 import { commentHeader, runLink } from '../../src/action/publish.js';
-import { chooseNightlyState, type StateRun } from '../../src/core/rerun-select.js';
+import { chooseNightlyState, type StateRun } from '../../src/core/github/rerun-select.js';
 import type { BuildReport } from '../../src/commands/build.js';
 import type { ResultRecord } from '../../src/core/schemas.js';
 
 const report = (variants: BuildReport['tasks'][number]['variants']): BuildReport =>
-  ({ tasks: [{ id: 'a1a1a1a1', variants, plan: {} as never }], plan_summary: {} as never, builds: 1, overlays: 0, failed: 1, pushed: 0, push_failed: 0, dry_run: false }) as BuildReport;
+  ({
+    tasks: [{ id: 'a1a1a1a1', variants, plan: {} as never }],
+    plan_summary: {} as never,
+    builds: 1,
+    overlays: 0,
+    failed: 1,
+    pushed: 0,
+    push_failed: 0,
+    dry_run: false,
+  }) as BuildReport;
 
 describe('explained build failures', () => {
   it('puts the category, the evidence, the log’s tail and where the whole log is into the summary and an annotation', async () => {
@@ -26,7 +35,13 @@ describe('explained build failures', () => {
     const out = await explainBuildFailures(
       report({
         baseline: { ok: true, source: 'cache' },
-        human: { ok: false, category: 'BUILD_FAILED', reason: 'docker build exited 1', evidence: 'error: command "gcc" failed', log },
+        human: {
+          ok: false,
+          category: 'BUILD_FAILED',
+          reason: 'docker build exited 1',
+          evidence: 'error: command "gcc" failed',
+          log,
+        },
       }),
       join(dir, 'logs'),
     );
@@ -42,7 +57,11 @@ describe('explained build failures', () => {
     expect(out.summary).toContain(copied);
     expect(await readFile(copied, 'utf8')).toBe(lines.join('\n') + '\n');
     expect(out.annotations).toEqual([
-      expect.objectContaining({ level: 'error', title: 'benchsweep build a1a1a1a1 human: BUILD_FAILED', message: expect.stringContaining(`Whole log: ${copied}`) }),
+      expect.objectContaining({
+        level: 'error',
+        title: 'benchsweep build a1a1a1a1 human: BUILD_FAILED',
+        message: expect.stringContaining(`Whole log: ${copied}`),
+      }),
     ]);
     const message = out.annotations[0]!.message;
     expect(message).toContain('Evidence:\nerror: command "gcc" failed');
@@ -52,32 +71,65 @@ describe('explained build failures', () => {
   });
 
   it('says so when a failure left no log', async () => {
-    const out = await explainBuildFailures(report({ baseline: { ok: false, category: 'MISSING_ARTIFACT', reason: 'no parent commit in the row' } }), join(tmpdir(), 'unused'));
+    const out = await explainBuildFailures(
+      report({ baseline: { ok: false, category: 'MISSING_ARTIFACT', reason: 'no parent commit in the row' } }),
+      join(tmpdir(), 'unused'),
+    );
     expect(out.summary).toContain('no log was written');
     expect(out.annotations[0]!.message).toContain('Whole log: none');
   });
 
   it('has nothing to say when every build resolved', async () => {
-    expect(await explainBuildFailures(report({ baseline: { ok: true, source: 'build' } }), tmpdir())).toEqual({ summary: '', annotations: [] });
+    expect(await explainBuildFailures(report({ baseline: { ok: true, source: 'build' } }), tmpdir())).toEqual({
+      summary: '',
+      annotations: [],
+    });
   });
 });
 
 describe('runSummary', () => {
   it('lists what ran: status, the metric or the failure, the log', () => {
     const records = [
-      { task: 'a1a1a1a1', variant: 'baseline', attempt: 1, status: 'success', primary_metric: 'output_throughput', metrics: { output_throughput: 101.5 }, samples: [{}, {}, {}], log: 'a1a1a1a1/logs/baseline/attempt-1/sample-1/client.log' },
-      { task: 'a1a1a1a1', variant: 'agent', attempt: 2, status: 'failed', category: 'SERVER_CRASH', evidence: 'Segmentation fault | core dumped\nmore', metrics: {}, samples: [] },
+      {
+        task: 'a1a1a1a1',
+        variant: 'baseline',
+        attempt: 1,
+        status: 'success',
+        primary_metric: 'output_throughput',
+        metrics: { output_throughput: 101.5 },
+        samples: [{}, {}, {}],
+        log: 'a1a1a1a1/logs/baseline/attempt-1/sample-1/client.log',
+      },
+      {
+        task: 'a1a1a1a1',
+        variant: 'agent',
+        attempt: 2,
+        status: 'failed',
+        category: 'SERVER_CRASH',
+        evidence: 'Segmentation fault | core dumped\nmore',
+        metrics: {},
+        samples: [],
+      },
     ] as unknown as ResultRecord[];
     const md = runSummary(records, '/w/results');
     expect(md).toContain('2 result record(s), 1 success, in `/w/results`');
-    expect(md).toContain('| `a1a1a1a1` | baseline | 1 | success | output_throughput = 101.5 (n=3) | `a1a1a1a1/logs/baseline/attempt-1/sample-1/client.log` |');
+    expect(md).toContain(
+      '| `a1a1a1a1` | baseline | 1 | success | output_throughput = 101.5 (n=3) | `a1a1a1a1/logs/baseline/attempt-1/sample-1/client.log` |',
+    );
     expect(md).toContain('| `a1a1a1a1` | agent | 2 | failed | SERVER_CRASH: Segmentation fault \\| core dumped |  |');
     expect(runSummary([], '/w/results')).toContain('Nothing ran.');
   });
 });
 
 describe('the comment header', () => {
-  const env = { GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'octo/bench', GITHUB_RUN_ID: '9', GITHUB_RUN_NUMBER: '3', GITHUB_WORKFLOW: 'nightly', GITHUB_RUN_ATTEMPT: '2' };
+  const env = {
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_REPOSITORY: 'octo/bench',
+    GITHUB_RUN_ID: '9',
+    GITHUB_RUN_NUMBER: '3',
+    GITHUB_WORKFLOW: 'nightly',
+    GITHUB_RUN_ATTEMPT: '2',
+  };
   it('names the commit and links the run (and its attempt)', () => {
     const link = runLink(env);
     expect(link).toEqual({ url: 'https://github.com/octo/bench/actions/runs/9/attempts/2', label: 'nightly run #3' });
@@ -90,14 +142,37 @@ describe('the comment header', () => {
 
 describe('chooseNightlyState', () => {
   const names = { state: 'S', report: 'R' };
-  const run = (id: number, artifacts: StateRun['artifacts']): StateRun => ({ id, created_at: `2026-11-${id}T00:00:00Z`, artifacts });
+  const run = (id: number, artifacts: StateRun['artifacts']): StateRun => ({
+    id,
+    created_at: `2026-11-${id}T00:00:00Z`,
+    artifacts,
+  });
   it('takes the newest run with its state, else its report, else starts fresh', () => {
-    expect(chooseNightlyState([run(12, [{ name: 'S', expired: false }]), run(11, [{ name: 'S', expired: false }])], names, 'main')).toMatchObject({ source: 'state', runId: 12, artifact: 'S' });
-    expect(chooseNightlyState([run(12, [{ name: 'S', expired: true }, { name: 'R', expired: false }])], names, 'main')).toMatchObject({ source: 'report', runId: 12, artifact: 'R' });
+    expect(
+      chooseNightlyState(
+        [run(12, [{ name: 'S', expired: false }]), run(11, [{ name: 'S', expired: false }])],
+        names,
+        'main',
+      ),
+    ).toMatchObject({ source: 'state', runId: 12, artifact: 'S' });
+    expect(
+      chooseNightlyState(
+        [
+          run(12, [
+            { name: 'S', expired: true },
+            { name: 'R', expired: false },
+          ]),
+        ],
+        names,
+        'main',
+      ),
+    ).toMatchObject({ source: 'report', runId: 12, artifact: 'R' });
     const older = chooseNightlyState([run(12, []), run(11, [{ name: 'S', expired: false }])], names, 'main');
     expect(older).toMatchObject({ source: 'state', runId: 11 });
     expect(older.note).toMatch(/newer successful run\(s\) left no usable state/);
     expect(chooseNightlyState([], names, 'main')).toMatchObject({ source: 'none' });
-    expect(chooseNightlyState([run(12, [{ name: 'S', expired: true }])], names, 'trunk').note).toMatch(/on trunk left no "S" or "R" artifact/);
+    expect(chooseNightlyState([run(12, [{ name: 'S', expired: true }])], names, 'trunk').note).toMatch(
+      /on trunk left no "S" or "R" artifact/,
+    );
   });
 });

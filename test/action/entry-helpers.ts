@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { build } from 'esbuild';
-import { inputEnvName } from '../../src/core/action-inputs.js';
+import { inputEnvName } from '../../src/core/github/action-inputs.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 /** tsx on the sources (what `npm test` checks); a bundle path runs that bundle instead. */
@@ -60,7 +60,11 @@ export async function runEntry(inputs: Record<string, string>, opts: EntryOption
   await writeFile(outputFile, '');
   await writeFile(summaryFile, '');
   // The test process's own INPUT_* / GITHUB_* must not leak into the step.
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('INPUT_') && !k.startsWith('GITHUB_') && k !== 'RUNNER_TOOL_CACHE'));
+  const base = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([k]) => !k.startsWith('INPUT_') && !k.startsWith('GITHUB_') && k !== 'RUNNER_TOOL_CACHE',
+    ),
+  );
   const env: Record<string, string | undefined> = {
     ...base,
     GITHUB_ACTIONS: 'true',
@@ -75,7 +79,12 @@ export async function runEntry(inputs: Record<string, string>, opts: EntryOption
     env.GITHUB_EVENT_NAME = opts.event.name;
     env.GITHUB_EVENT_PATH = eventFile;
   }
-  const r = await execa(process.execPath, opts.entry ?? TSX_ENTRY, { cwd: opts.cwd ?? ROOT, env, extendEnv: false, reject: false });
+  const r = await execa(process.execPath, opts.entry ?? TSX_ENTRY, {
+    cwd: opts.cwd ?? ROOT,
+    env,
+    extendEnv: false,
+    reject: false,
+  });
   return {
     code: r.exitCode ?? -1,
     stdout: String(r.stdout),
@@ -114,7 +123,9 @@ export async function buildEntryBundle(): Promise<string> {
     target: 'node20',
     format: 'esm',
     splitting: true,
-    banner: { js: "import { createRequire as __bsCreateRequire } from 'node:module';\nconst require = __bsCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __bsCreateRequire } from 'node:module';\nconst require = __bsCreateRequire(import.meta.url);",
+    },
     loader: { '.py': 'text', '.html': 'text' },
     logLevel: 'silent',
   });

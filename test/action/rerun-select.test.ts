@@ -6,13 +6,26 @@ import {
   ReportLike,
   selectReruns,
   tasksToCarryForward,
-} from '../../src/core/rerun-select.js';
+} from '../../src/core/github/rerun-select.js';
 
 const report = ReportLike.parse({
   tasks: [
-    { task: 'aaaa0001', variants: { baseline: { status: 'success', value: 1 }, human: { status: 'success' }, agent: { status: 'success' } } },
-    { task: 'aaaa0002', variants: { baseline: { status: 'failed', category: 'TRANSIENT_INFRA' }, human: { status: 'success' } } },
-    { task: 'aaaa0003', variants: { baseline: { status: 'failed', category: 'OOM' }, human: { status: 'failed', category: 'OOM' } } },
+    {
+      task: 'aaaa0001',
+      variants: {
+        baseline: { status: 'success', value: 1 },
+        human: { status: 'success' },
+        agent: { status: 'success' },
+      },
+    },
+    {
+      task: 'aaaa0002',
+      variants: { baseline: { status: 'failed', category: 'TRANSIENT_INFRA' }, human: { status: 'success' } },
+    },
+    {
+      task: 'aaaa0003',
+      variants: { baseline: { status: 'failed', category: 'OOM' }, human: { status: 'failed', category: 'OOM' } },
+    },
     { task: 'aaaa0004', variants: { baseline: { status: 'success' }, human: null } },
     { task: 'aaaa0005', variants: { baseline: { status: 'skipped' }, human: { status: 'skipped' } } },
     // No category on the variant: the failures table names it.

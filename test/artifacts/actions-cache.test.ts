@@ -36,7 +36,9 @@ async function onRunner<T>(name: string, toolCache: string, fn: (cache: Artifact
   process.chdir(workspace);
   process.env.GITHUB_WORKSPACE = workspace;
   try {
-    return await fn(new ArtifactCache({ dir: join(root, name, toolCache), actions: 'auto', actionsMaxBytes: 1024 * 1024 }));
+    return await fn(
+      new ArtifactCache({ dir: join(root, name, toolCache), actions: 'auto', actionsMaxBytes: 1024 * 1024 }),
+    );
   } finally {
     process.chdir(savedCwd);
   }
@@ -56,16 +58,26 @@ describe('artifact cache on the Actions cache service', () => {
       const r = await cache.restore('wheel-abc123');
       return { r, stats: { ...cache.stats } };
     });
-    expect(restored.r).toMatchObject({ hit: true, layer: 'actions', key: 'wheel-abc123', exact: true, meta: { commit: 'abc123' } });
+    expect(restored.r).toMatchObject({
+      hit: true,
+      layer: 'actions',
+      key: 'wheel-abc123',
+      exact: true,
+      meta: { commit: 'abc123' },
+    });
     if (!restored.r.hit) return;
-    expect(restored.r.dir).toBe(join(root, 'runner-b', 'opt/actions-runner/_tool/benchsweep', 'entries', 'wheel-abc123'));
+    expect(restored.r.dir).toBe(
+      join(root, 'runner-b', 'opt/actions-runner/_tool/benchsweep', 'entries', 'wheel-abc123'),
+    );
     expect(await readFile(restored.r.files[0]!.path, 'utf8')).toBe('wheel bytes of commit abc');
     expect(restored.stats).toEqual({ local: 0, actions: 1, misses: 0 });
     // One version for the save and the restore: the path list does not name either runner's paths.
     const versions = new Set(server.twirp().map((c) => c.body?.version));
     expect(versions.size).toBe(1);
     // The staging path is gone from the workspace afterwards.
-    await expect(readFile(join(root, 'runner-b', 'work', 'repo', 'repo', ACTIONS_STAGING_PATH, 'manifest.json'))).rejects.toThrow();
+    await expect(
+      readFile(join(root, 'runner-b', 'work', 'repo', 'repo', ACTIONS_STAGING_PATH, 'manifest.json')),
+    ).rejects.toThrow();
   });
 
   it('the second restore is local; a missing key is a miss; a restore key finds the newest entry with its prefix', async () => {
@@ -78,8 +90,13 @@ describe('artifact cache on the Actions cache service', () => {
     expect(r.miss).toMatchObject({ hit: false, reason: 'not in the local or Actions cache' });
     expect(r.stats).toEqual({ local: 1, actions: 0, misses: 1 });
 
-    const prefix = await onRunner('runner-c', 'tool', async (cache) => cache.restore('wheel-abc999', { restoreKeys: ['wheel-abc'] }));
+    const prefix = await onRunner('runner-c', 'tool', async (cache) =>
+      cache.restore('wheel-abc999', { restoreKeys: ['wheel-abc'] }),
+    );
     expect(prefix).toMatchObject({ hit: true, layer: 'actions', key: 'wheel-abc123', exact: false });
-    expect(server.twirp('GetCacheEntryDownloadURL').at(-1)!.body).toMatchObject({ key: 'benchsweep-wheel-abc999', restore_keys: ['benchsweep-wheel-abc'] });
+    expect(server.twirp('GetCacheEntryDownloadURL').at(-1)!.body).toMatchObject({
+      key: 'benchsweep-wheel-abc999',
+      restore_keys: ['benchsweep-wheel-abc'],
+    });
   });
 });

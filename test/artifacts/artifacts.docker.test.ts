@@ -24,7 +24,13 @@ const REPO = `benchsweep/artifact-test-${RUN}`;
 /** Images the resolvers create (removed between resolutions to prove the cache restores them). */
 const RREPO = `benchsweep/artifact-test-${RUN}-resolved`;
 const ENV = { MAX_JOBS: 2, NVCC_THREADS: 1, TORCH_CUDA_ARCH_LIST: '9.0' };
-const CONFIG = { engine: { packageDir: 'demo_engine', installedPath: '/opt/engine/site/demo_engine', extraDirs: [{ repoDir: 'benchmarks', installedPath: '/opt/engine/benchmarks' }] } };
+const CONFIG = {
+  engine: {
+    packageDir: 'demo_engine',
+    installedPath: '/opt/engine/site/demo_engine',
+    extraDirs: [{ repoDir: 'benchmarks', installedPath: '/opt/engine/benchmarks' }],
+  },
+};
 
 let root: string;
 let demo: DemoRepo;
@@ -68,7 +74,15 @@ beforeAll(async () => {
   broken = await commitAll(dir, 'break the import');
   await git(dir, ['checkout', '-q', 'main']);
 
-  const built = await buildArtifact({ repoDir: dir, commit: withObsolete, builderImage: BASE_IMAGE, env: ENV, timeoutS: 300, logFile: join(root, 'logs/from.log'), tag: `${REPO}:from` });
+  const built = await buildArtifact({
+    repoDir: dir,
+    commit: withObsolete,
+    builderImage: BASE_IMAGE,
+    env: ENV,
+    timeoutS: 300,
+    logFile: join(root, 'logs/from.log'),
+    tag: `${REPO}:from`,
+  });
   if (!built.ok) throw new Error(`build of the overlay source failed: ${built.reason}\n${built.evidence ?? ''}`);
   fromImage = built.image;
 }, 600_000);
@@ -90,14 +104,31 @@ describe('buildArtifact', () => {
 
   it('fails a build whose package does not import (BROKEN_BUILD), and leaves no image', async () => {
     const tag = `${REPO}:broken-build`;
-    const r = await buildArtifact({ repoDir: demo.dir, commit: broken, builderImage: BASE_IMAGE, env: ENV, timeoutS: 300, logFile: join(root, 'logs/broken.log'), tag });
+    const r = await buildArtifact({
+      repoDir: demo.dir,
+      commit: broken,
+      builderImage: BASE_IMAGE,
+      env: ENV,
+      timeoutS: 300,
+      logFile: join(root, 'logs/broken.log'),
+      tag,
+    });
     expect(r).toMatchObject({ ok: false, category: 'BROKEN_BUILD' });
     expect(!r.ok && r.evidence).toMatch(/does_not_exist/);
     expect((await execa('docker', ['image', 'inspect', tag], { reject: false })).exitCode).not.toBe(0);
   }, 120_000);
 
   it('kills a build at its hard timeout (BUILD_TIMEOUT) and classifies resolver conflicts', async () => {
-    const t = await buildArtifact({ repoDir: demo.dir, commit: demo.parent, builderImage: BASE_IMAGE, env: ENV, timeoutS: 3, logFile: join(root, 'logs/timeout.log'), tag: `${REPO}:timeout`, buildScript: 'sleep 60' });
+    const t = await buildArtifact({
+      repoDir: demo.dir,
+      commit: demo.parent,
+      builderImage: BASE_IMAGE,
+      env: ENV,
+      timeoutS: 3,
+      logFile: join(root, 'logs/timeout.log'),
+      tag: `${REPO}:timeout`,
+      buildScript: 'sleep 60',
+    });
     expect(t).toMatchObject({ ok: false, category: 'BUILD_TIMEOUT' });
     expect(t.seconds).toBeLessThan(20);
     const conflictScript = [
@@ -105,10 +136,28 @@ describe('buildArtifact', () => {
       'echo "ERROR: ResolutionImpossible: for help visit https://pip.pypa.io"',
       'exit 1',
     ].join('\n');
-    const d = await buildArtifact({ repoDir: demo.dir, commit: demo.parent, builderImage: BASE_IMAGE, env: ENV, timeoutS: 120, logFile: join(root, 'logs/conflict.log'), tag: `${REPO}:conflict`, buildScript: conflictScript });
+    const d = await buildArtifact({
+      repoDir: demo.dir,
+      commit: demo.parent,
+      builderImage: BASE_IMAGE,
+      env: ENV,
+      timeoutS: 120,
+      logFile: join(root, 'logs/conflict.log'),
+      tag: `${REPO}:conflict`,
+      buildScript: conflictScript,
+    });
     expect(d).toMatchObject({ ok: false, category: 'DEPENDENCY_CONFLICT' });
     expect(!d.ok && d.evidence).toMatch(/ResolutionImpossible/);
-    const p = await buildArtifact({ repoDir: demo.dir, commit: demo.parent, builderImage: BASE_IMAGE, env: ENV, timeoutS: 120, logFile: join(root, 'logs/pyairports.log'), tag: `${REPO}:pyairports`, buildScript: 'echo "ModuleNotFoundError: No module named \'pyairports\'"; exit 1' });
+    const p = await buildArtifact({
+      repoDir: demo.dir,
+      commit: demo.parent,
+      builderImage: BASE_IMAGE,
+      env: ENV,
+      timeoutS: 120,
+      logFile: join(root, 'logs/pyairports.log'),
+      tag: `${REPO}:pyairports`,
+      buildScript: 'echo "ModuleNotFoundError: No module named \'pyairports\'"; exit 1',
+    });
     expect(p).toMatchObject({ ok: false, category: 'DEPENDENCY_CONFLICT', fix: 'outlines-no-pyairports' });
     expect(await readFile(join(root, 'logs/conflict.log'), 'utf8')).toMatch(/conflicting dependencies/);
   }, 120_000);
@@ -116,11 +165,25 @@ describe('buildArtifact', () => {
 
 describe('deriveOverlayImage', () => {
   it('replays added, changed and deleted files and records the commit', async () => {
-    const r = await deriveOverlayImage({ repoDir: demo.dir, fromImage, fromCommit: withObsolete, toCommit: changed, packageDir: 'demo_engine', installedPath: '/opt/engine/site/demo_engine', tag: `${REPO}:overlay` });
+    const r = await deriveOverlayImage({
+      repoDir: demo.dir,
+      fromImage,
+      fromCommit: withObsolete,
+      toCommit: changed,
+      packageDir: 'demo_engine',
+      installedPath: '/opt/engine/site/demo_engine',
+      tag: `${REPO}:overlay`,
+    });
     expect(r.ok, !r.ok ? `${r.reason}\n${r.evidence}` : '').toBe(true);
     if (!r.ok) return;
-    process.stderr.write(`[artifacts] overlay of ${r.changes.length} files on the demo engine: ${r.seconds.toFixed(2)} s\n`);
-    expect(r.changes.map((c) => `${c.status} ${c.path}`).sort()).toEqual(['A demo_engine/added.py', 'D demo_engine/obsolete.py', 'M demo_engine/speed.py']);
+    process.stderr.write(
+      `[artifacts] overlay of ${r.changes.length} files on the demo engine: ${r.seconds.toFixed(2)} s\n`,
+    );
+    expect(r.changes.map((c) => `${c.status} ${c.path}`).sort()).toEqual([
+      'A demo_engine/added.py',
+      'D demo_engine/obsolete.py',
+      'M demo_engine/speed.py',
+    ]);
     const out = await inImage(
       r.image,
       'import os, demo_engine, demo_engine._commit as c, demo_engine.speed as s, demo_engine.added as a; ' +
@@ -128,12 +191,21 @@ describe('deriveOverlayImage', () => {
     );
     expect(out).toBe(`${changed} 0.001 yes False`);
     // The neighbour image is untouched.
-    expect(await inImage(fromImage, 'import os; print(os.path.exists("/opt/engine/site/demo_engine/obsolete.py"))')).toBe('True');
+    expect(
+      await inImage(fromImage, 'import os; print(os.path.exists("/opt/engine/site/demo_engine/obsolete.py"))'),
+    ).toBe('True');
   }, 120_000);
 
   it('fails the derivation when the result does not import, and leaves no image behind', async () => {
     const tag = `${REPO}:overlay-broken`;
-    const r = await deriveOverlayImage({ repoDir: demo.dir, fromImage, fromCommit: withObsolete, toCommit: broken, packageDir: 'demo_engine', tag });
+    const r = await deriveOverlayImage({
+      repoDir: demo.dir,
+      fromImage,
+      fromCommit: withObsolete,
+      toCommit: broken,
+      packageDir: 'demo_engine',
+      tag,
+    });
     expect(r).toMatchObject({ ok: false, category: 'BROKEN_BUILD' });
     expect(!r.ok && r.evidence).toMatch(/does_not_exist/);
     expect((await execa('docker', ['image', 'inspect', tag], { reject: false })).exitCode).not.toBe(0);
@@ -144,14 +216,29 @@ describe('deriveOverlayImage', () => {
     await writeFile(join(demo.dir, 'setup.py'), 'from setuptools import setup\nsetup()\n');
     const withSetup = await commitAll(demo.dir, 'setup.py');
     await git(demo.dir, ['checkout', '-q', 'main']);
-    const r = await deriveOverlayImage({ repoDir: demo.dir, fromImage, fromCommit: withObsolete, toCommit: withSetup, packageDir: 'demo_engine', tag: `${REPO}:nope` });
+    const r = await deriveOverlayImage({
+      repoDir: demo.dir,
+      fromImage,
+      fromCommit: withObsolete,
+      toCommit: withSetup,
+      packageDir: 'demo_engine',
+      tag: `${REPO}:nope`,
+    });
     expect(r).toMatchObject({ ok: false, category: 'MISSING_ARTIFACT' });
     expect(!r.ok && r.reason).toMatch(/setup\.py \(build-config\)/);
   });
 });
 
 describe('artifact resolver', () => {
-  const task = (): Task => ({ id: demo.taskId, commit: demo.human, parent: demo.parent, repo: 'demo', models: [], hasAgentPatch: true, origin: { file: 'x', line: 1 } });
+  const task = (): Task => ({
+    id: demo.taskId,
+    commit: demo.human,
+    parent: demo.parent,
+    repo: 'demo',
+    models: [],
+    hasAgentPatch: true,
+    origin: { file: 'x', line: 1 },
+  });
   const requests = () => [
     { task: task(), variant: 'baseline' as const, commit: demo.parent, repoDir: demo.dir },
     { task: task(), variant: 'human' as const, commit: demo.human, repoDir: demo.dir },
@@ -162,13 +249,26 @@ describe('artifact resolver', () => {
   it('builds the baseline once, derives human and agent, then a warm cache builds nothing', async () => {
     const cacheDir = join(root, 'cache');
     const firstLog: string[] = [];
-    const first = createArtifactResolver({ repoDir: demo.dir, cacheDir, config: CONFIG, imageRepository: RREPO, log: (l) => firstLog.push(l) });
+    const first = createArtifactResolver({
+      repoDir: demo.dir,
+      cacheDir,
+      config: CONFIG,
+      imageRepository: RREPO,
+      log: (l) => firstLog.push(l),
+    });
     const r1 = [];
     for (const req of requests()) r1.push(await first.resolve(req));
-    expect(r1.map((r) => (r.ok ? `${r.artifact.source}:${r.artifact.from ?? ''}` : r.reason))).toEqual(['build:', `overlay:${demo.parent}`, `overlay:${demo.parent}`]);
+    expect(r1.map((r) => (r.ok ? `${r.artifact.source}:${r.artifact.from ?? ''}` : r.reason))).toEqual([
+      'build:',
+      `overlay:${demo.parent}`,
+      `overlay:${demo.parent}`,
+    ]);
     expect(first.builds).toBe(1);
     expect(first.overlays).toBe(2);
-    expect(firstLog.filter((l) => /cache: saving/.test(l)), 'every artifact the first run made is cached').toEqual([]);
+    expect(
+      firstLog.filter((l) => /cache: saving/.test(l)),
+      'every artifact the first run made is cached',
+    ).toEqual([]);
     const images = r1.map((r) => (r.ok ? r.image : ''));
     expect(await inImage(images[0]!, readDelay)).toBe(`${demo.parent} ${DEMO_DELAYS.parent}`);
     expect(await inImage(images[1]!, readDelay)).toBe(`${demo.human} ${DEMO_DELAYS.human}`);
@@ -176,11 +276,20 @@ describe('artifact resolver', () => {
 
     await removeImages(RREPO + ':');
     const secondLog: string[] = [];
-    const second = createArtifactResolver({ repoDir: demo.dir, cacheDir, config: CONFIG, imageRepository: RREPO, log: (l) => secondLog.push(l) });
+    const second = createArtifactResolver({
+      repoDir: demo.dir,
+      cacheDir,
+      config: CONFIG,
+      imageRepository: RREPO,
+      log: (l) => secondLog.push(l),
+    });
     const r2 = [];
     for (const req of requests()) r2.push(await second.resolve(req));
     // On failure the resolver's own log says why an entry was not used.
-    expect(r2.map((r) => (r.ok ? r.artifact.source : r.reason)), secondLog.join('\n')).toEqual(['cache', 'cache', 'cache']);
+    expect(
+      r2.map((r) => (r.ok ? r.artifact.source : r.reason)),
+      secondLog.join('\n'),
+    ).toEqual(['cache', 'cache', 'cache']);
     expect(second.builds).toBe(0);
     expect(second.overlays).toBe(0);
     expect(await inImage(images[1]!, readDelay)).toBe(`${demo.human} ${DEMO_DELAYS.human}`);
@@ -224,19 +333,40 @@ describe('artifact resolver', () => {
   it('uses an indexed image only after verifying it, and finds it by probing templates', async () => {
     const cacheDir = join(root, 'cache-index');
     await execa('docker', ['tag', fromImage, `${REPO}:indexed-${withObsolete.slice(0, 12)}`]);
-    const index = await probeRegistry({ shas: [withObsolete, changed], imageTemplates: [`${REPO}:indexed-{sha12}`], remote: false });
+    const index = await probeRegistry({
+      shas: [withObsolete, changed],
+      imageTemplates: [`${REPO}:indexed-{sha12}`],
+      remote: false,
+    });
     expect(index.images).toEqual({ [withObsolete]: `${REPO}:indexed-${withObsolete.slice(0, 12)}` });
     // The index also lists an image that holds another commit: it must not be used.
     index.images[demo.human] = `${REPO}:from`;
-    const resolver = createArtifactResolver({ repoDir: demo.dir, cacheDir, index, config: CONFIG, imageRepository: RREPO });
-    const t: Task = { id: 'x', commit: changed, parent: withObsolete, repo: 'demo', models: [], origin: { file: 'x', line: 1 } };
+    const resolver = createArtifactResolver({
+      repoDir: demo.dir,
+      cacheDir,
+      index,
+      config: CONFIG,
+      imageRepository: RREPO,
+    });
+    const t: Task = {
+      id: 'x',
+      commit: changed,
+      parent: withObsolete,
+      repo: 'demo',
+      models: [],
+      origin: { file: 'x', line: 1 },
+    };
     const human = await resolver.resolve({ task: t, variant: 'human', commit: changed, repoDir: demo.dir });
     expect(human.ok && human.artifact).toMatchObject({ source: 'overlay', from: withObsolete });
-    const wrong = await resolver.resolve({ task: { ...t, commit: demo.human, parent: demo.parent }, variant: 'human', commit: demo.human, repoDir: demo.dir });
+    const wrong = await resolver.resolve({
+      task: { ...t, commit: demo.human, parent: demo.parent },
+      variant: 'human',
+      commit: demo.human,
+      repoDir: demo.dir,
+    });
     expect(wrong.ok && wrong.artifact.source).not.toBe('registry');
   }, 300_000);
 });
-
 
 describe('image-format cache entries (docker save / docker load)', () => {
   it('round-trips a tiny image and discards a tarball with a flipped byte', async () => {

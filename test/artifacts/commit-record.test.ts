@@ -23,8 +23,12 @@ describe('commit records rewritten by an overlay', () => {
 
 describe('registry templates', () => {
   it('renders the shapes the seeds used (full sha for human images, baseline-<12> for parents)', () => {
-    expect(renderTemplate('{registry}/{repo}:{sha}', FROM, { registry: 'docker.io', repo: 'x/vllm' })).toBe(`docker.io/x/vllm:${FROM}`);
-    expect(renderTemplate('{repo}:baseline-{sha12}', TO, { repo: 'anonymous/vllm-baseline' })).toBe('anonymous/vllm-baseline:baseline-a6d795d59304');
+    expect(renderTemplate('{registry}/{repo}:{sha}', FROM, { registry: 'docker.io', repo: 'x/vllm' })).toBe(
+      `docker.io/x/vllm:${FROM}`,
+    );
+    expect(renderTemplate('{repo}:baseline-{sha12}', TO, { repo: 'anonymous/vllm-baseline' })).toBe(
+      'anonymous/vllm-baseline:baseline-a6d795d59304',
+    );
     expect(renderTemplate('{registry}/{repo}:{sha}', FROM, { repo: 'x/vllm' })).toBe(`x/vllm:${FROM}`);
   });
 });

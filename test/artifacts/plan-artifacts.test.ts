@@ -1,30 +1,65 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ArtifactIndex, lookupBySha, planArtifacts, planArtifactsForTasks, sameSha, summarizeArtifacts } from '../../src/core/artifacts.js';
-import { artifactKey } from '../../src/core/artifact-keys.js';
-import { parseDataset } from '../../src/core/dataset.js';
+import {
+  ArtifactIndex,
+  lookupBySha,
+  planArtifacts,
+  planArtifactsForTasks,
+  sameSha,
+  summarizeArtifacts,
+} from '../../src/core/artifacts/artifacts.js';
+import { artifactKey } from '../../src/core/artifacts/artifact-keys.js';
+import { parseDataset } from '../../src/core/dataset/dataset.js';
 import type { Task } from '../../src/core/task.js';
 
-interface Fact { id: string; commit: string; parent: string; files_changed: string[]; rebuild: string }
+interface Fact {
+  id: string;
+  commit: string;
+  parent: string;
+  files_changed: string[];
+  rebuild: string;
+}
 const facts: Fact[] = readFileSync(new URL('../../examples/datasets/vllm-commit-facts.jsonl', import.meta.url), 'utf8')
-  .split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Fact);
+  .split('\n')
+  .filter((l) => l.trim())
+  .map((l) => JSON.parse(l) as Fact);
 
 function taskOf(f: Fact, over: Partial<Task> = {}): Task {
-  return { id: f.id, commit: f.commit, parent: f.parent, repo: 'vllm-project/vllm', models: [], filesChanged: f.files_changed, origin: { file: 'facts', line: 1 }, ...over };
+  return {
+    id: f.id,
+    commit: f.commit,
+    parent: f.parent,
+    repo: 'vllm-project/vllm',
+    models: [],
+    filesChanged: f.files_changed,
+    origin: { file: 'facts', line: 1 },
+    ...over,
+  };
 }
 
-const humanImages = ArtifactIndex.parse({ images: Object.fromEntries(facts.map((f) => [f.commit, `ghcr.io/x/vllm:${f.commit}`])) });
+const humanImages = ArtifactIndex.parse({
+  images: Object.fromEntries(facts.map((f) => [f.commit, `ghcr.io/x/vllm:${f.commit}`])),
+});
 
 describe('planArtifacts with an image for every human commit', () => {
   const plans = facts.map((f) => ({ f, plan: planArtifacts(taskOf(f), { index: humanImages }) }));
 
   it('makes every no-compile baseline an overlay from its own human image (one image in the index per task)', () => {
-    const own = facts.map((f) => ({ f, plan: planArtifacts(taskOf(f), { index: ArtifactIndex.parse({ images: { [f.commit]: `img:${f.id}` } }) }) }));
+    const own = facts.map((f) => ({
+      f,
+      plan: planArtifacts(taskOf(f), { index: ArtifactIndex.parse({ images: { [f.commit]: `img:${f.id}` } }) }),
+    }));
     for (const { f, plan } of own) {
       expect(plan.baseline.source, f.id).toBe(f.rebuild === 'no-compile' ? 'overlay' : 'build');
       if (f.rebuild === 'no-compile') expect(plan.baseline.from).toBe(f.commit);
     }
-    expect(summarizeArtifacts(own.map((p) => p.plan)).baseline).toEqual({ cache: 0, registry: 0, wheel: 0, overlay: 85, build: 11 });
+    expect(summarizeArtifacts(own.map((p) => p.plan)).baseline).toEqual({
+      cache: 0,
+      registry: 0,
+      wheel: 0,
+      overlay: 85,
+      build: 11,
+    });
   });
 
   it('with every human image indexed: no-compile baselines are overlays or direct images, none that needs a build is', () => {
@@ -51,8 +86,17 @@ describe('planArtifacts with an image for every human commit', () => {
     const ds = parseDataset(text, 'isobench-vllm.jsonl');
     expect(ds.tasks).toHaveLength(96);
     const shortIndex = ArtifactIndex.parse({ images: humanImages.images });
-    const map = planArtifactsForTasks(ds.tasks.map((t) => ({ ...t, commit: t.commit.slice(0, 8) })), { index: shortIndex });
-    expect(summarizeArtifacts(map.values()).baseline).toEqual({ cache: 0, registry: 2, wheel: 0, overlay: 83, build: 11 });
+    const map = planArtifactsForTasks(
+      ds.tasks.map((t) => ({ ...t, commit: t.commit.slice(0, 8) })),
+      { index: shortIndex },
+    );
+    expect(summarizeArtifacts(map.values()).baseline).toEqual({
+      cache: 0,
+      registry: 2,
+      wheel: 0,
+      overlay: 83,
+      build: 11,
+    });
   });
 });
 
@@ -94,9 +138,17 @@ describe('planArtifacts order', () => {
   });
 
   it('derives the agent from the baseline only when its patch is Python-only', () => {
-    expect(planArtifacts(taskOf(f), { index: humanImages, agentPatchPaths: ['vllm/utils.py'] }).agent).toMatchObject({ source: 'overlay', from: f.parent });
-    expect(planArtifacts(taskOf(f), { index: humanImages, agentPatchPaths: ['vllm/utils.py', 'csrc/ops.h'] }).agent.source).toBe('build');
-    expect(planArtifacts(taskOf(f), { index: humanImages }).agent).toMatchObject({ source: 'overlay', tentative: true });
+    expect(planArtifacts(taskOf(f), { index: humanImages, agentPatchPaths: ['vllm/utils.py'] }).agent).toMatchObject({
+      source: 'overlay',
+      from: f.parent,
+    });
+    expect(
+      planArtifacts(taskOf(f), { index: humanImages, agentPatchPaths: ['vllm/utils.py', 'csrc/ops.h'] }).agent.source,
+    ).toBe('build');
+    expect(planArtifacts(taskOf(f), { index: humanImages }).agent).toMatchObject({
+      source: 'overlay',
+      tentative: true,
+    });
   });
 
   it('counts a commit produced for one task as a cache hit for the next', () => {
@@ -117,8 +169,21 @@ describe('sha matching and keys', () => {
   });
 
   it('keys are stable over field order and recipe order, and change with the toolchain', () => {
-    const base = { commit: 'A'.repeat(40), python: '3.12', cuda: '12.4', torchArchList: '9.0;8.0', recipes: ['numpy<2', 'aimv2'] };
-    expect(artifactKey(base)).toBe(artifactKey({ ...base, commit: 'a'.repeat(40), torchArchList: '8.0 9.0', recipes: ['aimv2', 'numpy<2', 'aimv2'] }));
+    const base = {
+      commit: 'A'.repeat(40),
+      python: '3.12',
+      cuda: '12.4',
+      torchArchList: '9.0;8.0',
+      recipes: ['numpy<2', 'aimv2'],
+    };
+    expect(artifactKey(base)).toBe(
+      artifactKey({
+        ...base,
+        commit: 'a'.repeat(40),
+        torchArchList: '8.0 9.0',
+        recipes: ['aimv2', 'numpy<2', 'aimv2'],
+      }),
+    );
     expect(artifactKey(base)).not.toBe(artifactKey({ ...base, cuda: '12.1' }));
     expect(artifactKey(base)).not.toBe(artifactKey({ ...base, patchHash: 'f'.repeat(64) }));
     expect(artifactKey(base)).not.toBe(artifactKey({ ...base, recipes: [] }));

@@ -1,10 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { classifyChange, rebuildKind, REBUILD_RULES, ruleFor } from '../../src/core/rules/rebuild-rules.js';
+import { classifyChange, rebuildKind, REBUILD_RULES, ruleFor } from '../../src/core/artifacts/rules/rebuild-rules.js';
 
-interface Fact { id: string; commit: string; parent: string; files_changed: string[]; rebuild: 'no-compile' | 'compile' | 'dependencies' }
+interface Fact {
+  id: string;
+  commit: string;
+  parent: string;
+  files_changed: string[];
+  rebuild: 'no-compile' | 'compile' | 'dependencies';
+}
 const facts: Fact[] = readFileSync(new URL('../../examples/datasets/vllm-commit-facts.jsonl', import.meta.url), 'utf8')
-  .split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Fact);
+  .split('\n')
+  .filter((l) => l.trim())
+  .map((l) => JSON.parse(l) as Fact);
 
 describe('rebuild rules against vLLM commit facts', () => {
   it('has 96 commits, 85 of them without a compile', () => {
@@ -20,7 +28,11 @@ describe('rebuild rules against vLLM commit facts', () => {
 
 describe('rebuild rules', () => {
   it('ships Python and JSON under the package as-is', () => {
-    const c = classifyChange(['vllm/model_executor/layers/fused_moe/configs/E=8,N=14336.json', 'vllm/utils.py', 'demo_engine/engine.py']);
+    const c = classifyChange([
+      'vllm/model_executor/layers/fused_moe/configs/E=8,N=14336.json',
+      'vllm/utils.py',
+      'demo_engine/engine.py',
+    ]);
     expect(c.needs).toBe('overlay');
     expect(c.reasons.map((r) => r.effect)).toEqual(['ships-as-is', 'ships-as-is', 'ships-as-is']);
   });
@@ -39,7 +51,13 @@ describe('rebuild rules', () => {
   });
 
   it('ignores files that never reach the installed package', () => {
-    const c = classifyChange(['tests/test_x.py', 'benchmarks/benchmark_serving.py', 'docs/index.md', 'Dockerfile', '.github/workflows/ci.yml']);
+    const c = classifyChange([
+      'tests/test_x.py',
+      'benchmarks/benchmark_serving.py',
+      'docs/index.md',
+      'Dockerfile',
+      '.github/workflows/ci.yml',
+    ]);
     expect(c.needs).toBe('overlay');
     expect(new Set(c.reasons.map((r) => r.effect))).toEqual(new Set(['outside-package']));
   });

@@ -15,10 +15,10 @@ import { loadDataset } from '../../src/adapters/dataset-file.js';
 import { createDemoRepo, DEMO_DELAYS, type DemoRepo } from '../../src/adapters/demo-repo.js';
 import { imageAvailable, parseImageRef, renderTemplate } from '../../src/adapters/registry-probe.js';
 import { isTransientPushError, pushImage, pushTarget, validImageRef } from '../../src/adapters/registry-push.js';
-import { ArtifactConfig } from '../../src/core/artifacts.js';
+import { ArtifactConfig } from '../../src/core/artifacts/artifacts.js';
 import { enginePreset, runBuild, type BuildReport } from '../../src/commands/build.js';
 import { runRun } from '../../src/commands/run.js';
-import { sha256Hex } from '../../src/core/artifact-keys.js';
+import { sha256Hex } from '../../src/core/artifacts/artifact-keys.js';
 import type { Task } from '../../src/core/task.js';
 import { createArtifactResolver } from '../../src/run/artifact-resolver.js';
 import { startRegistryServer, type RegistryServer } from '../helpers/registry-server.js';
@@ -40,13 +40,24 @@ async function removeImages(prefix: string): Promise<void> {
   const r = await execa('docker', ['images', '--format', '{{.Repository}}:{{.Tag}}'], { reject: false });
   const refs = r.stdout.split('\n').filter((x) => x.startsWith(prefix) && !x.endsWith(':<none>'));
   // A pull leaves `repo@sha256:...` references too (tag <none>): remove those by digest.
-  const d = await execa('docker', ['images', '--digests', '--format', '{{.Repository}}@{{.Digest}}'], { reject: false });
+  const d = await execa('docker', ['images', '--digests', '--format', '{{.Repository}}@{{.Digest}}'], {
+    reject: false,
+  });
   const digests = d.stdout.split('\n').filter((x) => x.startsWith(prefix) && !x.endsWith('@<none>'));
   if (refs.length || digests.length) await execa('docker', ['rmi', '-f', ...refs, ...digests], { reject: false });
 }
 
 async function delayIn(image: string): Promise<string> {
-  const r = await execa('docker', ['run', '--rm', '--network', 'none', image, 'python3', '-c', 'import demo_engine.speed as s; print(s.TOKEN_DELAY_S)']);
+  const r = await execa('docker', [
+    'run',
+    '--rm',
+    '--network',
+    'none',
+    image,
+    'python3',
+    '-c',
+    'import demo_engine.speed as s; print(s.TOKEN_DELAY_S)',
+  ]);
   return r.stdout.trim();
 }
 
@@ -87,12 +98,16 @@ afterAll(async () => {
 describe('push targets and errors', () => {
   const sha = 'c7fcb22b041dee192bdbb57c56a498da0b79ccb6';
   it('renders baseline/human by commit and the agent by commit + patch hash', () => {
-    const registry = ArtifactConfig.parse({ registry: { registry: 'reg.example:5000', repo: 'vllm-bench', imageTemplates: ['{registry}/{repo}:{sha}'] } }).registry;
+    const registry = ArtifactConfig.parse({
+      registry: { registry: 'reg.example:5000', repo: 'vllm-bench', imageTemplates: ['{registry}/{repo}:{sha}'] },
+    }).registry;
     expect(pushTarget(registry, sha)).toBe(`reg.example:5000/vllm-bench:${sha}`);
     const hash = sha256Hex('a patch');
     expect(pushTarget(registry, sha, hash)).toBe(`reg.example:5000/vllm-bench:agent-c7fcb22b041d-${hash.slice(0, 12)}`);
     expect(pushTarget(ArtifactConfig.parse({}).registry, sha)).toBeUndefined();
-    expect(renderTemplate('{registry}/{repo}:baseline-{sha12}', sha, { registry: 'r.io', repo: 'x' })).toBe('r.io/x:baseline-c7fcb22b041d');
+    expect(renderTemplate('{registry}/{repo}:baseline-{sha12}', sha, { registry: 'r.io', repo: 'x' })).toBe(
+      'r.io/x:baseline-c7fcb22b041d',
+    );
   });
   it('validates references and splits them like docker', () => {
     expect(validImageRef(`127.0.0.1:5000/a/b:${sha}`)).toBe(true);
@@ -114,7 +129,14 @@ describe('build --push → registry → a fresh runner', () => {
   it('pushes every resolved variant to its template and records the ref', async () => {
     const config = await writeConfig('artifacts.json', registryConfig);
     const started = Date.now();
-    const result = await runBuild({ dataset: demo.datasetFile, repo: demo.dir, cacheDir: join(root, 'cache-cpu'), artifactConfig: config, push: true, imageRepository: BUILD_REPO });
+    const result = await runBuild({
+      dataset: demo.datasetFile,
+      repo: demo.dir,
+      cacheDir: join(root, 'cache-cpu'),
+      artifactConfig: config,
+      push: true,
+      imageRepository: BUILD_REPO,
+    });
     const report: BuildReport = result.value;
     const variants = report.tasks[0]!.variants;
     expect(result.failed, result.text).toBe(false);
@@ -127,18 +149,37 @@ describe('build --push → registry → a fresh runner', () => {
     expect(report.push_failed).toBe(0);
     expect(result.outputs).toMatchObject({ pushed: '3', 'push-failed': '0' });
     // Nothing was in the registry yet: the resolver probed each template (HEAD → 404) and built.
-    expect(server.requests.some((r) => r.method === 'HEAD' && r.path.includes('/manifests/') && r.status === 404)).toBe(true);
+    expect(server.requests.some((r) => r.method === 'HEAD' && r.path.includes('/manifests/') && r.status === 404)).toBe(
+      true,
+    );
     expect(report.builds).toBe(1);
-    expect(server.tags().sort()).toEqual(Object.values(expected).map((ref) => ref.slice(server.host.length + 1)).sort());
+    expect(server.tags().sort()).toEqual(
+      Object.values(expected)
+        .map((ref) => ref.slice(server.host.length + 1))
+        .sort(),
+    );
     const pushS = ['baseline', 'human', 'agent'].map((v) => variants[v as 'baseline']!.push_seconds ?? 0);
-    console.log(`build+push ${((Date.now() - started) / 1000).toFixed(1)} s; push s baseline/human/agent: ${pushS.join(' / ')}`);
+    console.log(
+      `build+push ${((Date.now() - started) / 1000).toFixed(1)} s; push s baseline/human/agent: ${pushS.join(' / ')}`,
+    );
     expect(result.text).toContain(`pushed ${expected.human}`);
   }, 240_000);
 
   it('reports a push that the registry refuses (500 on blob upload), fails the step, and still pushes the others', async () => {
     // Same images (cache hits), but the agent goes to a repository whose uploads answer 500.
-    const config = await writeConfig('artifacts-broken.json', { ...registryConfig, agentTemplate: '{registry}/{repo}-broken:agent-{sha12}-{patch12}', pushRetries: 0 });
-    const result = await runBuild({ dataset: demo.datasetFile, repo: demo.dir, cacheDir: join(root, 'cache-cpu'), artifactConfig: config, push: true, imageRepository: BUILD_REPO });
+    const config = await writeConfig('artifacts-broken.json', {
+      ...registryConfig,
+      agentTemplate: '{registry}/{repo}-broken:agent-{sha12}-{patch12}',
+      pushRetries: 0,
+    });
+    const result = await runBuild({
+      dataset: demo.datasetFile,
+      repo: demo.dir,
+      cacheDir: join(root, 'cache-cpu'),
+      artifactConfig: config,
+      push: true,
+      imageRepository: BUILD_REPO,
+    });
     const variants = result.value.tasks[0]!.variants;
     expect(result.failed).toBe(true);
     expect(result.value.failed).toBe(0);
@@ -148,7 +189,9 @@ describe('build --push → registry → a fresh runner', () => {
     expect(variants.agent!.push_error).toMatch(/500|Internal Server Error/);
     expect(variants.baseline!.pushed).toBe(expected.baseline);
     expect(variants.human!.pushed).toBe(expected.human);
-    expect(server.requests.some((r) => r.method === 'POST' && r.path.includes('-broken/blobs/uploads') && r.status === 500)).toBe(true);
+    expect(
+      server.requests.some((r) => r.method === 'POST' && r.path.includes('-broken/blobs/uploads') && r.status === 500),
+    ).toBe(true);
     expect(server.tags().some((t) => t.includes('-broken'))).toBe(false);
     expect(result.text).toMatch(/agent: .*PUSH FAILED/);
   }, 240_000);
@@ -186,7 +229,13 @@ describe('build --push → registry → a fresh runner', () => {
       { variant: 'agent' as const, commit: demo.parent, patch: demo.agentPatch, delay: DEMO_DELAYS.agent },
     ];
     for (const w of want) {
-      const r = await resolver.resolve({ task, variant: w.variant, commit: w.commit, repoDir: demo.dir, ...(w.patch ? { patch: w.patch } : {}) });
+      const r = await resolver.resolve({
+        task,
+        variant: w.variant,
+        commit: w.commit,
+        repoDir: demo.dir,
+        ...(w.patch ? { patch: w.patch } : {}),
+      });
       if (!r.ok) throw new Error(`${w.variant}: ${r.category} ${r.reason}\n${lines.join('\n')}`);
       expect(r.artifact, w.variant).toEqual({ source: 'registry', ref: expected[w.variant] });
       expect(r.image.startsWith(`${PULL_REPO}:`)).toBe(true);
@@ -200,7 +249,10 @@ describe('build --push → registry → a fresh runner', () => {
     const after = server.requests.slice(requestsBefore);
     for (const ref of Object.values(expected)) {
       const tag = ref.slice(ref.lastIndexOf(':') + 1);
-      expect(after.filter((r) => r.path.endsWith(`/manifests/${tag}`) && r.status === 200).length, tag).toBeGreaterThanOrEqual(2);
+      expect(
+        after.filter((r) => r.path.endsWith(`/manifests/${tag}`) && r.status === 200).length,
+        tag,
+      ).toBeGreaterThanOrEqual(2);
     }
   }, 240_000);
 
@@ -210,9 +262,20 @@ describe('build --push → registry → a fresh runner', () => {
     await removeImages(`${server.host}/`);
     const config = await writeConfig('artifacts-run.json', registryConfig);
     const results = join(root, 'run-results');
-    const r = await runRun({ dataset: demo.datasetFile, results, repo: demo.dir, cache: join(root, 'cache-run'), artifactConfig: config, repeats: 1 });
+    const r = await runRun({
+      dataset: demo.datasetFile,
+      results,
+      repo: demo.dir,
+      cache: join(root, 'cache-run'),
+      artifactConfig: config,
+      repeats: 1,
+    });
     const records = r.value.records;
-    expect(records.map((x) => `${x.variant}:${x.status}:${x.artifact?.source}`).sort()).toEqual(['agent:success:registry', 'baseline:success:registry', 'human:success:registry']);
+    expect(records.map((x) => `${x.variant}:${x.status}:${x.artifact?.source}`).sort()).toEqual([
+      'agent:success:registry',
+      'baseline:success:registry',
+      'human:success:registry',
+    ]);
     for (const rec of records) expect(rec.artifact?.ref).toBe(expected[rec.variant as keyof typeof expected]);
   }, 240_000);
 });

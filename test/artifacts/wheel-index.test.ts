@@ -9,8 +9,8 @@ import {
   renderProjectPage,
   renderWheelIndex,
   wheelRank,
-} from '../../src/core/wheel-index.js';
-import { planArtifacts, summarizeArtifacts, ArtifactConfig } from '../../src/core/artifacts.js';
+} from '../../src/core/artifacts/wheel-index.js';
+import { planArtifacts, summarizeArtifacts, ArtifactConfig } from '../../src/core/artifacts/artifacts.js';
 import type { Task } from '../../src/core/task.js';
 
 const SHA = 'a'.repeat(40);
@@ -18,7 +18,11 @@ const SHA = 'a'.repeat(40);
 describe('wheel names and ranks', () => {
   it('parses PEP 427 names with and without a build tag', () => {
     expect(parseWheelName('demo_engine-0.1.0-py3-none-any.whl')).toEqual({
-      distribution: 'demo_engine', version: '0.1.0', pythonTags: ['py3'], abiTags: ['none'], platformTags: ['any'],
+      distribution: 'demo_engine',
+      version: '0.1.0',
+      pythonTags: ['py3'],
+      abiTags: ['none'],
+      platformTags: ['any'],
     });
     const w = parseWheelName('vllm-0.6.4.dev12+g1234abcd-1-cp38-abi3-manylinux1_x86_64.whl')!;
     expect(w.build).toBe('1');
@@ -55,7 +59,11 @@ describe('simple index pages', () => {
     </body></html>`;
     const files = parseProjectPage(html, `https://wheels.example/${SHA}/vllm/`);
     expect(files).toHaveLength(2);
-    expect(files[0]).toEqual({ fileName: 'vllm-0.6.4-cp38-abi3-manylinux1_x86_64.whl', url: 'https://wheels.example/files/vllm-0.6.4-cp38-abi3-manylinux1_x86_64.whl', sha256: 'b'.repeat(64) });
+    expect(files[0]).toEqual({
+      fileName: 'vllm-0.6.4-cp38-abi3-manylinux1_x86_64.whl',
+      url: 'https://wheels.example/files/vllm-0.6.4-cp38-abi3-manylinux1_x86_64.whl',
+      sha256: 'b'.repeat(64),
+    });
     expect(files[1]!.yanked).toBe(true);
     // The yanked one is never chosen, even when it is the only other candidate.
     expect(chooseWheel(files, 'vllm', { python: '3.12' })!.fileName).toBe('vllm-0.6.4-cp38-abi3-manylinux1_x86_64.whl');
@@ -67,7 +75,11 @@ describe('simple index pages', () => {
       meta: { 'api-version': '1.0' },
       name: 'vllm',
       files: [
-        { filename: 'vllm-1-cp38-abi3-manylinux1_x86_64.whl', url: 'https://x/a.whl', hashes: { sha256: 'C'.repeat(64) } },
+        {
+          filename: 'vllm-1-cp38-abi3-manylinux1_x86_64.whl',
+          url: 'https://x/a.whl',
+          hashes: { sha256: 'C'.repeat(64) },
+        },
         { filename: 'vllm-1-cp312-cp312-manylinux1_x86_64.whl', url: 'b.whl', hashes: {} },
         { filename: 'other-1-py3-none-any.whl', url: 'c.whl', hashes: {} },
       ],
@@ -80,11 +92,21 @@ describe('simple index pages', () => {
   });
 
   it('round-trips the pages it renders (what the demo and the tests serve)', () => {
-    const html = renderProjectPage('demo-engine', [{ fileName: 'demo_engine-0.1.0-py3-none-any.whl', sha256: 'd'.repeat(64) }]);
+    const html = renderProjectPage('demo-engine', [
+      { fileName: 'demo_engine-0.1.0-py3-none-any.whl', sha256: 'd'.repeat(64) },
+    ]);
     const files = parseProjectPage(html, 'http://127.0.0.1:9/x/demo-engine/');
-    expect(files).toEqual([{ fileName: 'demo_engine-0.1.0-py3-none-any.whl', url: 'http://127.0.0.1:9/x/demo-engine/demo_engine-0.1.0-py3-none-any.whl', sha256: 'd'.repeat(64) }]);
+    expect(files).toEqual([
+      {
+        fileName: 'demo_engine-0.1.0-py3-none-any.whl',
+        url: 'http://127.0.0.1:9/x/demo-engine/demo_engine-0.1.0-py3-none-any.whl',
+        sha256: 'd'.repeat(64),
+      },
+    ]);
     // A directory index: links resolve to paths.
-    expect(parseProjectPage(html, '/srv/idx/demo-engine')[0]!.url).toBe('/srv/idx/demo-engine/demo_engine-0.1.0-py3-none-any.whl');
+    expect(parseProjectPage(html, '/srv/idx/demo-engine')[0]!.url).toBe(
+      '/srv/idx/demo-engine/demo_engine-0.1.0-py3-none-any.whl',
+    );
   });
 
   it('renders per-commit index roots and project pages', () => {
@@ -95,10 +117,19 @@ describe('simple index pages', () => {
 });
 
 describe('planning with wheels', () => {
-  const task: Task = { id: 'cccccccc', commit: 'c'.repeat(40), parent: 'b'.repeat(40), repo: 'vllm-project/vllm', filesChanged: ['vllm/x.py'], hasAgentPatch: true } as unknown as Task;
+  const task: Task = {
+    id: 'cccccccc',
+    commit: 'c'.repeat(40),
+    parent: 'b'.repeat(40),
+    repo: 'vllm-project/vllm',
+    filesChanged: ['vllm/x.py'],
+    hasAgentPatch: true,
+  } as unknown as Task;
 
   it('plans the baseline from a wheel named in the index and derives the rest', () => {
-    const p = planArtifacts(task, { index: { images: {}, wheels: { ['b'.repeat(40)]: 'https://w/vllm-1-cp38-abi3-manylinux1_x86_64.whl' } } });
+    const p = planArtifacts(task, {
+      index: { images: {}, wheels: { ['b'.repeat(40)]: 'https://w/vllm-1-cp38-abi3-manylinux1_x86_64.whl' } },
+    });
     expect(p.baseline.source).toBe('wheel');
     expect(p.human).toMatchObject({ source: 'overlay', from: 'b'.repeat(40) });
     expect(p.agent).toMatchObject({ source: 'overlay', from: 'b'.repeat(40) });
@@ -106,7 +137,10 @@ describe('planning with wheels', () => {
   });
 
   it('plans from a per-commit index probe and from cached wheels (cheapest)', () => {
-    const indexed = planArtifacts(task, { index: { images: {}, wheels: {} }, indexedWheels: new Map([['b'.repeat(40), `https://wheels.vllm.ai/${'b'.repeat(40)}/vllm/`]]) });
+    const indexed = planArtifacts(task, {
+      index: { images: {}, wheels: {} },
+      indexedWheels: new Map([['b'.repeat(40), `https://wheels.vllm.ai/${'b'.repeat(40)}/vllm/`]]),
+    });
     expect(indexed.baseline).toMatchObject({ source: 'wheel', reason: expect.stringContaining('per-commit index') });
     const cached = planArtifacts(task, { index: { images: {}, wheels: {} }, cachedWheels: new Set(['b'.repeat(12)]) });
     expect(cached.baseline).toMatchObject({ source: 'wheel', reason: expect.stringContaining('runner-local cache') });

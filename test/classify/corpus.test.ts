@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { classifyLog, createLogClassifier, type ClassifyContext } from '../../src/core/classify.js';
-import { FAILURE_SIGNATURES } from '../../src/core/rules/failure-signatures.js';
+import { classifyLog, createLogClassifier, type ClassifyContext } from '../../src/core/failures/classify.js';
+import { FAILURE_SIGNATURES } from '../../src/core/failures/rules/failure-signatures.js';
 import { CATEGORIES, type Category } from '../../src/core/taxonomy.js';
 
 const DIR = join(import.meta.dirname, '..', 'fixtures', 'classify', 'corpus');
@@ -84,7 +84,8 @@ describe('the corpus', () => {
       if (!row || row.strength === 'progress' || TAIL_ONLY.has(row.id) || done.has(row.id)) continue;
       done.add(row.id);
       const c = classifyLog(text(e) + NOISE, e.context);
-      if (c.signature !== e.rule || c.category !== e.category) misses.push(`${e.file}: ${c.signature ?? 'none'} ${c.category}`);
+      if (c.signature !== e.rule || c.category !== e.category)
+        misses.push(`${e.file}: ${c.signature ?? 'none'} ${c.category}`);
     }
     expect(misses).toEqual([]);
     expect(done.size).toBeGreaterThan(50);

@@ -10,7 +10,8 @@ const dir = useTempDir('benchsweep-log-stream-');
 describe('classifyFile (streams the whole log)', () => {
   it('a long log: the version printed first, the cause in the middle, true line numbers', async () => {
     const lines = ['INFO 11-20 08:00:01 api_server.py:585] vLLM API server version 0.6.4.post2.dev375+g25ebed2f'];
-    for (let i = 2; i <= 20_000; i++) lines.push(`INFO:     127.0.0.1:5000 - "POST /v1/completions HTTP/1.1" 200 OK (${i})`);
+    for (let i = 2; i <= 20_000; i++)
+      lines.push(`INFO:     127.0.0.1:5000 - "POST /v1/completions HTTP/1.1" 200 OK (${i})`);
     lines.push('OSError: [Errno 98] Address already in use');
     // More than the classifier's whole-read tail after the cause: found by its needle, not by a window.
     for (let i = 0; i < 8_000; i++) lines.push(`INFO:     127.0.0.1:5000 - "GET /metrics HTTP/1.1" 200 OK (${i})`);

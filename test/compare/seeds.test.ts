@@ -4,8 +4,8 @@
  * with its own rows the report counts the rows and says so.
  */
 import { describe, expect, it } from 'vitest';
-import { buildReport } from '../../src/core/report.js';
-import { compareTask } from '../../src/core/compare.js';
+import { buildReport } from '../../src/core/report/report.js';
+import { compareTask } from '../../src/core/compare/compare.js';
 import {
   SEED_000_CE6BF3A2,
   SEED_000_THREE_WAY,
@@ -21,17 +21,23 @@ import {
 const percent = (ratio: number | null) => (ratio === null ? null : (ratio - 1) * 100);
 
 describe('seeds/000: complete 3-way table (baseline / human / agent, two decimals)', () => {
-  const report = buildReport(seedRecords(SEED_000_THREE_WAY), { claims: [{ source: 'seeds/000', counts: { tasks: 8, evaluable: 8 } }] });
+  const report = buildReport(seedRecords(SEED_000_THREE_WAY), {
+    claims: [{ source: 'seeds/000', counts: { tasks: 8, evaluable: 8 } }],
+  });
   const byTask = new Map(report.tasks.map((t) => [t.task, t]));
 
   it('gives the seed its percentages to the printed precision', () => {
     for (const row of SEED_000_THREE_WAY) {
       const t = byTask.get(row.task)!;
       if (row.seedHumanVsBaseline !== undefined) {
-        expect(Math.abs(percent(t.human_vs_baseline.ratio)! - row.seedHumanVsBaseline), row.task).toBeLessThanOrEqual(0.005);
+        expect(Math.abs(percent(t.human_vs_baseline.ratio)! - row.seedHumanVsBaseline), row.task).toBeLessThanOrEqual(
+          0.005,
+        );
       }
       if (row.seedAgentVsBaseline !== undefined) {
-        expect(Math.abs(percent(t.agent_vs_baseline.ratio)! - row.seedAgentVsBaseline), row.task).toBeLessThanOrEqual(0.005);
+        expect(Math.abs(percent(t.agent_vs_baseline.ratio)! - row.seedAgentVsBaseline), row.task).toBeLessThanOrEqual(
+          0.005,
+        );
       }
     }
     // 67da5720: 2,377.09 / 2,415.81 / 2,375.44 tok/s
@@ -67,21 +73,36 @@ describe('seeds/000: complete 3-way table (baseline / human / agent, two decimal
     const na = byTask.get('015069b0')!;
     expect(na.variants.human.status).toBe('failed');
     expect(na.variants.human.category).toBe('NO_METRICS');
-    expect(report.notes.some((n) => n.includes('015069b0') && n.includes('says success but holds no usable output_throughput'))).toBe(true);
+    expect(
+      report.notes.some(
+        (n) => n.includes('015069b0') && n.includes('says success but holds no usable output_throughput'),
+      ),
+    ).toBe(true);
     expect(byTask.get('2a052011')!.evaluability).toBe('agent_not_run');
-    expect(byTask.get('67da5720')!.caveats.join('\n')).toMatch(/fix recipe aimv2-exist-ok applied to baseline only, not human, agent/);
+    expect(byTask.get('67da5720')!.caveats.join('\n')).toMatch(
+      /fix recipe aimv2-exist-ok applied to baseline only, not human, agent/,
+    );
   });
 
   it('counts rows: the seed said 8 complete three-way benchmarks; 4 are evaluable', () => {
     expect(report.counts).toMatchObject({ tasks: 8, evaluable: 4, tie: 4, not_evaluable: 4 });
-    expect(report.notes).toContain('seeds/000: its summary says evaluable = 8, its rows give 4; this report counts the rows (4)');
-    expect(report.failures.find((f) => f.category === 'NO_METRICS')).toMatchObject({ count: 3, tasks: ['015069b0', '22d33bac', '296f927f'] });
+    expect(report.notes).toContain(
+      'seeds/000: its summary says evaluable = 8, its rows give 4; this report counts the rows (4)',
+    );
+    expect(report.failures.find((f) => f.category === 'NO_METRICS')).toMatchObject({
+      count: 3,
+      tasks: ['015069b0', '22d33bac', '296f927f'],
+    });
   });
 });
 
 describe('seeds/002 + seeds/003: human vs agent (no baseline), rounded tok/s', () => {
   const claims = [
-    { source: 'seeds/002', counts: SEED_002_SUMMARY, winners: Object.fromEntries(SEED_002_WORKING.map((r) => [r.task, r.seedWinner!])) },
+    {
+      source: 'seeds/002',
+      counts: SEED_002_SUMMARY,
+      winners: Object.fromEntries(SEED_002_WORKING.map((r) => [r.task, r.seedWinner!])),
+    },
   ];
   const report = buildReport(seedRecords(SEED_002_WORKING), { claims });
 
@@ -110,9 +131,20 @@ describe('seeds/002 + seeds/003: human vs agent (no baseline), rounded tok/s', (
   });
 
   it('counts the 20 rows, not the 22 the summary claims, and says so', () => {
-    expect(report.counts).toMatchObject({ tasks: 20, evaluable: 20, agent_wins: 4, human_wins: 4, tie: 12, agent_failed: 0 });
-    expect(report.notes).toContain('seeds/002: its summary says tasks = 22, its rows give 20; this report counts the rows (20)');
-    expect(report.notes).toContain('seeds/002: its summary says tie = 14, its rows give 12; this report counts the rows (12)');
+    expect(report.counts).toMatchObject({
+      tasks: 20,
+      evaluable: 20,
+      agent_wins: 4,
+      human_wins: 4,
+      tie: 12,
+      agent_failed: 0,
+    });
+    expect(report.notes).toContain(
+      'seeds/002: its summary says tasks = 22, its rows give 20; this report counts the rows (20)',
+    );
+    expect(report.notes).toContain(
+      'seeds/002: its summary says tie = 14, its rows give 12; this report counts the rows (12)',
+    );
     expect(report.notes.some((n) => n.includes('human_wins'))).toBe(false);
   });
 
@@ -120,7 +152,15 @@ describe('seeds/002 + seeds/003: human vs agent (no baseline), rounded tok/s', (
     const merged = buildReport(seedRecords([...SEED_002_WORKING, ...SEED_003_AGENT_CRASHES]), {
       claims: [{ source: 'seeds/003', counts: SEED_003_SUMMARY }],
     });
-    expect(merged.counts).toMatchObject({ tasks: 22, evaluable: 22, agent_wins: 4, human_wins: 4, tie: 12, agent_failed: 2, not_evaluable: 0 });
+    expect(merged.counts).toMatchObject({
+      tasks: 22,
+      evaluable: 22,
+      agent_wins: 4,
+      human_wins: 4,
+      tie: 12,
+      agent_failed: 2,
+      not_evaluable: 0,
+    });
     expect(merged.notes).toEqual([
       'seeds/003: its summary says tasks = 24, its rows give 22; this report counts the rows (22)',
       'seeds/003: its summary says human_wins = 5, its rows give 4; this report counts the rows (4)',
@@ -129,7 +169,13 @@ describe('seeds/002 + seeds/003: human vs agent (no baseline), rounded tok/s', (
     const crash = merged.tasks.find((t) => t.task === '35fad35a')!;
     expect(crash.evaluability).toBe('agent_failed');
     expect(merged.failures).toEqual([
-      expect.objectContaining({ category: 'SERVER_CRASH', count: 2, fixable: 'no', tasks: ['35fad35a', 'ad8d696a'], variants: { baseline: 0, human: 0, agent: 2 } }),
+      expect.objectContaining({
+        category: 'SERVER_CRASH',
+        count: 2,
+        fixable: 'no',
+        tasks: ['35fad35a', 'ad8d696a'],
+        variants: { baseline: 0, human: 0, agent: 2 },
+      }),
     ]);
   });
 });
@@ -139,7 +185,9 @@ describe('seeds/002 baseline + agent (human failed) and seeds/004 baseline + hum
     const report = buildReport(seedRecords(SEED_002_BASELINE_AGENT));
     for (const row of SEED_002_BASELINE_AGENT) {
       const t = report.tasks.find((x) => x.task === row.task)!;
-      expect(Math.abs(percent(t.agent_vs_baseline.ratio)! - row.seedAgentVsBaseline!), row.task).toBeLessThanOrEqual(0.05);
+      expect(Math.abs(percent(t.agent_vs_baseline.ratio)! - row.seedAgentVsBaseline!), row.task).toBeLessThanOrEqual(
+        0.05,
+      );
       expect(t.outcome).toBe('not_evaluable');
       expect(t.evaluability).toBe('human_failed');
     }
@@ -153,13 +201,28 @@ describe('seeds/002 baseline + agent (human failed) and seeds/004 baseline + hum
   it('ce6bf3a2 (throughput benchmark): -0.56% on the first run, +1.25% on the Docker rerun; no agent', () => {
     const first = compareTask(seedRecords(SEED_004_SUCCESS, { kind: 'throughput' }));
     expect(first.primary_metric).toBe('tokens_per_second');
-    expect(Math.abs(percent(first.human_vs_baseline.ratio)! - SEED_004_SUCCESS[0]!.seedHumanVsBaseline!)).toBeLessThanOrEqual(0.005);
+    expect(
+      Math.abs(percent(first.human_vs_baseline.ratio)! - SEED_004_SUCCESS[0]!.seedHumanVsBaseline!),
+    ).toBeLessThanOrEqual(0.005);
     expect(first.human_vs_baseline.verdict).toBe('same');
     expect(first.outcome).toBe('not_evaluable');
     expect(first.evaluability).toBe('agent_not_run');
     const rerun = compareTask(
-      seedRecords([{ task: 'ce6bf3a2', model: 'google/gemma-2b', baseline: SEED_000_CE6BF3A2.baseline, human: SEED_000_CE6BF3A2.human, agent: null }], { kind: 'throughput' }),
+      seedRecords(
+        [
+          {
+            task: 'ce6bf3a2',
+            model: 'google/gemma-2b',
+            baseline: SEED_000_CE6BF3A2.baseline,
+            human: SEED_000_CE6BF3A2.human,
+            agent: null,
+          },
+        ],
+        { kind: 'throughput' },
+      ),
     );
-    expect(Math.abs(percent(rerun.human_vs_baseline.ratio)! - SEED_000_CE6BF3A2.seedHumanVsBaseline)).toBeLessThanOrEqual(0.005);
+    expect(
+      Math.abs(percent(rerun.human_vs_baseline.ratio)! - SEED_000_CE6BF3A2.seedHumanVsBaseline),
+    ).toBeLessThanOrEqual(0.005);
   });
 });

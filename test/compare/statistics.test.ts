@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { compareTask } from '../../src/core/compare.js';
-import { bootstrapRatioCi, mannWhitney, median, seededRandom } from '../../src/core/compare-stats.js';
+import { compareTask } from '../../src/core/compare/compare.js';
+import { bootstrapRatioCi, mannWhitney, median, seededRandom } from '../../src/core/compare/compare-stats.js';
 import type { ResultRecord } from '../../src/core/schemas.js';
 
-function rec(task: string, variant: ResultRecord['variant'], values: number[], extra: Partial<ResultRecord> & Record<string, unknown> = {}): ResultRecord {
-  const metric = (extra.primary_metric as string | undefined) ?? (extra.kind === 'latency' ? 'avg_latency' : 'output_throughput');
+function rec(
+  task: string,
+  variant: ResultRecord['variant'],
+  values: number[],
+  extra: Partial<ResultRecord> & Record<string, unknown> = {},
+): ResultRecord {
+  const metric =
+    (extra.primary_metric as string | undefined) ?? (extra.kind === 'latency' ? 'avg_latency' : 'output_throughput');
   return {
     task,
     variant,
@@ -112,7 +118,10 @@ describe('compareTask with repeated samples', () => {
     expect(t.agent_vs_human.ratio!).toBeLessThan(0.95);
     expect(t.outcome).toBe('agent_wins');
     expect(t.captured_share!).toBeGreaterThan(1.5); // agent cut 16%, human 6.7%
-    const slower = compareTask([latency('human', [1.26, 1.27, 1.25, 1.26, 1.28]), latency('agent', [1.4, 1.41, 1.39, 1.4, 1.42])]);
+    const slower = compareTask([
+      latency('human', [1.26, 1.27, 1.25, 1.26, 1.28]),
+      latency('agent', [1.4, 1.41, 1.39, 1.4, 1.42]),
+    ]);
     expect(slower.outcome).toBe('human_wins');
   });
 
@@ -139,7 +148,16 @@ describe('compareTask with repeated samples', () => {
 describe('evaluability', () => {
   const ok = (v: ResultRecord['variant'], x: number, extra: Record<string, unknown> = {}) => rec('e', v, [x], extra);
   const failed = (v: ResultRecord['variant'], category: ResultRecord['category']): ResultRecord =>
-    ({ task: 'e', variant: v, attempt: 1, status: 'failed', category, metrics: {}, samples: [], caveats: [] }) as ResultRecord;
+    ({
+      task: 'e',
+      variant: v,
+      attempt: 1,
+      status: 'failed',
+      category,
+      metrics: {},
+      samples: [],
+      caveats: [],
+    }) as ResultRecord;
 
   it('agent crash where human ran: agent_failed (a valid result)', () => {
     const t = compareTask([ok('baseline', 100), ok('human', 110), failed('agent', 'SERVER_CRASH')]);
@@ -151,7 +169,9 @@ describe('evaluability', () => {
     expect([t.outcome, t.evaluability]).toEqual(['agent_failed', 'agent_failed']);
     expect(t.reason).toMatch(/refused before any run \(PATCH_FAILED\); human failed \(OOM\)/);
     // A crash, by contrast, is only the agent's when the human's variant ran.
-    expect(compareTask([ok('baseline', 100), failed('human', 'OOM'), failed('agent', 'SERVER_CRASH')]).outcome).toBe('not_evaluable');
+    expect(compareTask([ok('baseline', 100), failed('human', 'OOM'), failed('agent', 'SERVER_CRASH')]).outcome).toBe(
+      'not_evaluable',
+    );
   });
 
   it('agent infrastructure failure: not evaluable, not blamed on the agent', () => {
@@ -160,10 +180,17 @@ describe('evaluability', () => {
   });
 
   it('human failed / baseline failed everywhere / all failed / preflight skip', () => {
-    expect(compareTask([ok('baseline', 100), failed('human', 'BROKEN_BUILD'), ok('agent', 120)]).evaluability).toBe('human_failed');
-    expect(compareTask([failed('baseline', 'SERVER_CRASH'), failed('human', 'SERVER_CRASH')]).evaluability).toBe('baseline_failed');
-    expect(compareTask([failed('baseline', 'OOM'), failed('human', 'OOM'), failed('agent', 'OOM')]).evaluability).toBe('all_failed');
-    const skipped = (v: ResultRecord['variant']) => ({ ...failed(v, 'NO_PERF_COMMAND'), status: 'skipped' }) as ResultRecord;
+    expect(compareTask([ok('baseline', 100), failed('human', 'BROKEN_BUILD'), ok('agent', 120)]).evaluability).toBe(
+      'human_failed',
+    );
+    expect(compareTask([failed('baseline', 'SERVER_CRASH'), failed('human', 'SERVER_CRASH')]).evaluability).toBe(
+      'baseline_failed',
+    );
+    expect(compareTask([failed('baseline', 'OOM'), failed('human', 'OOM'), failed('agent', 'OOM')]).evaluability).toBe(
+      'all_failed',
+    );
+    const skipped = (v: ResultRecord['variant']) =>
+      ({ ...failed(v, 'NO_PERF_COMMAND'), status: 'skipped' }) as ResultRecord;
     expect(compareTask([skipped('baseline'), skipped('human'), skipped('agent')]).evaluability).toBe('not_run');
   });
 
@@ -171,9 +198,16 @@ describe('evaluability', () => {
     const mismatch = compareTask([ok('human', 100, { model: 'a' }), ok('agent', 100, { model: 'b' })]);
     expect([mismatch.outcome, mismatch.evaluability]).toEqual(['not_evaluable', 'workload_mismatch']);
     expect(mismatch.reason).toMatch(/model "a" vs "b"/);
-    const kinds = compareTask([ok('human', 100, { kind: 'serving' }), ok('agent', 100, { kind: 'throughput', primary_metric: 'output_throughput' })]);
+    const kinds = compareTask([
+      ok('human', 100, { kind: 'serving' }),
+      ok('agent', 100, { kind: 'throughput', primary_metric: 'output_throughput' }),
+    ]);
     expect(kinds.evaluability).toBe('workload_mismatch');
-    const baselineOther = compareTask([ok('baseline', 50, { model: 'opt-125m' }), ok('human', 100, { model: 'm' }), ok('agent', 130, { model: 'm' })]);
+    const baselineOther = compareTask([
+      ok('baseline', 50, { model: 'opt-125m' }),
+      ok('human', 100, { model: 'm' }),
+      ok('agent', 130, { model: 'm' }),
+    ]);
     expect(baselineOther.evaluability).toBe('model_mismatch');
     expect(baselineOther.outcome).toBe('agent_wins');
     expect(baselineOther.human_vs_baseline.ratio).toBeNull();
@@ -189,8 +223,20 @@ describe('evaluability', () => {
   });
 
   it('falls back to a metric every variant printed, with a caveat', () => {
-    const old = { task: 'f', variant: 'baseline', attempt: 1, status: 'success', kind: 'serving', metrics: { request_throughput: 4 }, samples: [], caveats: [] } as ResultRecord;
-    const t = compareTask([old, { ...old, variant: 'human', metrics: { request_throughput: 5, output_throughput: 900 } } as ResultRecord]);
+    const old = {
+      task: 'f',
+      variant: 'baseline',
+      attempt: 1,
+      status: 'success',
+      kind: 'serving',
+      metrics: { request_throughput: 4 },
+      samples: [],
+      caveats: [],
+    } as ResultRecord;
+    const t = compareTask([
+      old,
+      { ...old, variant: 'human', metrics: { request_throughput: 5, output_throughput: 900 } } as ResultRecord,
+    ]);
     expect(t.primary_metric).toBe('request_throughput');
     expect(t.human_vs_baseline.ratio).toBeCloseTo(1.25, 10);
     expect(t.caveats[0]).toMatch(/baseline printed no output_throughput/);

@@ -5,7 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { loadConfig } from '../../src/adapters/config-file.js';
 import { loadArtifactConfig } from '../../src/adapters/artifact-config-file.js';
 import { SweepConfig } from '../../src/core/config.js';
-import { ArtifactConfig } from '../../src/core/artifacts.js';
+import { ArtifactConfig } from '../../src/core/artifacts/artifacts.js';
 import { SCHEMA_FILES, schemaDocuments } from '../../src/core/json-schemas.js';
 import { ROOT, runCli } from '../helpers/cli.js';
 import { useTempDir } from '../helpers/temp-dir.js';
@@ -48,7 +48,10 @@ describe('JSON Schemas of the config files', () => {
 
   it('the gen script --check passes on the committed files', async () => {
     const { execa } = await import('execa');
-    const r = await execa(process.execPath, ['--import', 'tsx', 'scripts/gen-schemas.ts', '--check'], { cwd: ROOT, reject: false });
+    const r = await execa(process.execPath, ['--import', 'tsx', 'scripts/gen-schemas.ts', '--check'], {
+      cwd: ROOT,
+      reject: false,
+    });
     expect(r.stderr).toBe('');
     expect(r.exitCode).toBe(0);
   });
@@ -69,7 +72,9 @@ describe('examples reference their schema and validate', () => {
   });
 
   it("the repository's own artifact config (.github/benchsweep-artifacts.yml) has no unknown key", async () => {
-    const parsed = ArtifactConfig.safeParse(parseYaml(await readFile(join(ROOT, '.github/benchsweep-artifacts.yml'), 'utf8')));
+    const parsed = ArtifactConfig.safeParse(
+      parseYaml(await readFile(join(ROOT, '.github/benchsweep-artifacts.yml'), 'utf8')),
+    );
     expect(parsed.error?.issues ?? []).toEqual([]);
   });
 
@@ -84,7 +89,10 @@ describe('unknown config keys are errors naming the key', () => {
   it('sweep config: a typo in a nested field', async () => {
     const file = join(tmp(), 'typo.yml');
     await writeFile(file, 'runnerLabels:\n  defualt: [self-hosted]\ngpu:\n  maxGPUs: 4\n');
-    const err = await loadConfig(file).then(() => undefined, (e: Error) => e.message);
+    const err = await loadConfig(file).then(
+      () => undefined,
+      (e: Error) => e.message,
+    );
     expect(err).toContain('unknown key runnerLabels.defualt');
     expect(err).toContain('unknown key gpu.maxGPUs');
   });
@@ -98,7 +106,9 @@ describe('unknown config keys are errors naming the key', () => {
   it('artifact config: a typo under registry, on top of the engine preset', async () => {
     const file = join(tmp(), 'artifacts.yml');
     await writeFile(file, 'registry:\n  imageTemplate: ["{registry}/{repo}:{sha}"]\n');
-    await expect(loadArtifactConfig('vllm', file)).rejects.toThrow(/artifact config .*unknown key registry\.imageTemplate\b/);
+    await expect(loadArtifactConfig('vllm', file)).rejects.toThrow(
+      /artifact config .*unknown key registry\.imageTemplate\b/,
+    );
     // The preset itself is valid.
     await expect(loadArtifactConfig('vllm', undefined)).resolves.toMatchObject({ engine: { packageDir: 'vllm' } });
   });
@@ -106,7 +116,14 @@ describe('unknown config keys are errors naming the key', () => {
   it('plan --config with a typo exits 2 and names the key', async () => {
     const file = join(tmp(), 'cli-typo.yml');
     await writeFile(file, 'runnerLabels:\n  defualt: [x]\n');
-    const r = await runCli(['plan', '--dataset', `${ROOT}examples/datasets/isobench-vllm.jsonl`, '--config', file, '--json']);
+    const r = await runCli([
+      'plan',
+      '--dataset',
+      `${ROOT}examples/datasets/isobench-vllm.jsonl`,
+      '--config',
+      file,
+      '--json',
+    ]);
     expect(r.exitCode).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('unknown key runnerLabels.defualt');

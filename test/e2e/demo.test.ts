@@ -30,11 +30,19 @@ async function recordsIn(dir: string): Promise<ResultRecord[]> {
   return out;
 }
 
-
 describe('benchsweep demo (Docker, CPU)', () => {
   it('runs three variants with repeats and reports the human commit faster than its parent', async () => {
     const results = join(work(), 'demo-results');
-    const r = await cli(['demo', '--json', '--results', results, '--repeats', String(REPEATS), '--cache-dir', join(work(), 'cache')]);
+    const r = await cli([
+      'demo',
+      '--json',
+      '--results',
+      results,
+      '--repeats',
+      String(REPEATS),
+      '--cache-dir',
+      join(work(), 'cache'),
+    ]);
     expect(r.exitCode, r.stderr).toBe(0);
     // The baseline comes from the demo's per-commit wheel index (a wheel, no build); the human
     // and agent images are derived or built: something was made, and said so.
@@ -51,7 +59,11 @@ describe('benchsweep demo (Docker, CPU)', () => {
     expect(['human_wins', 'tie']).toContain(t.outcome);
 
     const records = await recordsIn(results);
-    expect(records.map((x) => `${x.variant}:${x.attempt}:${x.status}`).sort()).toEqual(['agent:1:success', 'baseline:1:success', 'human:1:success']);
+    expect(records.map((x) => `${x.variant}:${x.attempt}:${x.status}`).sort()).toEqual([
+      'agent:1:success',
+      'baseline:1:success',
+      'human:1:success',
+    ]);
     for (const rec of records) {
       expect(rec.samples).toHaveLength(REPEATS);
       expect(rec.metrics.output_throughput).toBeGreaterThan(0);
@@ -59,7 +71,10 @@ describe('benchsweep demo (Docker, CPU)', () => {
       expect(rec.artifact?.source).toMatch(/build|overlay|cache|wheel/);
       const log = await readFile(join(results, rec.log!), 'utf8');
       expect(log.length).toBeGreaterThan(0);
-      for (let k = 1; k <= REPEATS; k++) expect(existsSync(join(results, rec.task, 'logs', rec.variant, 'attempt-1', `sample-${k}`, 'server.log'))).toBe(true);
+      for (let k = 1; k <= REPEATS; k++)
+        expect(existsSync(join(results, rec.task, 'logs', rec.variant, 'attempt-1', `sample-${k}`, 'server.log'))).toBe(
+          true,
+        );
     }
     const tpot = Object.fromEntries(records.map((x) => [x.variant, x.metrics.median_tpot_ms!]));
     expect(tpot.human).toBeLessThan(tpot.baseline!);
@@ -68,7 +83,8 @@ describe('benchsweep demo (Docker, CPU)', () => {
     const ended: Array<{ at: number; label: string }> = [];
     for (const rec of records) {
       for (let k = 1; k <= REPEATS; k++) {
-        const at = (await stat(join(results, rec.task, 'logs', rec.variant, 'attempt-1', `sample-${k}`, 'client.log'))).mtimeMs;
+        const at = (await stat(join(results, rec.task, 'logs', rec.variant, 'attempt-1', `sample-${k}`, 'client.log')))
+          .mtimeMs;
         ended.push({ at, label: `${rec.variant[0]}${k}` });
       }
     }
@@ -86,7 +102,9 @@ describe('benchsweep demo (Docker, CPU)', () => {
     const records = await recordsIn(results);
     // Everything from the runner-local cache: images, and the baseline's wheel (installed from the cache, not fetched).
     for (const x of records) expect(x.artifact?.source).toMatch(/^(cache|wheel)$/);
-    expect(records.filter((x) => x.artifact?.source === 'wheel').every((x) => !/^https?:/.test(x.artifact?.ref ?? ''))).toBe(true);
+    expect(
+      records.filter((x) => x.artifact?.source === 'wheel').every((x) => !/^https?:/.test(x.artifact?.ref ?? '')),
+    ).toBe(true);
     expect(r.stdout).toMatch(/\| Task .*\| Baseline .*\| Human .*\| Agent/);
     expect(r.stdout).toContain(`Records: 3 (3 success) in ${results}`);
   }, 240_000);
@@ -116,7 +134,20 @@ describe('benchsweep run (Docker, CPU)', () => {
     await writeFile(dataset, JSON.stringify({ ...row, patch_path: patchFile }) + '\n');
 
     const results = join(work(), 'run-results');
-    const r = await cli(['run', '--dataset', dataset, '--repo', demo.dir, '--results', results, '--repeats', '1', '--cache', join(work(), 'run-cache'), '--json']);
+    const r = await cli([
+      'run',
+      '--dataset',
+      dataset,
+      '--repo',
+      demo.dir,
+      '--results',
+      results,
+      '--repeats',
+      '1',
+      '--cache',
+      join(work(), 'run-cache'),
+      '--json',
+    ]);
     expect(r.exitCode, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as { records: ResultRecord[] };
     const by = Object.fromEntries(out.records.map((x) => [x.variant, x]));

@@ -21,10 +21,26 @@ describe('benchsweep run --executor host', () => {
     // Whatever is checked out must not matter: leave the repository at the human commit.
     expect((await git(demo.dir, ['rev-parse', 'HEAD'])).trim()).toBe(demo.human);
     const results = join(work(), 'results');
-    const r = await runCli(['run', '--executor', 'host', '--dataset', demo.datasetFile, '--repo', demo.dir, '--results', results, '--repeats', '2', '--json'], {
-      bundle: true,
-      timeout: 240_000,
-    });
+    const r = await runCli(
+      [
+        'run',
+        '--executor',
+        'host',
+        '--dataset',
+        demo.datasetFile,
+        '--repo',
+        demo.dir,
+        '--results',
+        results,
+        '--repeats',
+        '2',
+        '--json',
+      ],
+      {
+        bundle: true,
+        timeout: 240_000,
+      },
+    );
     expect(r.exitCode, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as { records: ResultRecord[] };
     const by = Object.fromEntries(out.records.map((x) => [x.variant, x]));
@@ -50,12 +66,30 @@ describe('benchsweep run --executor host', () => {
     await writeFile(broken, demo.agentPatch.replace('-TOKEN_DELAY_S = 0.012', '-TOKEN_DELAY_S = 0.5'));
     const dataset = join(work(), 'broken.jsonl');
     await writeFile(dataset, JSON.stringify({ ...row, patch_path: broken }) + '\n');
-    const r = await runCli(['run', '--executor', 'host', '--dataset', dataset, '--repo', demo.dir, '--results', join(work(), 'results-broken'), '--repeats', '1', '--json'], {
-      bundle: true,
-      timeout: 240_000,
-    });
+    const r = await runCli(
+      [
+        'run',
+        '--executor',
+        'host',
+        '--dataset',
+        dataset,
+        '--repo',
+        demo.dir,
+        '--results',
+        join(work(), 'results-broken'),
+        '--repeats',
+        '1',
+        '--json',
+      ],
+      {
+        bundle: true,
+        timeout: 240_000,
+      },
+    );
     expect(r.exitCode, r.stderr).toBe(0);
-    const by = Object.fromEntries((JSON.parse(r.stdout) as { records: ResultRecord[] }).records.map((x) => [x.variant, x]));
+    const by = Object.fromEntries(
+      (JSON.parse(r.stdout) as { records: ResultRecord[] }).records.map((x) => [x.variant, x]),
+    );
     expect(by.agent).toMatchObject({ status: 'failed', category: 'PATCH_FAILED' });
     expect(by.baseline!.status).toBe('success');
     expect(by.human!.status).toBe('success');

@@ -135,20 +135,38 @@ export async function startActionsCacheServer(opts: { token?: string } = {}): Pr
       const restoreKeys = Array.isArray(body.restore_keys) ? (body.restore_keys as string[]) : [];
       const hit = findEntry(key, restoreKeys, version);
       // A miss is `ok: false` with HTTP 200 (not a Twirp not_found), as the service answers.
-      response = hit ? { ok: true, signed_download_url: blobUrl(hit.blob, 'r'), matched_key: hit.key } : { ok: false, signed_download_url: '', matched_key: '' };
+      response = hit
+        ? { ok: true, signed_download_url: blobUrl(hit.blob, 'r'), matched_key: hit.key }
+        : { ok: false, signed_download_url: '', matched_key: '' };
     } else if (method === 'CreateCacheEntry') {
       if (entries.some((e) => e.key === key && e.version === version)) {
         record(409, body);
-        return twirpError(res, 409, 'already_exists', `cache entry with the same key, version, and scope already exists`);
+        return twirpError(
+          res,
+          409,
+          'already_exists',
+          `cache entry with the same key, version, and scope already exists`,
+        );
       }
-      const entry: CacheEntry = { id: nextId++, key, version, blob: `${randomBytes(8).toString('hex')}.tar`, finalized: false };
+      const entry: CacheEntry = {
+        id: nextId++,
+        key,
+        version,
+        blob: `${randomBytes(8).toString('hex')}.tar`,
+        finalized: false,
+      };
       entries.push(entry);
       response = { ok: true, signed_upload_url: blobUrl(entry.blob, 'cw') };
     } else if (method === 'FinalizeCacheEntryUpload') {
       const entry = entries.find((e) => e.key === key && e.version === version && !e.finalized);
       const size = Number(body.size_bytes);
       if (!entry) response = { ok: false, entry_id: '0', message: `no cache entry being uploaded for key ${key}` };
-      else if (!entry.data || entry.data.length !== size) response = { ok: false, entry_id: '0', message: `uploaded ${entry.data?.length ?? 0} bytes, finalize says ${size}` };
+      else if (!entry.data || entry.data.length !== size)
+        response = {
+          ok: false,
+          entry_id: '0',
+          message: `uploaded ${entry.data?.length ?? 0} bytes, finalize says ${size}`,
+        };
       else {
         entry.finalized = true;
         entry.sizeBytes = size;
@@ -173,12 +191,24 @@ export async function startActionsCacheServer(opts: { token?: string } = {}): Pr
       res.end(payload);
     };
     const azureError = (status: number, code: string) =>
-      answer(status, { 'content-type': 'application/xml', 'x-ms-error-code': code }, `<?xml version="1.0" encoding="utf-8"?><Error><Code>${code}</Code><Message>${code}</Message></Error>`);
+      answer(
+        status,
+        { 'content-type': 'application/xml', 'x-ms-error-code': code },
+        `<?xml version="1.0" encoding="utf-8"?><Error><Code>${code}</Code><Message>${code}</Message></Error>`,
+      );
     if (!url.searchParams.get('sig')) return azureError(403, 'AuthenticationFailed');
     if (!entry) return azureError(404, 'BlobNotFound');
     if (req.method === 'GET' || req.method === 'HEAD') {
       if (!entry.finalized || !entry.data) return azureError(404, 'BlobNotFound');
-      return answer(200, { 'content-type': 'application/octet-stream', 'content-length': String(entry.data.length), 'x-ms-blob-type': 'BlockBlob' }, req.method === 'GET' ? entry.data : undefined);
+      return answer(
+        200,
+        {
+          'content-type': 'application/octet-stream',
+          'content-length': String(entry.data.length),
+          'x-ms-blob-type': 'BlockBlob',
+        },
+        req.method === 'GET' ? entry.data : undefined,
+      );
     }
     if (req.method !== 'PUT') return azureError(405, 'UnsupportedHttpVerb');
     if (entry.finalized) return azureError(409, 'BlobImmutable');
@@ -191,7 +221,11 @@ export async function startActionsCacheServer(opts: { token?: string } = {}): Pr
       return answer(201, blobWriteHeaders(data));
     }
     if (comp === 'blocklist') {
-      const ids = [...data.toString('utf8').matchAll(/<(?:Latest|Committed|Uncommitted)>([^<]*)<\/(?:Latest|Committed|Uncommitted)>/g)].map((m) => m[1]!);
+      const ids = [
+        ...data
+          .toString('utf8')
+          .matchAll(/<(?:Latest|Committed|Uncommitted)>([^<]*)<\/(?:Latest|Committed|Uncommitted)>/g),
+      ].map((m) => m[1]!);
       const staged = blocks.get(name) ?? new Map<string, Buffer>();
       const missing = ids.filter((id) => !staged.has(id));
       if (missing.length) return azureError(400, 'InvalidBlockList');
@@ -209,7 +243,12 @@ export async function startActionsCacheServer(opts: { token?: string } = {}): Pr
     const url = new URL(req.url ?? '/', base || 'http://127.0.0.1/');
     const twirpPath = new RegExp(`^/twirp/${CACHE_SERVICE.replace(/\./g, '\\.')}/([A-Za-z]+)$`).exec(url.pathname);
     const blobPath = new RegExp(`^/${ACCOUNT}/${CONTAINER}/([^/]+)$`).exec(url.pathname);
-    const handled = twirpPath && req.method === 'POST' ? twirp(twirpPath[1]!, req, res) : blobPath ? blob(blobPath[1]!, url, req, res) : undefined;
+    const handled =
+      twirpPath && req.method === 'POST'
+        ? twirp(twirpPath[1]!, req, res)
+        : blobPath
+          ? blob(blobPath[1]!, url, req, res)
+          : undefined;
     if (!handled) {
       calls.push({ method: `unknown:${req.method} ${url.pathname}`, status: 404 });
       res.writeHead(404, { 'content-type': 'text/plain' });

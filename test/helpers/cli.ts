@@ -8,9 +8,14 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-export async function runCli(args: string[], opts: { bundle?: boolean; env?: Record<string, string>; cwd?: string; timeout?: number } = {}) {
+export async function runCli(
+  args: string[],
+  opts: { bundle?: boolean; env?: Record<string, string>; cwd?: string; timeout?: number } = {},
+) {
   const bundled = opts.bundle ? 'dist/cli.js' : process.env.BENCHSWEEP_E2E_CLI;
-  const [file, pre] = bundled ? [process.execPath, [resolve(ROOT, bundled)]] : [`${ROOT}node_modules/.bin/tsx`, [`${ROOT}src/cli.ts`]];
+  const [file, pre] = bundled
+    ? [process.execPath, [resolve(ROOT, bundled)]]
+    : [`${ROOT}node_modules/.bin/tsx`, [`${ROOT}src/cli.ts`]];
   return execa(file, [...pre, ...args], {
     reject: false,
     cwd: opts.cwd ?? ROOT,

@@ -87,7 +87,15 @@ function readBody(req: IncomingMessage): Promise<unknown> {
 
 export async function startFakeGitHub(opts: { pageSize?: number } = {}): Promise<FakeGitHub> {
   let nextId = 1000;
-  const state: Omit<FakeGitHub, 'baseUrl' | 'close'> = { comments: [], checkRuns: [], runs: [], defaultBranch: 'main', requests: [], faults: [], pageSize: opts.pageSize ?? 2 };
+  const state: Omit<FakeGitHub, 'baseUrl' | 'close'> = {
+    comments: [],
+    checkRuns: [],
+    runs: [],
+    defaultBranch: 'main',
+    requests: [],
+    faults: [],
+    pageSize: opts.pageSize ?? 2,
+  };
   let baseUrl = '';
 
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
@@ -131,7 +139,11 @@ export async function startFakeGitHub(opts: { pageSize?: number } = {}): Promise
         };
         if (page < last) links.push(link(page + 1, 'next'), link(last, 'last'));
         if (page > 1) links.push(link(1, 'first'), link(page - 1, 'prev'));
-        return reply(200, all.slice((page - 1) * perPage, page * perPage), links.length ? { link: links.join(', ') } : {});
+        return reply(
+          200,
+          all.slice((page - 1) * perPage, page * perPage),
+          links.length ? { link: links.join(', ') } : {},
+        );
       }
       if (method === 'POST') {
         const now = new Date().toISOString();
@@ -157,18 +169,35 @@ export async function startFakeGitHub(opts: { pageSize?: number } = {}): Promise
       return reply(200, comment);
     }
     if (url.pathname === '/user' && method === 'GET') {
-      if (!state.user) return reply(403, { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest/users/users#get-the-authenticated-user' });
+      if (!state.user)
+        return reply(403, {
+          message: 'Resource not accessible by integration',
+          documentation_url: 'https://docs.github.com/rest/users/users#get-the-authenticated-user',
+        });
       return reply(200, { login: state.user.login, type: state.user.type, id: 42 });
     }
     if ((m = url.pathname.match(/^\/repos\/([^/]+)\/([^/]+)\/check-runs$/)) && method === 'POST') {
-      const run = { id: nextId++, ...(body as Record<string, unknown>), html_url: `https://github.test/${m[1]}/${m[2]}/runs/${nextId}` };
+      const run = {
+        id: nextId++,
+        ...(body as Record<string, unknown>),
+        html_url: `https://github.test/${m[1]}/${m[2]}/runs/${nextId}`,
+      };
       state.checkRuns.push(run);
       return reply(201, run);
     }
     if ((m = url.pathname.match(/^\/repos\/([^/]+)\/([^/]+)$/)) && method === 'GET') {
-      return reply(200, { id: 1, name: m[2], full_name: `${m[1]}/${m[2]}`, default_branch: state.defaultBranch, private: false });
+      return reply(200, {
+        id: 1,
+        name: m[2],
+        full_name: `${m[1]}/${m[2]}`,
+        default_branch: state.defaultBranch,
+        private: false,
+      });
     }
-    if ((m = url.pathname.match(/^\/repos\/([^/]+)\/([^/]+)\/actions\/workflows\/([^/]+)\/runs$/)) && method === 'GET') {
+    if (
+      (m = url.pathname.match(/^\/repos\/([^/]+)\/([^/]+)\/actions\/workflows\/([^/]+)\/runs$/)) &&
+      method === 'GET'
+    ) {
       const q = url.searchParams;
       const wanted = q.get('status');
       const matches = state.runs
@@ -212,7 +241,13 @@ export async function startFakeGitHub(opts: { pageSize?: number } = {}): Promise
         created_at: run.created_at,
         updated_at: run.created_at,
         expires_at: a.expired ? '2020-01-01T00:00:00Z' : '2099-01-01T00:00:00Z',
-        workflow_run: { id: run.id, repository_id: 1, head_repository_id: 1, head_branch: run.head_branch, head_sha: 'f'.repeat(40) },
+        workflow_run: {
+          id: run.id,
+          repository_id: 1,
+          head_repository_id: 1,
+          head_branch: run.head_branch,
+          head_sha: 'f'.repeat(40),
+        },
       }));
       return reply(200, { total_count: artifacts.length, artifacts });
     }
@@ -239,13 +274,19 @@ export const RATE_LIMITED = (resetInSeconds = 0): Pick<Fault, 'status' | 'header
     'x-ratelimit-used': '5000',
     'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + resetInSeconds),
   },
-  body: { message: 'API rate limit exceeded for installation ID 1.', documentation_url: 'https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting' },
+  body: {
+    message: 'API rate limit exceeded for installation ID 1.',
+    documentation_url: 'https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting',
+  },
 });
 
 export const SECONDARY_RATE_LIMITED: Pick<Fault, 'status' | 'headers' | 'body'> = {
   status: 403,
   headers: { 'retry-after': '1' },
-  body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits' },
+  body: {
+    message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+    documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+  },
 };
 
 export const BAD_GATEWAY: Pick<Fault, 'status' | 'body'> = { status: 502, body: { message: 'Server Error' } };

@@ -22,9 +22,16 @@ function majorOf(path: string): number | undefined {
 }
 
 export function node20(): string {
-  const candidates = [process.env.BENCHSWEEP_NODE20, '/usr/bin/node', '/usr/local/bin/node', ...(process.env.PATH ?? '').split(':').map((d) => join(d, 'node'))];
+  const candidates = [
+    process.env.BENCHSWEEP_NODE20,
+    '/usr/bin/node',
+    '/usr/local/bin/node',
+    ...(process.env.PATH ?? '').split(':').map((d) => join(d, 'node')),
+  ];
   for (const c of candidates) if (c && existsSync(c) && majorOf(c) === 20) return c;
-  throw new Error('no Node 20 found (tried BENCHSWEEP_NODE20, /usr/bin/node, /usr/local/bin/node and PATH): install Debian\'s nodejs or set BENCHSWEEP_NODE20');
+  throw new Error(
+    "no Node 20 found (tried BENCHSWEEP_NODE20, /usr/bin/node, /usr/local/bin/node and PATH): install Debian's nodejs or set BENCHSWEEP_NODE20",
+  );
 }
 
 export function nodeBinaries(): NodeBinary[] {

@@ -73,7 +73,10 @@ export async function startRegistryServer(opts: RegistryServerOptions = {}): Pro
   let manifestPutFailures = 0;
 
   async function blobSize(digest: string): Promise<number | undefined> {
-    return stat(blobPath(digest)).then((s) => s.size, () => undefined);
+    return stat(blobPath(digest)).then(
+      (s) => s.size,
+      () => undefined,
+    );
   }
 
   /** Moves a finished upload into the blob store when its content has the digest the client named. */
@@ -90,10 +93,15 @@ export async function startRegistryServer(opts: RegistryServerOptions = {}): Pro
     const path = url.pathname;
     const method = req.method ?? 'GET';
     const send = (status: number, headers: Record<string, string | number> = {}, body?: string | Buffer) => {
-      res.writeHead(status, { 'Docker-Distribution-API-Version': 'registry/2.0', ...headers, ...(body !== undefined ? { 'Content-Length': Buffer.byteLength(body) } : {}) });
+      res.writeHead(status, {
+        'Docker-Distribution-API-Version': 'registry/2.0',
+        ...headers,
+        ...(body !== undefined ? { 'Content-Length': Buffer.byteLength(body) } : {}),
+      });
       res.end(method === 'HEAD' ? undefined : body);
     };
-    const notFound = (code: string) => send(404, { 'Content-Type': 'application/json' }, errorBody(code, `${code.toLowerCase()}: ${path}`));
+    const notFound = (code: string) =>
+      send(404, { 'Content-Type': 'application/json' }, errorBody(code, `${code.toLowerCase()}: ${path}`));
 
     if (path === '/v2/' || path === '/v2') return send(200, { 'Content-Type': 'application/json' }, '{}');
 
@@ -101,7 +109,8 @@ export async function startRegistryServer(opts: RegistryServerOptions = {}): Pro
     if (m && method === 'POST') {
       const name = m[1]!;
       await readBody(req);
-      if (opts.failBlobUploads?.(name)) return send(500, { 'Content-Type': 'text/plain' }, 'upload storage broken (test)');
+      if (opts.failBlobUploads?.(name))
+        return send(500, { 'Content-Type': 'text/plain' }, 'upload storage broken (test)');
       const mount = url.searchParams.get('mount');
       if (mount && (await blobSize(mount)) !== undefined) {
         return send(201, { Location: `/v2/${name}/blobs/${mount}`, 'Docker-Content-Digest': mount }, '');
@@ -124,10 +133,23 @@ export async function startRegistryServer(opts: RegistryServerOptions = {}): Pro
         await pipeline(req, createWriteStream(uploadPath(uuid), { flags: 'a' }));
         const size = (await stat(uploadPath(uuid))).size;
         if (method === 'PATCH') {
-          return send(202, { Location: `/v2/${name}/blobs/uploads/${uuid}`, Range: `0-${Math.max(0, size - 1)}`, 'Docker-Upload-UUID': uuid }, '');
+          return send(
+            202,
+            {
+              Location: `/v2/${name}/blobs/uploads/${uuid}`,
+              Range: `0-${Math.max(0, size - 1)}`,
+              'Docker-Upload-UUID': uuid,
+            },
+            '',
+          );
         }
         const digest = url.searchParams.get('digest') ?? '';
-        if (!(await finish(uuid, digest))) return send(400, { 'Content-Type': 'application/json' }, errorBody('DIGEST_INVALID', `content does not match ${digest}`));
+        if (!(await finish(uuid, digest)))
+          return send(
+            400,
+            { 'Content-Type': 'application/json' },
+            errorBody('DIGEST_INVALID', `content does not match ${digest}`),
+          );
         return send(201, { Location: `/v2/${name}/blobs/${digest}`, 'Docker-Content-Digest': digest }, '');
       }
       if (method === 'GET') {
@@ -148,7 +170,12 @@ export async function startRegistryServer(opts: RegistryServerOptions = {}): Pro
       if (opts.failBlobUploads?.(m[1]!)) return notFound('BLOB_UNKNOWN');
       const size = await blobSize(digest);
       if (size === undefined) return notFound('BLOB_UNKNOWN');
-      res.writeHead(200, { 'Docker-Distribution-API-Version': 'registry/2.0', 'Content-Length': size, 'Content-Type': 'application/octet-stream', 'Docker-Content-Digest': digest });
+      res.writeHead(200, {
+        'Docker-Distribution-API-Version': 'registry/2.0',
+        'Content-Length': size,
+        'Content-Type': 'application/octet-stream',
+        'Docker-Content-Digest': digest,
+      });
       if (method === 'HEAD') return void res.end();
       await pipeline(createReadStream(blobPath(digest)), res);
       return;
@@ -167,9 +194,15 @@ export async function startRegistryServer(opts: RegistryServerOptions = {}): Pro
         const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;
         const mediaType = String(req.headers['content-type'] ?? '') || DEFAULT_MANIFEST_TYPE;
         // Every blob the manifest names must already be here (what a real registry checks).
-        const doc = JSON.parse(body.toString('utf8')) as { config?: { digest: string }; layers?: Array<{ digest: string }> };
-        for (const d of [doc.config?.digest, ...(doc.layers ?? []).map((l) => l.digest)].filter((x): x is string => Boolean(x))) {
-          if ((await blobSize(d)) === undefined) return send(400, { 'Content-Type': 'application/json' }, errorBody('MANIFEST_BLOB_UNKNOWN', d));
+        const doc = JSON.parse(body.toString('utf8')) as {
+          config?: { digest: string };
+          layers?: Array<{ digest: string }>;
+        };
+        for (const d of [doc.config?.digest, ...(doc.layers ?? []).map((l) => l.digest)].filter((x): x is string =>
+          Boolean(x),
+        )) {
+          if ((await blobSize(d)) === undefined)
+            return send(400, { 'Content-Type': 'application/json' }, errorBody('MANIFEST_BLOB_UNKNOWN', d));
         }
         const entry = { body, mediaType, digest };
         byRef.set(reference, entry);
@@ -222,4 +255,3 @@ export async function startRegistryServer(opts: RegistryServerOptions = {}): Pro
     },
   };
 }
-

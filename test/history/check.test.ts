@@ -8,7 +8,10 @@ import { indexEntryOf, medianInterval } from '../../src/core/history/index-entry
 import { sourceFromEnv, sweepFromReport, type StoredSweep } from '../../src/core/history/sweep.js';
 import { nightlyReport, TASKS, type SweepKnobs } from './sweeps.js';
 
-function sweep(knobs: SweepKnobs, addedAt = `2026-11-${String(10 + knobs.seed).padStart(2, '0')}T03:00:00Z`): StoredSweep {
+function sweep(
+  knobs: SweepKnobs,
+  addedAt = `2026-11-${String(10 + knobs.seed).padStart(2, '0')}T03:00:00Z`,
+): StoredSweep {
   return sweepFromReport({ report: nightlyReport(knobs), addedAt });
 }
 
@@ -26,7 +29,11 @@ describe('history check', () => {
   });
 
   it('names the one task that regressed, and only that one, against the previous sweep and the rolling baseline', () => {
-    const sweeps = [sweep({ seed: 1 }), sweep({ seed: 2 }), sweep({ seed: 3, change: { task: TASKS.throughput, variant: 'agent', factor: 0.85 } })];
+    const sweeps = [
+      sweep({ seed: 1 }),
+      sweep({ seed: 2 }),
+      sweep({ seed: 3, change: { task: TASKS.throughput, variant: 'agent', factor: 0.85 } }),
+    ];
     const check = checkHistory(sweeps);
     expect(regressedTasks(check)).toEqual([TASKS.throughput]);
     expect(check.regressions.map((r) => [r.task, r.variant, r.metric, r.against])).toEqual([
@@ -49,16 +56,27 @@ describe('history check', () => {
   });
 
   it('is direction-aware: a latency that rises regresses, one that falls improves', () => {
-    const up = checkHistory([sweep({ seed: 1 }), sweep({ seed: 2, change: { task: TASKS.latency, variant: 'human', factor: 1.12 } })]);
-    expect(up.regressions.map((r) => [r.task, r.variant, r.higher_is_better])).toEqual([[TASKS.latency, 'human', false]]);
+    const up = checkHistory([
+      sweep({ seed: 1 }),
+      sweep({ seed: 2, change: { task: TASKS.latency, variant: 'human', factor: 1.12 } }),
+    ]);
+    expect(up.regressions.map((r) => [r.task, r.variant, r.higher_is_better])).toEqual([
+      [TASKS.latency, 'human', false],
+    ]);
     expect(up.regressions[0]!.ratio).toBeGreaterThan(1.1);
-    const down = checkHistory([sweep({ seed: 1 }), sweep({ seed: 2, change: { task: TASKS.latency, variant: 'human', factor: 0.88 } })]);
+    const down = checkHistory([
+      sweep({ seed: 1 }),
+      sweep({ seed: 2, change: { task: TASKS.latency, variant: 'human', factor: 0.88 } }),
+    ]);
     expect(down.regressions).toEqual([]);
     expect(down.improvements.map((r) => [r.task, r.variant])).toEqual([[TASKS.latency, 'human']]);
   });
 
   it('needs the change to pass the threshold even when it is significant', () => {
-    const small = [sweep({ seed: 1 }), sweep({ seed: 2, change: { task: TASKS.serving, variant: 'baseline', factor: 0.985 } })];
+    const small = [
+      sweep({ seed: 1 }),
+      sweep({ seed: 2, change: { task: TASKS.serving, variant: 'baseline', factor: 0.985 } }),
+    ];
     expect(checkHistory(small).regressions).toEqual([]);
     const tight = checkHistory(small, { threshold: 0.005 });
     expect(regressedTasks(tight)).toEqual([TASKS.serving]);
@@ -66,10 +84,19 @@ describe('history check', () => {
 
   it('decides single samples by the threshold alone, and says so', () => {
     const one = (knobs: SweepKnobs) => sweep({ ...knobs, samples: 1 });
-    const check = checkHistory([one({ seed: 1 }), one({ seed: 2, change: { task: TASKS.serving, variant: 'agent', factor: 0.9 } })]);
+    const check = checkHistory([
+      one({ seed: 1 }),
+      one({ seed: 2, change: { task: TASKS.serving, variant: 'agent', factor: 0.9 } }),
+    ]);
     expect(check.regressions).toHaveLength(1);
     const [r] = check.regressions;
-    expect(r).toMatchObject({ task: TASKS.serving, variant: 'agent', single_sample: true, significant: null, ci: null });
+    expect(r).toMatchObject({
+      task: TASKS.serving,
+      variant: 'agent',
+      single_sample: true,
+      significant: null,
+      ci: null,
+    });
     expect(checkHistory([one({ seed: 1 }), one({ seed: 2 })]).regressions).toEqual([]);
   });
 
@@ -82,11 +109,26 @@ describe('history check', () => {
     serving.variants['agent'] = { status: 'failed', value: null, samples: [], category: 'SERVER_CRASH' };
     const check = checkHistory([sweep({ seed: 1 }), broken]);
     expect(check.regressions).toEqual([
-      expect.objectContaining({ task: TASKS.serving, variant: 'agent', metric: 'status', status: 'failed', category: 'SERVER_CRASH', ratio: null }),
+      expect.objectContaining({
+        task: TASKS.serving,
+        variant: 'agent',
+        metric: 'status',
+        status: 'failed',
+        category: 'SERVER_CRASH',
+        ratio: null,
+      }),
     ]);
     const back = checkHistory([broken, sweep({ seed: 3 })]);
     expect(back.regressions).toEqual([]);
-    expect(back.improvements).toEqual([expect.objectContaining({ task: TASKS.serving, variant: 'agent', metric: 'status', status: 'success', category: 'SERVER_CRASH' })]);
+    expect(back.improvements).toEqual([
+      expect.objectContaining({
+        task: TASKS.serving,
+        variant: 'agent',
+        metric: 'status',
+        status: 'success',
+        category: 'SERVER_CRASH',
+      }),
+    ]);
   });
 
   it('pools only the last K sweeps into the rolling baseline', () => {
@@ -108,7 +150,12 @@ describe('stored sweep', () => {
   it('has a content id: the same report from another job or time is the same sweep', () => {
     const report = nightlyReport({ seed: 4 });
     const a = sweepFromReport({ report, addedAt: '2026-11-30T01:00:00Z' });
-    const b = sweepFromReport({ report: JSON.parse(JSON.stringify(report)), addedAt: '2026-12-01T01:00:00Z', label: 'retry', source: { run_id: '99' } });
+    const b = sweepFromReport({
+      report: JSON.parse(JSON.stringify(report)),
+      addedAt: '2026-12-01T01:00:00Z',
+      label: 'retry',
+      source: { run_id: '99' },
+    });
     expect(a.id).toBe(b.id);
     expect(a.id).not.toBe(sweepFromReport({ report: nightlyReport({ seed: 5 }), addedAt: '2026-11-30T01:00:00Z' }).id);
   });

@@ -18,7 +18,10 @@ function entries(count: number, change?: (i: number) => number): IndexEntry[] {
   return Array.from({ length: count }, (_, i) =>
     indexEntryOf(
       sweepFromReport({
-        report: nightlyReport({ seed: i + 1, ...(change ? { change: { task: TASKS.serving, variant: 'agent', factor: change(i) } } : {}) }),
+        report: nightlyReport({
+          seed: i + 1,
+          ...(change ? { change: { task: TASKS.serving, variant: 'agent', factor: change(i) } } : {}),
+        }),
         addedAt: new Date(Date.UTC(2026, 0, 1) + i * 86_400_000).toISOString(),
         label: `n${i + 1}`,
       }),
@@ -33,8 +36,12 @@ describe('history dashboard', () => {
     const sections = attrs(html, 'section', 'data-task');
     expect(sections.map((s) => s['data-task'])).toEqual(Object.values(TASKS).sort());
     const serving = html.slice(html.indexOf(`<section class="task" id="task-${TASKS.serving}"`));
-    const agentDots = attrs(serving.slice(0, serving.indexOf('</section>')), 'circle', 'data-variant').filter((c) => c['data-variant'] === 'agent');
-    expect(agentDots.map((d) => Number(d['data-value']))).toEqual(e.map((x) => (x.tasks[TASKS.serving]![6] as number[])[0]));
+    const agentDots = attrs(serving.slice(0, serving.indexOf('</section>')), 'circle', 'data-variant').filter(
+      (c) => c['data-variant'] === 'agent',
+    );
+    expect(agentDots.map((d) => Number(d['data-value']))).toEqual(
+      e.map((x) => (x.tasks[TASKS.serving]![6] as number[])[0]),
+    );
     for (const d of agentDots) expect(Number(d['data-lo'])).toBeLessThanOrEqual(Number(d['data-value']));
     // The agent's decline shows in the captured share too.
     const share = attrs(serving, 'polyline', 'data-series')[0]!;
@@ -59,7 +66,13 @@ describe('history dashboard', () => {
 
   it('escapes what it embeds and loads nothing', () => {
     const e = entries(2);
-    const hostile: IndexEntry = { ...e[1]!, id: 'ffff0000ffff0000', label: '<script>alert(1)</script>', run_url: 'javascript:alert(1)"><img src=x>', tasks: { '<img src=x onerror=alert(1)>': e[1]!.tasks[TASKS.oom]! } };
+    const hostile: IndexEntry = {
+      ...e[1]!,
+      id: 'ffff0000ffff0000',
+      label: '<script>alert(1)</script>',
+      run_url: 'javascript:alert(1)"><img src=x>',
+      tasks: { '<img src=x onerror=alert(1)>': e[1]!.tasks[TASKS.oom]! },
+    };
     const html = renderHistoryHtml([e[0]!, hostile]);
     expect(html).not.toContain('<img src=x');
     expect(html).not.toContain('<script>alert(1)');
@@ -69,7 +82,12 @@ describe('history dashboard', () => {
 
   it('says so when a task never succeeded', () => {
     const e = entries(2);
-    const failed: IndexEntry[] = e.map((x) => ({ ...x, tasks: { deadbeef: ['output_throughput', 1, null, 'not_evaluable', 'BUILD_FAILED', 'BUILD_FAILED', 'BUILD_FAILED'] } }));
+    const failed: IndexEntry[] = e.map((x) => ({
+      ...x,
+      tasks: {
+        deadbeef: ['output_throughput', 1, null, 'not_evaluable', 'BUILD_FAILED', 'BUILD_FAILED', 'BUILD_FAILED'],
+      },
+    }));
     const html = renderHistoryHtml(failed);
     expect(html).toContain('no successful run of deadbeef yet');
     expect(attrs(html, 'svg', 'data-failures').find((s) => s['data-chart'] === 'failures')!['data-failures']).toBe('6');

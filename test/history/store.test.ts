@@ -6,7 +6,15 @@ import { appendFile, readFile, readdir, unlink, writeFile } from 'node:fs/promis
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { addSweep, INDEX_FILE, readIndex, readIndexTail, readLatestSweeps, readSweep, SWEEPS_DIR } from '../../src/adapters/history-store.js';
+import {
+  addSweep,
+  INDEX_FILE,
+  readIndex,
+  readIndexTail,
+  readLatestSweeps,
+  readSweep,
+  SWEEPS_DIR,
+} from '../../src/adapters/history-store.js';
 import { sweepFromReport } from '../../src/core/history/sweep.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 import { ROOT } from '../helpers/cli.js';
@@ -15,7 +23,11 @@ import { nightlyReport } from './sweeps.js';
 const tmp = useTempDir('bs-history-store-');
 
 function sweepOf(seed: number) {
-  return sweepFromReport({ report: nightlyReport({ seed }), addedAt: `2026-11-30T0${seed % 10}:00:00Z`, label: `n${seed}` });
+  return sweepFromReport({
+    report: nightlyReport({ seed }),
+    addedAt: `2026-11-30T0${seed % 10}:00:00Z`,
+    label: `n${seed}`,
+  });
 }
 
 async function indexLines(store: string): Promise<string[]> {
@@ -60,28 +72,32 @@ describe('history store', () => {
     expect(entries.map((e) => e.id).sort()).toEqual(sweeps.map((s) => s.id).sort());
   });
 
-  it('two real processes adding at once lose nothing; two adding the same report store it once', { timeout: 180_000 }, async () => {
-    const store = join(tmp(), 'processes');
-    const reports: string[] = [];
-    for (const seed of [11, 12, 13]) {
-      const file = join(tmp(), `report-${seed}.json`);
-      await writeFile(file, JSON.stringify(nightlyReport({ seed })));
-      reports.push(file);
-    }
-    const runs = await Promise.all([
-      historyProcess(['add', '--store', store, '--report', reports[0]!, '--json']),
-      historyProcess(['add', '--store', store, '--report', reports[1]!, '--json']),
-      historyProcess(['add', '--store', store, '--report', reports[2]!, '--json']),
-      historyProcess(['add', '--store', store, '--report', reports[2]!, '--json']),
-    ]);
-    for (const r of runs) expect(r.exitCode, r.stderr).toBe(0);
-    const values = runs.map((r) => JSON.parse(r.stdout) as { id: string; added: boolean });
-    expect(values[2]!.id).toBe(values[3]!.id);
-    expect([values[2]!.added, values[3]!.added].filter(Boolean)).toHaveLength(1);
-    const { entries } = await readIndex(store);
-    expect(entries.map((e) => e.id).sort()).toEqual([...new Set(values.map((v) => v.id))].sort());
-    expect((await readdir(join(store, SWEEPS_DIR))).filter((f) => f.endsWith('.json'))).toHaveLength(3);
-  });
+  it(
+    'two real processes adding at once lose nothing; two adding the same report store it once',
+    { timeout: 180_000 },
+    async () => {
+      const store = join(tmp(), 'processes');
+      const reports: string[] = [];
+      for (const seed of [11, 12, 13]) {
+        const file = join(tmp(), `report-${seed}.json`);
+        await writeFile(file, JSON.stringify(nightlyReport({ seed })));
+        reports.push(file);
+      }
+      const runs = await Promise.all([
+        historyProcess(['add', '--store', store, '--report', reports[0]!, '--json']),
+        historyProcess(['add', '--store', store, '--report', reports[1]!, '--json']),
+        historyProcess(['add', '--store', store, '--report', reports[2]!, '--json']),
+        historyProcess(['add', '--store', store, '--report', reports[2]!, '--json']),
+      ]);
+      for (const r of runs) expect(r.exitCode, r.stderr).toBe(0);
+      const values = runs.map((r) => JSON.parse(r.stdout) as { id: string; added: boolean });
+      expect(values[2]!.id).toBe(values[3]!.id);
+      expect([values[2]!.added, values[3]!.added].filter(Boolean)).toHaveLength(1);
+      const { entries } = await readIndex(store);
+      expect(entries.map((e) => e.id).sort()).toEqual([...new Set(values.map((v) => v.id))].sort());
+      expect((await readdir(join(store, SWEEPS_DIR))).filter((f) => f.endsWith('.json'))).toHaveLength(3);
+    },
+  );
 
   it('skips a line cut by a crash, and the next add starts a fresh line', async () => {
     const store = join(tmp(), 'crash');
@@ -118,7 +134,10 @@ describe('history store', () => {
     for (const count of [1, 3, 8, 12, 50]) {
       for (const chunk of [97, 1024, 1 << 18]) {
         const tail = await readIndexTail(store, count, chunk);
-        expect(tail.entries.map((e) => e.id), `${count} / ${chunk}`).toEqual(all.slice(-count));
+        expect(
+          tail.entries.map((e) => e.id),
+          `${count} / ${chunk}`,
+        ).toEqual(all.slice(-count));
       }
     }
     const latest = await readLatestSweeps(store, 3);
@@ -137,33 +156,45 @@ describe('history store', () => {
     await expect(readIndex(join(tmp(), 'nothing-here'))).rejects.toThrow(/not a history store/);
   });
 
-  it('two clones that each add a sweep merge on rebase without a conflict (index.jsonl merge=union)', { timeout: 120_000 }, async () => {
-    const base = join(tmp(), 'git');
-    const git = (cwd: string, ...args: string[]) =>
-      execa('git', args, { cwd, env: { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' } });
-    await execa('git', ['init', '--bare', '-q', '-b', 'benchsweep-history', join(base, 'remote.git')], { reject: true }).catch(async () => {
-      await execa('git', ['init', '--bare', '-q', join(base, 'remote.git')]);
-    });
-    await execa('git', ['clone', '-q', join(base, 'remote.git'), join(base, 'seed')]);
-    await git(join(base, 'seed'), 'checkout', '-q', '-b', 'benchsweep-history');
-    await addSweep(join(base, 'seed', 'store'), sweepOf(71));
-    await git(join(base, 'seed'), 'add', '-A');
-    await git(join(base, 'seed'), 'commit', '-q', '-m', 'first sweep');
-    await git(join(base, 'seed'), 'push', '-q', 'origin', 'benchsweep-history');
-    for (const name of ['a', 'b']) await execa('git', ['clone', '-q', '-b', 'benchsweep-history', join(base, 'remote.git'), join(base, name)]);
-    await addSweep(join(base, 'a', 'store'), sweepOf(72));
-    await addSweep(join(base, 'b', 'store'), sweepOf(73));
-    for (const name of ['a', 'b']) {
-      await git(join(base, name), 'add', '-A');
-      await git(join(base, name), 'commit', '-q', '-m', `sweep from ${name}`);
-    }
-    await git(join(base, 'a'), 'push', '-q', 'origin', 'benchsweep-history');
-    const rejected = await git(join(base, 'b'), 'push', '-q', 'origin', 'benchsweep-history').catch((e: { exitCode: number }) => e);
-    expect((rejected as { exitCode: number }).exitCode).not.toBe(0);
-    await git(join(base, 'b'), 'pull', '-q', '--rebase', 'origin', 'benchsweep-history');
-    await git(join(base, 'b'), 'push', '-q', 'origin', 'benchsweep-history');
-    const ids = (await readIndex(join(base, 'b', 'store'))).entries.map((e) => e.label);
-    expect(ids).toEqual(['n71', 'n72', 'n73']);
-    expect((await readIndex(join(base, 'b', 'store'))).skipped).toBe(0);
-  });
+  it(
+    'two clones that each add a sweep merge on rebase without a conflict (index.jsonl merge=union)',
+    { timeout: 120_000 },
+    async () => {
+      const base = join(tmp(), 'git');
+      const git = (cwd: string, ...args: string[]) =>
+        execa('git', args, {
+          cwd,
+          env: { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' },
+        });
+      await execa('git', ['init', '--bare', '-q', '-b', 'benchsweep-history', join(base, 'remote.git')], {
+        reject: true,
+      }).catch(async () => {
+        await execa('git', ['init', '--bare', '-q', join(base, 'remote.git')]);
+      });
+      await execa('git', ['clone', '-q', join(base, 'remote.git'), join(base, 'seed')]);
+      await git(join(base, 'seed'), 'checkout', '-q', '-b', 'benchsweep-history');
+      await addSweep(join(base, 'seed', 'store'), sweepOf(71));
+      await git(join(base, 'seed'), 'add', '-A');
+      await git(join(base, 'seed'), 'commit', '-q', '-m', 'first sweep');
+      await git(join(base, 'seed'), 'push', '-q', 'origin', 'benchsweep-history');
+      for (const name of ['a', 'b'])
+        await execa('git', ['clone', '-q', '-b', 'benchsweep-history', join(base, 'remote.git'), join(base, name)]);
+      await addSweep(join(base, 'a', 'store'), sweepOf(72));
+      await addSweep(join(base, 'b', 'store'), sweepOf(73));
+      for (const name of ['a', 'b']) {
+        await git(join(base, name), 'add', '-A');
+        await git(join(base, name), 'commit', '-q', '-m', `sweep from ${name}`);
+      }
+      await git(join(base, 'a'), 'push', '-q', 'origin', 'benchsweep-history');
+      const rejected = await git(join(base, 'b'), 'push', '-q', 'origin', 'benchsweep-history').catch(
+        (e: { exitCode: number }) => e,
+      );
+      expect((rejected as { exitCode: number }).exitCode).not.toBe(0);
+      await git(join(base, 'b'), 'pull', '-q', '--rebase', 'origin', 'benchsweep-history');
+      await git(join(base, 'b'), 'push', '-q', 'origin', 'benchsweep-history');
+      const ids = (await readIndex(join(base, 'b', 'store'))).entries.map((e) => e.label);
+      expect(ids).toEqual(['n71', 'n72', 'n73']);
+      expect((await readIndex(join(base, 'b', 'store'))).skipped).toBe(0);
+    },
+  );
 });

@@ -28,7 +28,10 @@ interface Job {
   'timeout-minutes'?: number;
 }
 
-const wf = parse(readFileSync(join(ROOT, '.github/workflows/nightly.yml'), 'utf8')) as { jobs: Record<string, Job>; env: Record<string, string> };
+const wf = parse(readFileSync(join(ROOT, '.github/workflows/nightly.yml'), 'utf8')) as {
+  jobs: Record<string, Job>;
+  env: Record<string, string>;
+};
 const job = wf.jobs['history']!;
 const runs = job.steps.map((s) => s.run ?? '').join('\n');
 
@@ -49,9 +52,12 @@ describe('nightly.yml: history job', () => {
     expect(checkout.env?.['GH_TOKEN']).toBe('${{ github.token }}');
     expect(checkout.run).toContain('--orphan "$HISTORY_BRANCH"');
     const push = job.steps.find((s) => s.run?.includes('git push'))!;
-    expect(push.run).toMatch(/for attempt in [\d ]+; do[\s\S]*git push[\s\S]*git pull -q --rebase origin "\$HISTORY_BRANCH"[\s\S]*done/);
+    expect(push.run).toMatch(
+      /for attempt in [\d ]+; do[\s\S]*git push[\s\S]*git pull -q --rebase origin "\$HISTORY_BRANCH"[\s\S]*done/,
+    );
     expect(push.run).toContain('git diff --cached --quiet');
-    for (const s of job.steps) if (s.uses?.startsWith('actions/checkout@')) expect(s.with?.['persist-credentials']).toBe(false);
+    for (const s of job.steps)
+      if (s.uses?.startsWith('actions/checkout@')) expect(s.with?.['persist-credentials']).toBe(false);
     for (const s of job.steps) if (s.run) expect(s.run, s.name).not.toMatch(/\$\{\{/);
   });
 
@@ -60,7 +66,9 @@ describe('nightly.yml: history job', () => {
     expect(check.run).toContain('history check --store history/store --json --markdown history-check.md');
     expect(check.run).toContain('regressed=true');
     const uses = job.steps.map((s) => s.uses ?? '');
-    const render = job.steps.findIndex((s) => s.run?.includes('history render --store history/store --out history-site'));
+    const render = job.steps.findIndex((s) =>
+      s.run?.includes('history render --store history/store --out history-site'),
+    );
     const upload = uses.findIndex((u) => u.startsWith('actions/upload-pages-artifact@'));
     const deploy = uses.findIndex((u) => u.startsWith('actions/deploy-pages@'));
     expect(render).toBeGreaterThan(0);
@@ -81,6 +89,8 @@ describe('nightly.yml: history job', () => {
     expect(fail.run).toContain('exit 1');
     expect(job.env?.['FAIL_ON_REGRESSION']).toBe("${{ vars.BENCHSWEEP_FAIL_ON_REGRESSION || 'false' }}");
     // Deploy comes before the failing step: a red night still publishes its dashboard.
-    expect(job.steps.indexOf(fail)).toBeGreaterThan(job.steps.findIndex((s) => s.uses?.startsWith('actions/deploy-pages@')));
+    expect(job.steps.indexOf(fail)).toBeGreaterThan(
+      job.steps.findIndex((s) => s.uses?.startsWith('actions/deploy-pages@')),
+    );
   });
 });

@@ -41,12 +41,25 @@ describe('benchsweep parse (process)', () => {
 
 describe('benchsweep classify (process)', () => {
   it('--json prints exactly the DESIGN.md shape', async () => {
-    const r = await cli(['classify', join(CLASSIFY, 'fa-utils-v1-engine.log'), '--exit-code', '1', '--phase', 'server-start', '--json']);
+    const r = await cli([
+      'classify',
+      join(CLASSIFY, 'fa-utils-v1-engine.log'),
+      '--exit-code',
+      '1',
+      '--phase',
+      'server-start',
+      '--json',
+    ]);
     expect(r.exitCode).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(Object.keys(doc).sort()).toEqual(['action', 'category', 'evidence', 'fix', 'matched', 'retryable', 'stage']);
     expect(doc.matched).toBe(true);
-    expect(doc).toMatchObject({ category: 'BROKEN_BUILD', stage: 'environment', retryable: false, fix: 'restore-fa-utils' });
+    expect(doc).toMatchObject({
+      category: 'BROKEN_BUILD',
+      stage: 'environment',
+      retryable: false,
+      fix: 'restore-fa-utils',
+    });
     expect(doc.evidence).toContain('fa_utils');
   });
 });
@@ -76,12 +89,17 @@ describe('runParse', () => {
     expect(r.text).toMatch(/latency result, lines 4-10/);
     expect(r.text).toMatch(/avg_latency\s+0\.243057258923848\d+\s+<- primary \(lower is better\)/);
     const cut = join(dir(), 'cut.txt');
-    await writeFile(cut, '============ Serving Benchmark Result ============\nOutput token throughput (tok/s):         12.50     \n');
+    await writeFile(
+      cut,
+      '============ Serving Benchmark Result ============\nOutput token throughput (tok/s):         12.50     \n',
+    );
     expect((await runParse({ file: cut })).text).toContain('INCOMPLETE');
   });
 
   it('rejects an unknown --kind and a missing file with UserError', async () => {
-    await expect(runParse({ file: join(METRICS, 'serving-2023.txt'), kind: 'bogus' as never })).rejects.toThrow(UserError);
+    await expect(runParse({ file: join(METRICS, 'serving-2023.txt'), kind: 'bogus' as never })).rejects.toThrow(
+      UserError,
+    );
     await expect(runParse({ file: join(dir(), 'absent.txt') })).rejects.toThrow(/absent\.txt/);
   });
 });
@@ -130,7 +148,11 @@ describe('runClassify', () => {
     const log = join(dir(), 'nothing.log');
     await writeFile(log, 'starting\n');
     const r = await runClassify({ file: log, exitCode: 0, phase: 'benchmark', explain: true });
-    expect(r.value).toMatchObject({ category: 'NO_METRICS', matched: false, explain: { runnersUp: [], context: 'no signature matched: exit code 0 in phase benchmark → NO_METRICS' } });
+    expect(r.value).toMatchObject({
+      category: 'NO_METRICS',
+      matched: false,
+      explain: { runnersUp: [], context: 'no signature matched: exit code 0 in phase benchmark → NO_METRICS' },
+    });
     expect(r.text).toContain('decided by the context: no signature matched');
   });
 
@@ -143,6 +165,8 @@ describe('runClassify', () => {
 
   it('rejects a missing file and an unknown phase', async () => {
     await expect(runClassify({ file: join(dir(), 'missing.log') })).rejects.toThrow(/missing\.log/);
-    await expect(runClassify({ file: join(CLASSIFY, 'gated-401.log'), phase: 'lunch' as never })).rejects.toThrow(UserError);
+    await expect(runClassify({ file: join(CLASSIFY, 'gated-401.log'), phase: 'lunch' as never })).rejects.toThrow(
+      UserError,
+    );
   });
 });

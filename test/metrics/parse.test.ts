@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createMetricsScanner, outputCaveats, parseBenchmarkOutput, parseResultJson, primaryMetricFor } from '../../src/core/metrics/parse.js';
+import {
+  createMetricsScanner,
+  outputCaveats,
+  parseBenchmarkOutput,
+  parseResultJson,
+  primaryMetricFor,
+} from '../../src/core/metrics/parse.js';
 import { countNewlines } from '../../src/core/metrics/scanner.js';
 
 const FIX = join(import.meta.dirname, '..', 'fixtures', 'metrics');
@@ -83,12 +89,22 @@ describe('serving output, every era', () => {
 
   it('ITL section of v0.5 (#5263) after the v0.4.3 preamble', () => {
     const r = parseBenchmarkOutput(fixture('serving-table-v0.5-itl.txt'));
-    expect(r.metrics).toMatchObject({ mean_itl_ms: 38.5, median_itl_ms: 30.12, p99_itl_ms: 210.66, output_throughput: 3220 });
+    expect(r.metrics).toMatchObject({
+      mean_itl_ms: 38.5,
+      median_itl_ms: 30.12,
+      p99_itl_ms: 210.66,
+      output_throughput: 3220,
+    });
   });
 
   it('generic percentiles and E2EL of v0.6 (#7759), Total Token throughput (#8164), goodput (#9338)', () => {
     const r = parseBenchmarkOutput(fixture('serving-table-v0.6-percentiles.txt'));
-    expect(r.metrics).toMatchObject({ ...V06_LATENCY_METRICS, total_token_throughput: 8227.77, request_goodput: 15.5, completed: 980 });
+    expect(r.metrics).toMatchObject({
+      ...V06_LATENCY_METRICS,
+      total_token_throughput: 8227.77,
+      request_goodput: 15.5,
+      completed: 980,
+    });
     expect(r.metrics).not.toHaveProperty('input_throughput');
     // "Maximum request concurrency: None" of the preamble is not a metric
     expect(r.metrics).not.toHaveProperty('max_concurrency');
@@ -97,7 +113,12 @@ describe('serving output, every era', () => {
   it('`vllm bench serve` (2025): Namespace and platform lines around it, concurrency from the table only', () => {
     const r = parseBenchmarkOutput(fixture('serving-vllm-bench-2025.txt'));
     expect(r.kind).toBe('serving');
-    expect(r.metrics).toMatchObject({ ...V06_LATENCY_METRICS, max_concurrency: 64, output_throughput: 4002.36, request_rate: 20 });
+    expect(r.metrics).toMatchObject({
+      ...V06_LATENCY_METRICS,
+      max_concurrency: 64,
+      output_throughput: 4002.36,
+      request_rate: 20,
+    });
     expect(r.blocks).toHaveLength(1);
   });
 
@@ -134,7 +155,10 @@ describe('serving output, every era', () => {
 
 describe('throughput and latency output', () => {
   it('pre-v0.1 single tokens/s line', () => {
-    expect(parseBenchmarkOutput(fixture('throughput-tokens-only.txt'))).toMatchObject({ kind: 'throughput', metrics: { tokens_per_second: 1234.56 } });
+    expect(parseBenchmarkOutput(fixture('throughput-tokens-only.txt'))).toMatchObject({
+      kind: 'throughput',
+      metrics: { tokens_per_second: 1234.56 },
+    });
   });
 
   it('two-value line (#137): the second number is all tokens/s; tqdm "est. speed" is ignored', () => {
@@ -206,7 +230,13 @@ describe('JSON result files', () => {
   it('throughput --output-json', () => {
     expect(parseResultJson(JSON.parse(fixture('throughput-result.json')))).toEqual({
       kind: 'throughput',
-      metrics: { requests_per_second: 47.89, tokens_per_second: 24521.13, elapsed_time: 20.88, num_requests: 1000, total_num_tokens: 512000 },
+      metrics: {
+        requests_per_second: 47.89,
+        tokens_per_second: 24521.13,
+        elapsed_time: 20.88,
+        num_requests: 1000,
+        total_num_tokens: 512000,
+      },
     });
   });
 
@@ -235,7 +265,12 @@ describe('noise around blocks', () => {
   it('ANSI codes, CRLF, compose prefixes, CI timestamps and interleaved engine logs', () => {
     const r = parseBenchmarkOutput(fixture('noisy-ansi-crlf-prefixes.txt'));
     expect(r.kind).toBe('serving');
-    expect(r.metrics).toMatchObject({ ...V06_LATENCY_METRICS, completed: 980, output_throughput: 4002.36, total_token_throughput: 8227.77 });
+    expect(r.metrics).toMatchObject({
+      ...V06_LATENCY_METRICS,
+      completed: 980,
+      output_throughput: 4002.36,
+      total_token_throughput: 8227.77,
+    });
     expect(r.blocks).toEqual([expect.objectContaining({ complete: true, startLine: 2 })]);
   });
 
@@ -255,7 +290,10 @@ describe('noise around blocks', () => {
   });
 
   it('a block quoted in an issue (`> `)', () => {
-    expect(parseBenchmarkOutput(fixture('quoted-issue.txt')).metrics).toMatchObject({ output_throughput: 3220, p99_tpot_ms: 96.34 });
+    expect(parseBenchmarkOutput(fixture('quoted-issue.txt')).metrics).toMatchObject({
+      output_throughput: 3220,
+      p99_tpot_ms: 96.34,
+    });
   });
 
   it('a run cut mid-block after a complete one: the complete block is used', () => {
@@ -290,10 +328,17 @@ describe('noise around blocks', () => {
   });
 
   it('--kind keeps only blocks of that kind', () => {
-    const text = fixture('throughput-two-value.txt') + fixture('serving-table-v0.4.txt') + fixture('latency-avg-only.txt');
+    const text =
+      fixture('throughput-two-value.txt') + fixture('serving-table-v0.4.txt') + fixture('latency-avg-only.txt');
     expect(parseBenchmarkOutput(text).kind).toBe('latency');
-    expect(parseBenchmarkOutput(text, { kind: 'serving' })).toMatchObject({ kind: 'serving', metrics: { output_throughput: 3220 } });
-    expect(parseBenchmarkOutput(text, { kind: 'throughput' })).toMatchObject({ kind: 'throughput', metrics: { tokens_per_second: 24521.13 } });
+    expect(parseBenchmarkOutput(text, { kind: 'serving' })).toMatchObject({
+      kind: 'serving',
+      metrics: { output_throughput: 3220 },
+    });
+    expect(parseBenchmarkOutput(text, { kind: 'throughput' })).toMatchObject({
+      kind: 'throughput',
+      metrics: { tokens_per_second: 24521.13 },
+    });
     expect(parseBenchmarkOutput(text, { kind: 'auto' }).blocks).toHaveLength(3);
   });
 });
@@ -305,11 +350,17 @@ describe('lines that look like results but are not', () => {
   });
 
   it.each([
-    ['engine v0', 'INFO 01-07 21:59:25 metrics.py:351] Avg prompt throughput: 5123.4 tokens/s, Avg generation throughput: 987.6 tokens/s'],
+    [
+      'engine v0',
+      'INFO 01-07 21:59:25 metrics.py:351] Avg prompt throughput: 5123.4 tokens/s, Avg generation throughput: 987.6 tokens/s',
+    ],
     ['engine v1', 'Engine 000: Avg prompt throughput: 8123.0 tokens/s, Avg generation throughput: 1500.2 tokens/s'],
     ['tqdm it/s', '100%|██████████| 1000/1000 [01:01<00:00, 16.33it/s]'],
     ['tqdm s/it', 'Profiling iterations: 100%|██████████| 3/3 [00:15<00:00,  5.18s/it]'],
-    ['tqdm est. speed', 'Processed prompts: 100%|█| 1000/1000 [00:20<00:00, 47.89it/s, est. speed input: 12260.34 toks/s, output: 12260.79 toks/s]'],
+    [
+      'tqdm est. speed',
+      'Processed prompts: 100%|█| 1000/1000 [00:20<00:00, 47.89it/s, est. speed input: 12260.34 toks/s, output: 12260.79 toks/s]',
+    ],
     ['request rate', 'Traffic request rate: inf'],
     ['burstiness', 'Burstiness factor: 1.0 (Poisson process)'],
     ['namespace', "Namespace(backend='vllm', request_rate=inf, max_concurrency=64, num_prompts=1000)"],
@@ -318,7 +369,10 @@ describe('lines that look like results but are not', () => {
     ['label without a number', 'Request throughput (req/s): N/A'],
     ['failed-request dump header', 'Failed requests during benchmark run detected (capping to 10):'],
     ['a label written by the engine logger', 'INFO 01-07 21:59:25 [serving.py:10] Request throughput (req/s): 12.5'],
-    ['a label written by the old engine logger', 'INFO 01-07 21:59:25 api_server.py:585] Throughput: 5.99 requests/s, 10.0 tokens/s'],
+    [
+      'a label written by the old engine logger',
+      'INFO 01-07 21:59:25 api_server.py:585] Throughput: 5.99 requests/s, 10.0 tokens/s',
+    ],
   ])('%s', (_name, line) => {
     expect(parseBenchmarkOutput(`${line}\n`).blocks).toEqual([]);
   });
@@ -326,7 +380,10 @@ describe('lines that look like results but are not', () => {
 
 describe('streaming scanner', () => {
   it('gives the same result for any chunking, including chunks that split lines, CRLF and UTF-8', () => {
-    const text = fixture('noisy-ansi-crlf-prefixes.txt') + fixture('throughput-three-value.txt') + fixture('truncated-after-complete.txt');
+    const text =
+      fixture('noisy-ansi-crlf-prefixes.txt') +
+      fixture('throughput-three-value.txt') +
+      fixture('truncated-after-complete.txt');
     const whole = parseBenchmarkOutput(text, { all: true });
     for (const size of [1, 7, 64, 1000]) {
       const scanner = createMetricsScanner();
@@ -337,7 +394,8 @@ describe('streaming scanner', () => {
   });
 
   it('raw bytes cut anywhere (inside UTF-8 characters too) give the same result', () => {
-    const text = fixture('glued-tqdm.txt') + fixture('noisy-ansi-crlf-prefixes.txt') + fixture('latency-percentiles.txt');
+    const text =
+      fixture('glued-tqdm.txt') + fixture('noisy-ansi-crlf-prefixes.txt') + fixture('latency-percentiles.txt');
     const whole = parseBenchmarkOutput(text, { all: true });
     const bytes = Buffer.from(text);
     for (const size of [1, 5, 13, 4096]) {
@@ -393,7 +451,9 @@ describe('primaryMetricFor', () => {
   });
 
   it('falls back for outputs without the primary metric (2023 serving)', () => {
-    expect(primaryMetricFor('serving', parseBenchmarkOutput(fixture('serving-2023.txt')).metrics).name).toBe('request_throughput');
+    expect(primaryMetricFor('serving', parseBenchmarkOutput(fixture('serving-2023.txt')).metrics).name).toBe(
+      'request_throughput',
+    );
     expect(primaryMetricFor('serving', { output_throughput: 1 }).name).toBe('output_throughput');
   });
 });

@@ -34,7 +34,13 @@ const HEAD = {
 describe('every row vLLM has printed', () => {
   it('goodput, the configured rate, max concurrency, peak rows and P50/P75/P90/P95/P99 of every section', () => {
     const r = parseBenchmarkOutput(fixture('every-row-2025.txt'));
-    expect(r.metrics).toEqual({ ...HEAD, ...stats('ttft', 100), ...stats('tpot', 20), ...stats('itl', 18), ...stats('e2el', 4000) });
+    expect(r.metrics).toEqual({
+      ...HEAD,
+      ...stats('ttft', 100),
+      ...stats('tpot', 20),
+      ...stats('itl', 18),
+      ...stats('e2el', 4000),
+    });
     expect(r.blocks[0]).toMatchObject({ complete: true, partial: false });
   });
 
@@ -46,7 +52,10 @@ describe('every row vLLM has printed', () => {
   });
 
   it('the preamble’s finite rate belongs to the block after it (2024 `X`, 2025 `X RPS.`); `inf` gives none', () => {
-    expect(parseBenchmarkOutput(fixture('preamble-rate-2024.txt')).metrics).toMatchObject({ request_rate: 10, output_throughput: 1940.2 });
+    expect(parseBenchmarkOutput(fixture('preamble-rate-2024.txt')).metrics).toMatchObject({
+      request_rate: 10,
+      output_throughput: 1940.2,
+    });
     expect(parseBenchmarkOutput(fixture('preamble-rate-rps-2025.txt')).metrics).toMatchObject({ request_rate: 7.5 });
     expect(parseBenchmarkOutput(fixture('serving-late-2025.txt')).metrics).not.toHaveProperty('request_rate');
     // A rate alone makes no block.
@@ -58,7 +67,9 @@ describe('partial pastes: every value shown is read, and the block says it is pa
   it('starts at a section rule (header and first rows gone), ends with the closing rule', () => {
     const r = parseBenchmarkOutput(fixture('partial-from-section-rule.txt'));
     expect(r.metrics).toEqual({ ...stats('ttft', 100), ...stats('tpot', 20), ...stats('itl', 18) });
-    expect(r.blocks).toEqual([expect.objectContaining({ kind: 'serving', complete: true, partial: true, startLine: 4 })]);
+    expect(r.blocks).toEqual([
+      expect.objectContaining({ kind: 'serving', complete: true, partial: true, startLine: 4 }),
+    ]);
   });
 
   it('starts at a metric row and ends early (no closing rule)', () => {
@@ -105,8 +116,13 @@ describe('partial pastes: every value shown is read, and the block says it is pa
   });
 
   it('a complete block is not partial; a block of the whole fixture set streamed in odd chunks gives the same answer', () => {
-    expect(parseBenchmarkOutput(fixture('serving-table-v0.4.txt')).blocks[0]).toMatchObject({ complete: true, partial: false });
-    const text = ['partial-from-section-rule.txt', 'partial-interleaved.txt', 'partial-mid-row-cut.txt'].map(fixture).join('');
+    expect(parseBenchmarkOutput(fixture('serving-table-v0.4.txt')).blocks[0]).toMatchObject({
+      complete: true,
+      partial: false,
+    });
+    const text = ['partial-from-section-rule.txt', 'partial-interleaved.txt', 'partial-mid-row-cut.txt']
+      .map(fixture)
+      .join('');
     const whole = parseBenchmarkOutput(text);
     const scanner = createMetricsScanner();
     for (let i = 0; i < text.length; i += 11) scanner.push(text.slice(i, i + 11));

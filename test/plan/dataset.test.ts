@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { detectFormat, formatDatasetError, parseDataset, selectTasks } from '../../src/core/dataset.js';
+import { detectFormat, formatDatasetError, parseDataset, selectTasks } from '../../src/core/dataset/dataset.js';
 
 const REAL = new URL('../../examples/datasets/isobench-vllm.jsonl', import.meta.url);
 
@@ -42,10 +42,18 @@ describe('parseDataset', () => {
     const arr = JSON.stringify([{ commit_hash: 'a'.repeat(40), id: 'custom' }, { commit_hash: 'bbbbbbb' }]);
     const json = parseDataset(arr, 'rows.json');
     expect(json.tasks.map((t) => t.id)).toEqual(['custom', 'bbbbbbb']);
-    const csv = 'commit_hash,models,has_agent_patch,perf_command\n' + 'cccccccc11,"[""m1"",""m2""]",true,"python x.py --a ""b c"""\n' + 'dddddddd22,m1;unknown,no,\n';
+    const csv =
+      'commit_hash,models,has_agent_patch,perf_command\n' +
+      'cccccccc11,"[""m1"",""m2""]",true,"python x.py --a ""b c"""\n' +
+      'dddddddd22,m1;unknown,no,\n';
     const parsed = parseDataset(csv, 'rows.csv');
     expect(parsed.errors).toEqual([]);
-    expect(parsed.tasks[0]).toMatchObject({ id: 'cccccccc', models: ['m1', 'm2'], hasAgentPatch: true, perfCommand: 'python x.py --a "b c"' });
+    expect(parsed.tasks[0]).toMatchObject({
+      id: 'cccccccc',
+      models: ['m1', 'm2'],
+      hasAgentPatch: true,
+      perfCommand: 'python x.py --a "b c"',
+    });
     expect(parsed.tasks[1]).toMatchObject({ id: 'dddddddd', models: ['m1'], hasAgentPatch: false });
     expect(parsed.tasks[1]!.perfCommand).toBeUndefined();
     expect(detectFormat('x.data', '  [{}]')).toBe('json');

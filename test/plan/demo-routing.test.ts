@@ -12,15 +12,19 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDemoRepo, DEMO_ENGINE_DIR, DEMO_PERF_COMMAND, type DemoRepo } from '../../src/adapters/demo-repo.js';
 import { taskArgvFromRepo, workloadFromRepo } from '../../src/adapters/task-argv.js';
-import { DEMO_ENGINE } from '../../src/core/client-argv.js';
-import { parsePerfCommand } from '../../src/core/perf-command.js';
+import { DEMO_ENGINE } from '../../src/core/argv/client-argv.js';
+import { parsePerfCommand } from '../../src/core/dataset/perf-command.js';
 import { runPlan } from '../../src/commands/plan.js';
 
 const run = promisify(execFile);
 
 async function python(args: string[]): Promise<{ code: number; stderr: string }> {
   try {
-    const r = await run('python3', args, { cwd: DEMO_ENGINE_DIR, env: { ...process.env, PYTHONPATH: DEMO_ENGINE_DIR }, timeout: 20_000 });
+    const r = await run('python3', args, {
+      cwd: DEMO_ENGINE_DIR,
+      env: { ...process.env, PYTHONPATH: DEMO_ENGINE_DIR },
+      timeout: 20_000,
+    });
     return { code: 0, stderr: r.stderr };
   } catch (e) {
     const err = e as { code?: number; stderr?: string };
@@ -44,7 +48,21 @@ describe('strict demo engine', () => {
     expect(server.code).toBe(2);
     expect(server.stderr).toContain('unrecognized arguments: --bogus-flag');
     // Engine flags come from EngineArgs.add_cli_args, as in vLLM: the offline script takes them.
-    const ok = await python(['benchmarks/benchmark_latency.py', '--dtype', 'half', '-tp', '1', '--num-iters', '1', '--num-iters-warmup', '0', '--output-len', '1', '--batch-size', '1']);
+    const ok = await python([
+      'benchmarks/benchmark_latency.py',
+      '--dtype',
+      'half',
+      '-tp',
+      '1',
+      '--num-iters',
+      '1',
+      '--num-iters-warmup',
+      '0',
+      '--output-len',
+      '1',
+      '--batch-size',
+      '1',
+    ]);
     expect(ok.code).toBe(0);
   }, 60_000);
 });
@@ -56,18 +74,41 @@ describe('the run routes by the parsers in its repository', () => {
     const w = await workloadFromRepo(demo.dir, { commit: demo.human, parent: demo.parent }, perf, DEMO_ENGINE, 1);
     expect(w.ok).toBe(true);
     if (!w.ok) return;
-    expect(w.workload.server!.argv.slice(0, 5)).toEqual(['python3', '-m', 'demo_engine.server', '--model', 'demo-model']);
+    expect(w.workload.server!.argv.slice(0, 5)).toEqual([
+      'python3',
+      '-m',
+      'demo_engine.server',
+      '--model',
+      'demo-model',
+    ]);
     expect(w.workload.server!.argv).toEqual(expect.arrayContaining(['--dtype', 'float16']));
     expect(w.workload.client.argv).not.toContain('--dtype');
     expect(w.workload.client.argv).not.toContain('{host}');
-    const all = await taskArgvFromRepo(demo.dir, { commit: demo.human, parent: demo.parent }, perf, { gpus: 1, engine: DEMO_ENGINE });
+    const all = await taskArgvFromRepo(demo.dir, { commit: demo.human, parent: demo.parent }, perf, {
+      gpus: 1,
+      engine: DEMO_ENGINE,
+    });
     expect(all?.ok && all.argv.agent!.client_from).toBe(demo.parent);
     // A flag neither the demo client nor the demo server has is refused before anything runs.
-    const bad = await workloadFromRepo(demo.dir, { commit: demo.human, parent: demo.parent }, parsePerfCommand(`${DEMO_PERF_COMMAND} --no-such-engine-flag 3`), DEMO_ENGINE, 1);
+    const bad = await workloadFromRepo(
+      demo.dir,
+      { commit: demo.human, parent: demo.parent },
+      parsePerfCommand(`${DEMO_PERF_COMMAND} --no-such-engine-flag 3`),
+      DEMO_ENGINE,
+      1,
+    );
     expect(bad.ok).toBe(false);
-    expect(!bad.ok && bad.reason).toMatch(/--no-such-engine-flag is not accepted by the benchmark client benchmarks\/benchmark_serving\.py/);
+    expect(!bad.ok && bad.reason).toMatch(
+      /--no-such-engine-flag is not accepted by the benchmark client benchmarks\/benchmark_serving\.py/,
+    );
     // Outside a git repository the workload falls back to routing by name (no refusal, --dtype still to the server).
-    const fallback = await workloadFromRepo(tmpdir(), { commit: demo.human, parent: demo.parent }, perf, DEMO_ENGINE, 1);
+    const fallback = await workloadFromRepo(
+      tmpdir(),
+      { commit: demo.human, parent: demo.parent },
+      perf,
+      DEMO_ENGINE,
+      1,
+    );
     expect(fallback.ok && fallback.workload.client.argv).not.toContain('--dtype');
   });
 
@@ -75,7 +116,9 @@ describe('the run routes by the parsers in its repository', () => {
     const plan = (await runPlan({ dataset: demo.datasetFile, repo: demo.dir })).value;
     const t = plan.tasks[0]!;
     expect(t.runnable).toBe(true);
-    expect(t.argv!.human!.server).toEqual(expect.arrayContaining(['--dtype', 'float16', '--host', '{host}', '--port', '{port}']));
+    expect(t.argv!.human!.server).toEqual(
+      expect.arrayContaining(['--dtype', 'float16', '--host', '{host}', '--port', '{port}']),
+    );
     expect(t.argv!.human!.client).not.toContain('--dtype');
   });
 });

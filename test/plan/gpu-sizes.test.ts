@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, runnerSizeFor, SweepConfig } from '../../src/core/config.js';
-import { applyOverrides, parseDataset } from '../../src/core/dataset.js';
-import { planSweep } from '../../src/core/plan.js';
-import { renderPlanMarkdown, renderPlanText } from '../../src/core/plan-markdown.js';
+import { applyOverrides, parseDataset } from '../../src/core/dataset/dataset.js';
+import { planSweep } from '../../src/core/plan/plan.js';
+import { renderPlanMarkdown, renderPlanText } from '../../src/core/plan/plan-markdown.js';
 import { ROOT, runCli } from '../helpers/cli.js';
 import { runBuild } from '../../src/commands/build.js';
 import { runRun } from '../../src/commands/run.js';
@@ -58,7 +58,11 @@ describe('runner sizes', () => {
     expect(plan.matrix.include.find((e) => e.task === '310aca88')).toBeUndefined();
     // --max-gpus above the sizes still cannot invent a runner.
     const wider = planSweep(real(), defaultConfig(), { gpuSizes: [1, 2], maxGpus: 8 });
-    expect(wider.tasks.find((t) => t.id === '310aca88')).toMatchObject({ runnable: false, category: 'INSUFFICIENT_GPUS', reason: 'needs 4 GPUs; the runner sizes are 1, 2' });
+    expect(wider.tasks.find((t) => t.id === '310aca88')).toMatchObject({
+      runnable: false,
+      category: 'INSUFFICIENT_GPUS',
+      reason: 'needs 4 GPUs; the runner sizes are 1, 2',
+    });
   });
 
   it('reads sizes from the config and maps them through runnerLabels.bySize', () => {
@@ -93,10 +97,23 @@ describe('plan CLI: --gpu-sizes and --only', () => {
   });
 
   it('build and run refuse an --only that matches nothing too, before any work', async () => {
-    const build = await runBuild({ dataset: DATASET, only: ['nosuchtask'], repo: '/nonexistent', cacheDir: '/nonexistent', dryRun: true }).catch((e: unknown) => e);
+    const build = await runBuild({
+      dataset: DATASET,
+      only: ['nosuchtask'],
+      repo: '/nonexistent',
+      cacheDir: '/nonexistent',
+      dryRun: true,
+    }).catch((e: unknown) => e);
     expect(build).toBeInstanceOf(UserError);
-    expect((build as Error).message).toMatch(/^--only: no task matches "nosuchtask" \(task ids or commit prefixes of 7\+ characters; \d+ tasks in /);
-    const run = await runRun({ dataset: DATASET, only: ['310aca88', 'typo1234'], results: '/nonexistent/results', repo: '/nonexistent' }).catch((e: unknown) => e);
+    expect((build as Error).message).toMatch(
+      /^--only: no task matches "nosuchtask" \(task ids or commit prefixes of 7\+ characters; \d+ tasks in /,
+    );
+    const run = await runRun({
+      dataset: DATASET,
+      only: ['310aca88', 'typo1234'],
+      results: '/nonexistent/results',
+      repo: '/nonexistent',
+    }).catch((e: unknown) => e);
     expect(run).toBeInstanceOf(UserError);
     expect((run as Error).message).toContain('--only: no task matches "typo1234"');
   });

@@ -10,7 +10,14 @@ const DATASET = `${ROOT}examples/datasets/isobench-vllm.jsonl`;
 
 describe('benchsweep plan (CLI)', () => {
   it('prints exactly one JSON document listing every row', async () => {
-    const r = await runCli(['plan', '--dataset', DATASET, '--overrides', `${ROOT}examples/datasets/seed-quoted-commands.jsonl`, '--json']);
+    const r = await runCli([
+      'plan',
+      '--dataset',
+      DATASET,
+      '--overrides',
+      `${ROOT}examples/datasets/seed-quoted-commands.jsonl`,
+      '--json',
+    ]);
     expect(r.exitCode).toBe(0);
     const plan = JSON.parse(r.stdout);
     expect(plan.tasks).toHaveLength(96);
@@ -43,8 +50,14 @@ describe('benchsweep plan (CLI)', () => {
 
   it('says where every artifact comes from with an artifact index', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'plan-cli-'));
-    const facts = (await readFile(`${ROOT}examples/datasets/vllm-commit-facts.jsonl`, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
-    const index = { images: Object.fromEntries(facts.map((f) => [f.commit, `registry.example/vllm:${f.commit}`])), wheels: {} };
+    const facts = (await readFile(`${ROOT}examples/datasets/vllm-commit-facts.jsonl`, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const index = {
+      images: Object.fromEntries(facts.map((f) => [f.commit, `registry.example/vllm:${f.commit}`])),
+      wheels: {},
+    };
     await writeFile(join(dir, 'index.json'), JSON.stringify(index));
     const r = await runCli(['plan', '--dataset', DATASET, '--artifacts', join(dir, 'index.json'), '--json']);
     expect(r.exitCode).toBe(0);
@@ -74,15 +87,31 @@ describe('benchsweep plan (CLI)', () => {
     const commit = await commitAll(repo, 'human');
     const cmd = (script: string) => `python ${script} --model facebook/opt-125m --dataset-name random --num-prompts 10`;
     const rows = [
-      { id: 'present', commit_hash: commit, parent_commit: parent, repo: 'demo/engine', perf_command: cmd('benchmarks/benchmark_serving.py') },
-      { id: 'missing', commit_hash: commit, parent_commit: parent, repo: 'demo/engine', perf_command: cmd('benchmarks/benchmark_latency.py') },
+      {
+        id: 'present',
+        commit_hash: commit,
+        parent_commit: parent,
+        repo: 'demo/engine',
+        perf_command: cmd('benchmarks/benchmark_serving.py'),
+      },
+      {
+        id: 'missing',
+        commit_hash: commit,
+        parent_commit: parent,
+        repo: 'demo/engine',
+        perf_command: cmd('benchmarks/benchmark_latency.py'),
+      },
     ];
     await writeFile(join(dir, 'rows.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n'));
-    const withRepo = JSON.parse((await runCli(['plan', '--dataset', join(dir, 'rows.jsonl'), '--repo', repo, '--json'])).stdout);
+    const withRepo = JSON.parse(
+      (await runCli(['plan', '--dataset', join(dir, 'rows.jsonl'), '--repo', repo, '--json'])).stdout,
+    );
     const byId = Object.fromEntries(withRepo.tasks.map((t: { id: string }) => [t.id, t]));
     expect(byId.present).toMatchObject({ runnable: true });
     expect(byId.missing).toMatchObject({ runnable: false, category: 'INVALID_COMMAND' });
-    expect(byId.missing.reason).toContain(`the script benchmarks/benchmark_latency.py does not exist at commit ${commit.slice(0, 12)}`);
+    expect(byId.missing.reason).toContain(
+      `the script benchmarks/benchmark_latency.py does not exist at commit ${commit.slice(0, 12)}`,
+    );
     // Without a checkout the same row cannot be checked, and runs.
     const without = JSON.parse((await runCli(['plan', '--dataset', join(dir, 'rows.jsonl'), '--json'])).stdout);
     expect(without.tasks.find((t: { id: string }) => t.id === 'missing').runnable).toBe(true);

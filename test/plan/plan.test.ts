@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, SweepConfig } from '../../src/core/config.js';
-import { applyOverrides, parseDataset } from '../../src/core/dataset.js';
-import { planSweep } from '../../src/core/plan.js';
-import { renderPlanMarkdown } from '../../src/core/plan-markdown.js';
-import { parsePool } from '../../src/core/pool.js';
+import { applyOverrides, parseDataset } from '../../src/core/dataset/dataset.js';
+import { planSweep } from '../../src/core/plan/plan.js';
+import { renderPlanMarkdown } from '../../src/core/plan/plan-markdown.js';
+import { parsePool } from '../../src/core/plan/pool.js';
 import type { Task } from '../../src/core/task.js';
 
 const read = (name: string) => readFileSync(new URL(`../../examples/datasets/${name}`, import.meta.url), 'utf8');
@@ -16,7 +16,16 @@ const real = () => {
 };
 
 function task(id: string, perfCommand: string | undefined, extra: Partial<Task> = {}): Task {
-  return { id, commit: id.padEnd(40, '0'), parent: 'f'.repeat(40), repo: 'vllm-project/vllm', models: [], origin: { file: 't.jsonl', line: 1 }, ...(perfCommand ? { perfCommand } : {}), ...extra };
+  return {
+    id,
+    commit: id.padEnd(40, '0'),
+    parent: 'f'.repeat(40),
+    repo: 'vllm-project/vllm',
+    models: [],
+    origin: { file: 't.jsonl', line: 1 },
+    ...(perfCommand ? { perfCommand } : {}),
+    ...extra,
+  };
 }
 
 describe('planSweep on the real rows', () => {
@@ -57,11 +66,16 @@ describe('planSweep on the real rows', () => {
 
   it('is INSUFFICIENT_GPUS for tp 4 when the largest runner has 2 GPUs', () => {
     const small = planSweep(real(), defaultConfig(), { maxGpus: 2 });
-    expect(small.tasks.find((t) => t.id === '310aca88')).toMatchObject({ runnable: false, category: 'INSUFFICIENT_GPUS' });
+    expect(small.tasks.find((t) => t.id === '310aca88')).toMatchObject({
+      runnable: false,
+      category: 'INSUFFICIENT_GPUS',
+    });
   });
 
   it('renders a summary with counts, skipped categories, sizes and the estimate', () => {
-    const md = renderPlanMarkdown(planSweep(real(), defaultConfig(), { pool: parsePool('8xH100:1,2xH100:4,1xH100:8') }));
+    const md = renderPlanMarkdown(
+      planSweep(real(), defaultConfig(), { pool: parsePool('8xH100:1,2xH100:4,1xH100:8') }),
+    );
     expect(md).toContain(`**${plan.counts.runnable} runnable** of 96 tasks`);
     expect(md).toMatch(/### Skipped before the GPU[\s\S]*`INVALID_COMMAND`/);
     expect(md).toMatch(/\| GPUs \| jobs/);
@@ -70,7 +84,8 @@ describe('planSweep on the real rows', () => {
 });
 
 describe('planSweep mechanics', () => {
-  const serving = (model: string) => `python benchmarks/benchmark_serving.py --model ${model} --num-prompts 10 --dataset-name random`;
+  const serving = (model: string) =>
+    `python benchmarks/benchmark_serving.py --model ${model} --num-prompts 10 --dataset-name random`;
 
   it('splits into shards of at most maxMatrixJobs entries', () => {
     const tasks = Array.from({ length: 7 }, (_, i) => task(`a${i}bcdef0`, serving('meta-llama/Llama-3.1-8B-Instruct')));
@@ -88,7 +103,10 @@ describe('planSweep mechanics', () => {
   });
 
   it('carries dataset errors and unknown ids to the plan', () => {
-    const plan = planSweep([], defaultConfig(), { errors: [{ file: 'd.jsonl', line: 3, field: 'commit_hash', message: 'bad' }], unknownIds: ['zzz'] });
+    const plan = planSweep([], defaultConfig(), {
+      errors: [{ file: 'd.jsonl', line: 3, field: 'commit_hash', message: 'bad' }],
+      unknownIds: ['zzz'],
+    });
     expect(plan.errors).toHaveLength(1);
     expect(plan.unknown_ids).toEqual(['zzz']);
     expect(renderPlanMarkdown(plan)).toContain('d.jsonl:3 field commit_hash: bad');

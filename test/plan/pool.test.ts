@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parsePool, simulatePool } from '../../src/core/pool.js';
-import { estimateJob, estimateSweep } from '../../src/core/estimate.js';
+import { parsePool, simulatePool } from '../../src/core/plan/pool.js';
+import { estimateJob, estimateSweep } from '../../src/core/plan/estimate.js';
 import { defaultConfig, runnerLabelsFor, SweepConfig } from '../../src/core/config.js';
 
 describe('runner pool what-if', () => {
@@ -52,8 +52,17 @@ describe('estimates and config', () => {
     expect(j.samples).toBe(12);
     expect(j.wallS).toBe(180 + 12 * (60 + 60 + 300));
     expect(j.gpuHours).toBeCloseTo((j.wallS * 4) / 3600, 6);
-    const s = estimateSweep([{ gpus: 4, estimate: j }, { gpus: 1, estimate: estimateJob({ kind: 'latency', gpus: 1 }, config) }], config);
-    expect(s.bySize.map((b) => [b.gpus, b.jobs])).toEqual([[1, 1], [4, 1]]);
+    const s = estimateSweep(
+      [
+        { gpus: 4, estimate: j },
+        { gpus: 1, estimate: estimateJob({ kind: 'latency', gpus: 1 }, config) },
+      ],
+      config,
+    );
+    expect(s.bySize.map((b) => [b.gpus, b.jobs])).toEqual([
+      [1, 1],
+      [4, 1],
+    ]);
     expect(s.usd).toBeCloseTo(s.gpuHours * 3, 1);
   });
 

@@ -1,10 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { compareVersions, engineAtLeast, engineInRange, parseEngineVersion, parseVersion } from '../../src/core/engine-version.js';
+import {
+  compareVersions,
+  engineAtLeast,
+  engineInRange,
+  parseEngineVersion,
+  parseVersion,
+} from '../../src/core/preflight/engine-version.js';
 
 describe('engine versions', () => {
   it('parses the dataset approximation into bounds', () => {
-    expect(parseEngineVersion('after v0.6.4, first release ~v0.6.5')).toEqual({ text: 'after v0.6.4, first release ~v0.6.5', low: [0, 6, 4], high: [0, 6, 5] });
-    expect(parseEngineVersion('after v0.9.2, first release ~v0.10.0')).toMatchObject({ low: [0, 9, 2], high: [0, 10, 0] });
+    expect(parseEngineVersion('after v0.6.4, first release ~v0.6.5')).toEqual({
+      text: 'after v0.6.4, first release ~v0.6.5',
+      low: [0, 6, 4],
+      high: [0, 6, 5],
+    });
+    expect(parseEngineVersion('after v0.9.2, first release ~v0.10.0')).toMatchObject({
+      low: [0, 9, 2],
+      high: [0, 10, 0],
+    });
     // Before the first release nothing bounds it from below.
     const pre = parseEngineVersion('after pre-v0.1.0, first release ~v0.1.0');
     expect(pre?.low).toBeUndefined();
@@ -36,6 +49,8 @@ describe('engine versions', () => {
     expect(engineInRange(parseEngineVersion('after v0.6.3, first release ~v0.6.4'), [0, 6, 3], [0, 6, 5])).toBe('yes');
     expect(engineInRange(parseEngineVersion('after v0.6.5, first release ~v0.6.6'), [0, 6, 3], [0, 6, 5])).toBe('no');
     expect(engineInRange(parseEngineVersion('after v0.5.5, first release ~v0.6.0'), [0, 6, 3], [0, 6, 5])).toBe('no');
-    expect(engineInRange(parseEngineVersion('after v0.6.2, first release ~v0.6.4'), [0, 6, 3], [0, 6, 5])).toBe('unknown');
+    expect(engineInRange(parseEngineVersion('after v0.6.2, first release ~v0.6.4'), [0, 6, 3], [0, 6, 5])).toBe(
+      'unknown',
+    );
   });
 });

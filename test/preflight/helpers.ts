@@ -1,6 +1,6 @@
-import { rowToTask } from '../../src/core/dataset.js';
-import type { PreflightOptions, PreflightResult } from '../../src/core/preflight.js';
-import { preflightTask } from '../../src/core/preflight.js';
+import { rowToTask } from '../../src/core/dataset/dataset.js';
+import type { PreflightOptions, PreflightResult } from '../../src/core/preflight/preflight.js';
+import { preflightTask } from '../../src/core/preflight/preflight.js';
 import { DatasetRow, type Task } from '../../src/core/task.js';
 
 /** A task built from a dataset row the way the loader builds it (zod-validated). */
@@ -18,7 +18,11 @@ export function task(row: Partial<Record<string, unknown>>): Task {
   return rowToTask(parsed, { file: 'inline', line: 1 });
 }
 
-export const H100x8: PreflightOptions = { maxGpus: 8, gpuMemoryGiB: 80, dataFiles: ['ShareGPT_V3_unfiltered_cleaned_split.json'] };
+export const H100x8: PreflightOptions = {
+  maxGpus: 8,
+  gpuMemoryGiB: 80,
+  dataFiles: ['ShareGPT_V3_unfiltered_cleaned_split.json'],
+};
 
 export function pre(row: Partial<Record<string, unknown>>, opts: Partial<PreflightOptions> = {}): PreflightResult {
   return preflightTask(task(row), { ...H100x8, ...opts });

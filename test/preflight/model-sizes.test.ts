@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { runnerSize, sizeGpus } from '../../src/core/preflight.js';
-import { parsePerfCommand } from '../../src/core/perf-command.js';
-import { dtypeBytes, modelSize, quantizationBytes } from '../../src/core/rules/model-sizes.js';
+import { runnerSize, sizeGpus } from '../../src/core/preflight/preflight.js';
+import { parsePerfCommand } from '../../src/core/dataset/perf-command.js';
+import { dtypeBytes, modelSize, quantizationBytes } from '../../src/core/preflight/rules/model-sizes.js';
 
 describe('model sizes and GPU sizing', () => {
   it('finds MoE models by row (all experts count) and dense ones by the size in the id', () => {
@@ -22,9 +22,19 @@ describe('model sizes and GPU sizing', () => {
     expect(dtypeBytes('bfloat16')).toBe(2);
     expect(dtypeBytes('float32')).toBe(4);
     // An FP8 checkpoint stays FP8 under --dtype float16 (the dtype is the activations').
-    const fp8 = sizeGpus(parsePerfCommand('python benchmarks/benchmark_serving.py --model Qwen/Qwen3-30B-A3B-FP8 --dtype float16'), 'Qwen/Qwen3-30B-A3B-FP8', 'H100:1', 80);
+    const fp8 = sizeGpus(
+      parsePerfCommand('python benchmarks/benchmark_serving.py --model Qwen/Qwen3-30B-A3B-FP8 --dtype float16'),
+      'Qwen/Qwen3-30B-A3B-FP8',
+      'H100:1',
+      80,
+    );
     expect(fp8).toMatchObject({ bytesPerParam: 1, bytesFrom: 'checkpoint', gpus: 1 });
-    const f32 = sizeGpus(parsePerfCommand('python benchmarks/benchmark_latency.py --model m/x-30b --dtype float32'), 'm/x-30b', undefined, 80);
+    const f32 = sizeGpus(
+      parsePerfCommand('python benchmarks/benchmark_latency.py --model m/x-30b --dtype float32'),
+      'm/x-30b',
+      undefined,
+      80,
+    );
     expect(f32).toMatchObject({ bytesPerParam: 4, bytesFrom: 'dtype', memoryGpus: 2, gpus: 2 });
   });
 

@@ -4,12 +4,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { applyOverrides, parseDataset } from '../../src/core/dataset.js';
-import { preflightTask, type PreflightOptions, type PreflightResult } from '../../src/core/preflight.js';
+import { applyOverrides, parseDataset } from '../../src/core/dataset/dataset.js';
+import { preflightTask, type PreflightOptions, type PreflightResult } from '../../src/core/preflight/preflight.js';
 import type { Task } from '../../src/core/task.js';
 
 const read = (name: string) => readFileSync(new URL(`../../examples/datasets/${name}`, import.meta.url), 'utf8');
-const fixture = JSON.parse(readFileSync(new URL('../fixtures/preflight/real-rows-fates.json', import.meta.url), 'utf8')) as {
+const fixture = JSON.parse(
+  readFileSync(new URL('../fixtures/preflight/real-rows-fates.json', import.meta.url), 'utf8'),
+) as {
   fates: Record<string, { withoutShareGPT: string; withShareGPT: string; gpus: number }>;
 };
 
@@ -72,8 +74,17 @@ describe('preflight on the real rows', () => {
   });
 
   it('310aca88: -tp 4 runs on a 4-GPU runner, and cannot run when the largest has 2', () => {
-    expect(fate(dataset.tasks, '310aca88')).toMatchObject({ runnable: true, gpus: 4, kind: 'latency', model: 'meta-llama/Meta-Llama-3-70B' });
-    expect(fate(dataset.tasks, '310aca88', { maxGpus: 2 })).toMatchObject({ runnable: false, category: 'INSUFFICIENT_GPUS', gpus: 4 });
+    expect(fate(dataset.tasks, '310aca88')).toMatchObject({
+      runnable: true,
+      gpus: 4,
+      kind: 'latency',
+      model: 'meta-llama/Meta-Llama-3-70B',
+    });
+    expect(fate(dataset.tasks, '310aca88', { maxGpus: 2 })).toMatchObject({
+      runnable: false,
+      category: 'INSUFFICIENT_GPUS',
+      gpus: 4,
+    });
   });
 
   it('the other fates the seeds name: hardware, version bug #8791, models too large', () => {
@@ -83,12 +94,21 @@ describe('preflight on the real rows', () => {
     for (const id of ['25ebed2f', '88693683', 'b2e0ad3b', 'f092153f']) {
       const r = fate(dataset.tasks, id, { dataFiles: [SHAREGPT] });
       expect(r.runnable, `${id}: ${r.reason}`).toBe(true);
-      expect(r.findings.some((f) => f.category === 'KNOWN_VERSION_BUG'), id).toBe(false);
+      expect(
+        r.findings.some((f) => f.category === 'KNOWN_VERSION_BUG'),
+        id,
+      ).toBe(false);
     }
-    for (const id of ['baeded25', '4fb56914', '7661e92e', 'dae68969', 'fb0acb6c']) expect(fate(dataset.tasks, id).category, id).toBe('INSUFFICIENT_GPUS');
+    for (const id of ['baeded25', '4fb56914', '7661e92e', 'dae68969', 'fb0acb6c'])
+      expect(fate(dataset.tasks, id).category, id).toBe('INSUFFICIENT_GPUS');
     expect(fate(dataset.tasks, 'bd6028d6')).toMatchObject({ runnable: true, gpus: 2 });
     // The seeds' one apples-to-apples success stays runnable.
-    expect(fate(dataset.tasks, 'ce6bf3a2')).toMatchObject({ runnable: true, kind: 'throughput', model: 'google/gemma-2b', gpus: 1 });
+    expect(fate(dataset.tasks, 'ce6bf3a2')).toMatchObject({
+      runnable: true,
+      kind: 'throughput',
+      model: 'google/gemma-2b',
+      gpus: 1,
+    });
     expect(fate(dataset.tasks, '3127e975').category).toBe('NO_PERF_COMMAND');
   });
 
@@ -97,7 +117,11 @@ describe('preflight on the real rows', () => {
     for (const t of dataset.tasks) {
       const a = preflightTask(t, H100x8);
       const b = preflightTask(t, { ...H100x8, dataFiles: [SHAREGPT] });
-      got[t.id] = { withoutShareGPT: a.runnable ? 'RUNNABLE' : a.category!, withShareGPT: b.runnable ? 'RUNNABLE' : b.category!, gpus: b.gpus };
+      got[t.id] = {
+        withoutShareGPT: a.runnable ? 'RUNNABLE' : a.category!,
+        withShareGPT: b.runnable ? 'RUNNABLE' : b.category!,
+        gpus: b.gpus,
+      };
     }
     expect(got).toEqual(fixture.fates);
     const without = counts(H100x8);

@@ -7,9 +7,16 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildReport } from '../../src/core/report.js';
-import { renderMarkdown } from '../../src/core/report-markdown.js';
-import { cappedReport, checkRunFor, COMMENT_MAX_CHARS, fitComment, stickyMarker, CHECK_OUTPUT_MAX_CHARS } from '../../src/core/github-surfaces.js';
+import { buildReport } from '../../src/core/report/report.js';
+import { renderMarkdown } from '../../src/core/report/report-markdown.js';
+import {
+  cappedReport,
+  checkRunFor,
+  COMMENT_MAX_CHARS,
+  fitComment,
+  stickyMarker,
+  CHECK_OUTPUT_MAX_CHARS,
+} from '../../src/core/github/github-surfaces.js';
 import { NoResultsError, runReport } from '../../src/commands/report.js';
 import type { ResultRecord } from '../../src/core/schemas.js';
 import { runCli } from '../helpers/cli.js';
@@ -22,23 +29,66 @@ function bigSweep(n = 500): ResultRecord[] {
   for (let i = 0; i < n; i++) {
     const task = (0x10000000 + i * 7919).toString(16).slice(0, 8);
     const gpus = [1, 1, 2, 4, 8][i % 5]!;
-    const base = { schema: 'benchsweep/result@1' as const, task, attempt: 1, caveats: [], gpus, model: 'meta-llama/Llama-3.1-8B-Instruct', kind: 'serving' as const };
+    const base = {
+      schema: 'benchsweep/result@1' as const,
+      task,
+      attempt: 1,
+      caveats: [],
+      gpus,
+      model: 'meta-llama/Llama-3.1-8B-Instruct',
+      kind: 'serving' as const,
+    };
     const log = (v: string) => `results/${task}/logs/${v}/attempt-1/sample-1/server.log`;
     if (i % 10 === 3) {
-      for (const v of V) out.push({ ...base, variant: v, status: 'failed', category: 'OOM', metrics: {}, samples: [], log: log(v), evidence: 'torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB\n'.repeat(6) } as ResultRecord);
+      for (const v of V)
+        out.push({
+          ...base,
+          variant: v,
+          status: 'failed',
+          category: 'OOM',
+          metrics: {},
+          samples: [],
+          log: log(v),
+          evidence: 'torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB\n'.repeat(6),
+        } as ResultRecord);
       continue;
     }
     if (i % 10 === 7) {
-      for (const v of V) out.push({ ...base, variant: v, status: 'skipped', category: 'NO_PERF_COMMAND', metrics: {}, samples: [], evidence: 'the row has no perf_command' } as ResultRecord);
+      for (const v of V)
+        out.push({
+          ...base,
+          variant: v,
+          status: 'skipped',
+          category: 'NO_PERF_COMMAND',
+          metrics: {},
+          samples: [],
+          evidence: 'the row has no perf_command',
+        } as ResultRecord);
       continue;
     }
     for (const v of V) {
       if (v === 'agent' && i % 10 === 5) {
-        out.push({ ...base, variant: v, status: 'failed', category: 'PATCH_REJECTED', metrics: {}, samples: [], log: log(v), evidence: 'error: patch failed: vllm/worker.py:120' } as ResultRecord);
+        out.push({
+          ...base,
+          variant: v,
+          status: 'failed',
+          category: 'PATCH_REJECTED',
+          metrics: {},
+          samples: [],
+          log: log(v),
+          evidence: 'error: patch failed: vllm/worker.py:120',
+        } as ResultRecord);
         continue;
       }
       const centre = 2000 * (v === 'baseline' ? 1 : v === 'human' ? 1.05 : 1 + ((i % 7) - 2) / 50);
-      out.push({ ...base, variant: v, status: 'success', metrics: { output_throughput: centre }, samples: [{ output_throughput: centre }], log: log(v) } as ResultRecord);
+      out.push({
+        ...base,
+        variant: v,
+        status: 'success',
+        metrics: { output_throughput: centre },
+        samples: [{ output_throughput: centre }],
+        log: log(v),
+      } as ResultRecord);
     }
   }
   return out;
@@ -52,7 +102,8 @@ function mustKeep(md: string): void {
   expect(md).toContain(`agent wins **${report.counts.agent_wins}**`);
   // Failure breakdown: every category row.
   expect(md).toContain('### Failures');
-  for (const f of report.failures) expect(md).toMatch(new RegExp(`\\| \`${f.category}\` +\\| ${f.stage} +\\| +${f.count} \\|`));
+  for (const f of report.failures)
+    expect(md).toMatch(new RegExp(`\\| \`${f.category}\` +\\| ${f.stage} +\\| +${f.count} \\|`));
   // Chart and GPU table.
   expect(md).toContain(`pie showData title Outcomes of ${report.counts.tasks} tasks`);
   expect(md).toContain('### By GPU count');
@@ -68,12 +119,17 @@ describe('capped report of a 500-task sweep', () => {
   });
 
   it.each([COMMENT_MAX_CHARS, 20_000, 8_000])('within %i characters: per-task rows cut first, the rest kept', (max) => {
-    const md = renderMarkdown(report, { maxChars: max, fullReportUrl: 'https://github.test/acme/bench/actions/runs/9/artifacts/42' });
+    const md = renderMarkdown(report, {
+      maxChars: max,
+      fullReportUrl: 'https://github.test/acme/bench/actions/runs/9/artifacts/42',
+    });
     expect(md.length).toBeLessThanOrEqual(max);
     mustKeep(md);
     const rows = (md.match(/^\| `[0-9a-f]{8}` \|/gm) ?? []).length;
     expect(rows).toBeLessThan(500);
-    expect(md).toContain(`… ${500 - rows} more tasks: see the full report (report.md, report.json, report.html in the run's \`benchsweep-report\` artifact: https://github.test/acme/bench/actions/runs/9/artifacts/42).`);
+    expect(md).toContain(
+      `… ${500 - rows} more tasks: see the full report (report.md, report.json, report.html in the run's \`benchsweep-report\` artifact: https://github.test/acme/bench/actions/runs/9/artifacts/42).`,
+    );
     expect(md).toContain('Failure evidence omitted for size');
   });
 
@@ -134,12 +190,18 @@ describe('report CLI and command: capped output and loud failures', () => {
 
   it('a missing or empty results folder is an error (exit 2) a caller can tell apart', async () => {
     const empty = await mkdtemp(join(tmpdir(), 'bs-empty-'));
-    await expect(runReport({ results: join(empty, 'nope') })).rejects.toMatchObject({ name: 'NoResultsError', code: 'NO_RESULTS', reason: 'missing' });
+    await expect(runReport({ results: join(empty, 'nope') })).rejects.toMatchObject({
+      name: 'NoResultsError',
+      code: 'NO_RESULTS',
+      reason: 'missing',
+    });
     const err = await runReport({ results: empty }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NoResultsError);
     expect(err).toMatchObject({ reason: 'empty', results: empty });
     await writeFile(join(empty, 'junk.json'), '{"task": "x", "variant": "agent", "status": "maybe"}');
-    await expect(runReport({ results: empty })).rejects.toThrow(/no result record \(1 file\(s\) are not valid records, e.g. junk.json/);
+    await expect(runReport({ results: empty })).rejects.toThrow(
+      /no result record \(1 file\(s\) are not valid records, e.g. junk.json/,
+    );
     const cli = await runCli(['report', '--results', empty, '--json']);
     expect(cli.exitCode).toBe(2);
     expect(cli.stdout).toBe('');
@@ -149,7 +211,7 @@ describe('report CLI and command: capped output and loud failures', () => {
 
 describe('job summary of a huge sweep', () => {
   it('fits 1 MiB in bytes and keeps the breakdown, charts and GPU table', async () => {
-    const { reportSummary } = await import('../../src/core/github-surfaces.js');
+    const { reportSummary } = await import('../../src/core/github/github-surfaces.js');
     const huge = buildReport(bigSweep(500), { generatedAt: '2026-11-30T12:00:00Z' });
     // A small byte limit stands in for 1 MiB: the same shrinking applies.
     const md = reportSummary(huge, {}, 40_000);

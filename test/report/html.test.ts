@@ -8,14 +8,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { buildReport } from '../../src/core/report.js';
-import { renderHtml } from '../../src/core/report-html.js';
+import { buildReport } from '../../src/core/report/report.js';
+import { renderHtml } from '../../src/core/report/report-html.js';
 import { realisticRecords } from '../fixtures/report/realistic.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 
 async function dumpDom(file: string): Promise<string> {
-  const r = await execa(CHROMIUM, ['--headless', '--no-sandbox', '--disable-gpu', '--dump-dom', `file://${file}`], { timeout: 60_000, reject: false });
+  const r = await execa(CHROMIUM, ['--headless', '--no-sandbox', '--disable-gpu', '--dump-dom', `file://${file}`], {
+    timeout: 60_000,
+    reject: false,
+  });
   if (r.exitCode !== 0) throw new Error(`chromium exited ${r.exitCode}: ${r.stderr}`);
   return r.stdout;
 }
@@ -25,7 +28,8 @@ function elements(dom: string, tag: string, attr: string): Array<Record<string, 
   const out: Array<Record<string, string>> = [];
   for (const m of dom.matchAll(new RegExp(`<${tag}\\b([^>]*\\b${attr}="[^"]*"[^>]*)>`, 'g'))) {
     const attrs: Record<string, string> = {};
-    for (const a of m[1]!.matchAll(/([\w-]+)="([^"]*)"/g)) attrs[a[1]!] = a[2]!.replace(/&amp;/g, '&').replace(/&quot;/g, '"');
+    for (const a of m[1]!.matchAll(/([\w-]+)="([^"]*)"/g))
+      attrs[a[1]!] = a[2]!.replace(/&amp;/g, '&').replace(/&quot;/g, '"');
     out.push(attrs);
   }
   return out;
@@ -45,7 +49,15 @@ describe('HTML report in headless Chromium', () => {
 
     // Counts.
     const counts = Object.fromEntries(elements(dom, 'div', 'data-count').map((a) => [a['data-count'], a]));
-    for (const key of ['tasks', 'evaluable', 'agent_wins', 'human_wins', 'tie', 'agent_failed', 'not_evaluable'] as const) {
+    for (const key of [
+      'tasks',
+      'evaluable',
+      'agent_wins',
+      'human_wins',
+      'tie',
+      'agent_failed',
+      'not_evaluable',
+    ] as const) {
       expect(counts[key], key).toBeDefined();
       const shown = dom.match(new RegExp(`data-count="${key}">(\\d+)<`))![1];
       expect(Number(shown), key).toBe(report.counts[key]);
@@ -74,18 +86,26 @@ describe('HTML report in headless Chromium', () => {
         expect(cell['data-value']).toBe(t.variants[v].value === null ? '' : String(t.variants[v].value));
       });
     });
-    const seedRow = values.filter((v) => rows[Math.floor(values.indexOf(v) / 3)]!['data-task'] === '67da5720').map((v) => Number(v['data-value']));
+    const seedRow = values
+      .filter((v) => rows[Math.floor(values.indexOf(v) / 3)]!['data-task'] === '67da5720')
+      .map((v) => Number(v['data-value']));
     expect(seedRow).toEqual([2377.09, 2415.81, 2375.44]);
 
     // Failures and GPU sizes.
     const failures = elements(dom, 'tr', 'data-category');
-    expect(failures.map((f) => [f['data-category'], Number(f['data-count'])])).toEqual(report.failures.map((f) => [f.category, f.count]));
+    expect(failures.map((f) => [f['data-category'], Number(f['data-count'])])).toEqual(
+      report.failures.map((f) => [f.category, f.count]),
+    );
     const gpus = elements(dom, 'tr', 'data-gpus').filter((g) => g['data-tasks'] !== undefined);
-    expect(gpus.map((g) => [g['data-gpus'], Number(g['data-tasks'])])).toEqual(report.gpus.map((g) => [String(g.gpus), g.tasks]));
+    expect(gpus.map((g) => [g['data-gpus'], Number(g['data-tasks'])])).toEqual(
+      report.gpus.map((g) => [String(g.gpus), g.tasks]),
+    );
 
     // The chart bars carry the same changes.
     const bars = elements(dom, 'g', 'data-chart').filter((g) => g['data-chart'] === 'agent_vs_human');
-    expect(bars.map((b) => b['data-task'])).toEqual(report.tasks.filter((t) => t.agent_vs_human.ratio !== null).map((t) => t.task));
+    expect(bars.map((b) => b['data-task'])).toEqual(
+      report.tasks.filter((t) => t.agent_vs_human.ratio !== null).map((t) => t.task),
+    );
     for (const b of bars) {
       const t = report.tasks.find((x) => x.task === b['data-task'])!;
       expect(Number(b['data-change-pct'])).toBeCloseTo((t.agent_vs_human.ratio! - 1) * 100, 3);
@@ -98,7 +118,17 @@ describe('HTML report in headless Chromium', () => {
 
   it('escapes what it embeds', () => {
     const hostile = buildReport([
-      { task: '<img src=x onerror=alert(1)>', variant: 'human', attempt: 1, status: 'failed', category: 'SERVER_CRASH', metrics: {}, samples: [], caveats: ['</script><script>alert(1)</script>'], evidence: '<b>boom</b>' },
+      {
+        task: '<img src=x onerror=alert(1)>',
+        variant: 'human',
+        attempt: 1,
+        status: 'failed',
+        category: 'SERVER_CRASH',
+        metrics: {},
+        samples: [],
+        caveats: ['</script><script>alert(1)</script>'],
+        evidence: '<b>boom</b>',
+      },
     ]);
     const html = renderHtml(hostile);
     expect(html).not.toContain('<img src=x');

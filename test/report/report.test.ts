@@ -2,9 +2,15 @@ import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildReport } from '../../src/core/report.js';
-import { renderMarkdown } from '../../src/core/report-markdown.js';
-import { annotationsFor, checkRunFor, fitComment, fitSummary, STICKY_MARKER } from '../../src/core/github-surfaces.js';
+import { buildReport } from '../../src/core/report/report.js';
+import { renderMarkdown } from '../../src/core/report/report-markdown.js';
+import {
+  annotationsFor,
+  checkRunFor,
+  fitComment,
+  fitSummary,
+  STICKY_MARKER,
+} from '../../src/core/github/github-surfaces.js';
 import { loadResultRecords } from '../../src/adapters/results-dir.js';
 import { writeReports } from '../../src/adapters/report-files.js';
 import { runReport } from '../../src/commands/report.js';
@@ -34,7 +40,15 @@ describe('buildReport', () => {
   it('the latest attempt wins; the earlier one is history', () => {
     const t = task('e5e5e5e5');
     expect(t.variants.agent).toMatchObject({ status: 'success', attempt: 2 });
-    expect(t.history).toEqual([{ variant: 'agent', attempt: 1, status: 'failed', category: 'TRANSIENT_INFRA', log: 'results/e5e5e5e5/logs/agent/attempt-1/sample-1/server.log' }]);
+    expect(t.history).toEqual([
+      {
+        variant: 'agent',
+        attempt: 1,
+        status: 'failed',
+        category: 'TRANSIENT_INFRA',
+        log: 'results/e5e5e5e5/logs/agent/attempt-1/sample-1/server.log',
+      },
+    ]);
     expect(report.failures.find((f) => f.category === 'TRANSIENT_INFRA')).toBeUndefined();
     // Whatever order the files come in.
     const shuffled = buildReport([...realisticRecords()].reverse());
@@ -44,20 +58,44 @@ describe('buildReport', () => {
 
   it('failure rows: category, stage, fixable and action from the taxonomy, tasks counted once', () => {
     const oom = report.failures.find((f) => f.category === 'OOM')!;
-    expect(oom).toMatchObject({ stage: 'server', count: 1, fixable: 'infrastructure', tasks: ['0d243f2a'], variants: { baseline: 1, human: 1, agent: 1 } });
+    expect(oom).toMatchObject({
+      stage: 'server',
+      count: 1,
+      fixable: 'infrastructure',
+      tasks: ['0d243f2a'],
+      variants: { baseline: 1, human: 1, agent: 1 },
+    });
     expect(oom.action).toMatch(/more GPUs/);
-    expect(report.failures.find((f) => f.category === 'PATCH_REJECTED')).toMatchObject({ fixable: 'agent', tasks: ['f00dbabe'] });
-    expect(report.failures.find((f) => f.category === 'NO_PERF_COMMAND')).toMatchObject({ stage: 'preflight', fixable: 'dataset' });
+    expect(report.failures.find((f) => f.category === 'PATCH_REJECTED')).toMatchObject({
+      fixable: 'agent',
+      tasks: ['f00dbabe'],
+    });
+    expect(report.failures.find((f) => f.category === 'NO_PERF_COMMAND')).toMatchObject({
+      stage: 'preflight',
+      fixable: 'dataset',
+    });
     expect(task('f00dbabe').outcome).toBe('agent_failed');
     expect(task('22dd9c27').evaluability).toBe('all_failed');
     expect(task('c0ffee12')).toMatchObject({ outcome: 'tie' });
     expect(task('c0ffee12').reason).toMatch(/^could not tell/);
-    expect(task('d15ea5e0')).toMatchObject({ outcome: 'human_wins', primary_metric: 'avg_latency', higher_is_better: false });
+    expect(task('d15ea5e0')).toMatchObject({
+      outcome: 'human_wins',
+      primary_metric: 'avg_latency',
+      higher_is_better: false,
+    });
   });
 
   it('an unclassified failure and a category outside the taxonomy still get a row', () => {
     const r = buildReport([
-      { task: 'x', variant: 'human', attempt: 1, status: 'success', metrics: { output_throughput: 5 }, samples: [], caveats: [] },
+      {
+        task: 'x',
+        variant: 'human',
+        attempt: 1,
+        status: 'success',
+        metrics: { output_throughput: 5 },
+        samples: [],
+        caveats: [],
+      },
       { task: 'x', variant: 'agent', attempt: 1, status: 'failed', metrics: {}, samples: [], caveats: [] },
     ] as ResultRecord[]);
     expect(r.failures).toEqual([expect.objectContaining({ category: 'UNCLASSIFIED', fixable: 'unknown', count: 1 })]);
@@ -70,7 +108,9 @@ describe('renderMarkdown', () => {
 
   it('has the headline, the three-way table, failures, GPU sizes, caveats and a mermaid chart', () => {
     expect(md).toContain('**20 tasks** · **17 evaluable**'.replace('17', String(report.counts.evaluable)));
-    expect(md).toMatch(/\| `67da5720` \| Qwen\/Qwen2.5-7B-Instruct +\| output_throughput ↑ \| +2,377.09 \| +2,415.81 \| +2,375.44 \| +\+1.63% ¹ \| +-0.07% ¹ \| +-1.67% ¹ \|/);
+    expect(md).toMatch(
+      /\| `67da5720` \| Qwen\/Qwen2.5-7B-Instruct +\| output_throughput ↑ \| +2,377.09 \| +2,415.81 \| +2,375.44 \| +\+1.63% ¹ \| +-0.07% ¹ \| +-1.67% ¹ \|/,
+    );
     expect(md).toMatch(/\| `a1b2c3d4` .*\(n=5\).*✓.*\*\*agent wins\*\*/);
     expect(md).toMatch(/tie \(could not tell: detects ±\d+\.\d%\)/);
     expect(md).toContain('| Category');
@@ -87,7 +127,8 @@ describe('renderMarkdown', () => {
     );
     expect(md).toContain('- `3127e975` all variants: **NO_PERF_COMMAND** — not run (preflight)');
     const details = md.slice(md.indexOf('<details>'), md.indexOf('</details>'));
-    for (const line of details.split('\n').filter((l) => l.startsWith('- '))) expect(line).toMatch(/whole log: |not run \(preflight\)|no log recorded/);
+    for (const line of details.split('\n').filter((l) => l.startsWith('- ')))
+      expect(line).toMatch(/whole log: |not run \(preflight\)|no log recorded/);
   });
 
   it('shrinks to maxChars: details first, then table rows with a pointer to the full report', () => {
@@ -118,11 +159,15 @@ describe('GitHub surfaces (pure)', () => {
 
   it('one annotation per failed task; an agent failure is a warning', () => {
     const annotations = annotationsFor(report);
-    const failedTasks = report.tasks.filter((t) => Object.values(t.variants).some((v) => v.status === 'failed' || (v.status === 'skipped' && v.category)));
+    const failedTasks = report.tasks.filter((t) =>
+      Object.values(t.variants).some((v) => v.status === 'failed' || (v.status === 'skipped' && v.category)),
+    );
     expect(annotations.map((a) => a.task)).toEqual(failedTasks.map((t) => t.task));
     expect(annotations.find((a) => a.task === '35fad35a')).toMatchObject({ level: 'warning' });
     expect(annotations.find((a) => a.task === '0d243f2a')!.level).toBe('error');
-    expect(annotations.find((a) => a.task === '0d243f2a')!.message).toContain('log: results/0d243f2a/logs/human/attempt-1/sample-1/server.log');
+    expect(annotations.find((a) => a.task === '0d243f2a')!.message).toContain(
+      'log: results/0d243f2a/logs/human/attempt-1/sample-1/server.log',
+    );
   });
 
   it('checkRunFor: success when every task is measured, failure otherwise, neutral when empty', () => {
@@ -148,7 +193,10 @@ describe('results directory, report files and the command', () => {
   it('loads records recursively; a bad file is an error naming it, others go on', async () => {
     const dir = await writeResultsDir(realisticRecords());
     await writeFile(join(dir, 'broken.json'), '{"task": "zz", "variant": "human", ');
-    await writeFile(join(dir, 'wrong.json'), JSON.stringify({ task: 'zz', variant: 'robot', status: 'success', metrics: {} }));
+    await writeFile(
+      join(dir, 'wrong.json'),
+      JSON.stringify({ task: 'zz', variant: 'robot', status: 'success', metrics: {} }),
+    );
     await mkdir(join(dir, 'logs'), { recursive: true });
     await writeFile(join(dir, 'logs', 'vllm-result.json'), JSON.stringify({ output_throughput: 12, completed: 10 }));
     const loaded = await loadResultRecords(dir);
@@ -176,14 +224,18 @@ describe('results directory, report files and the command', () => {
   });
 
   it('runReport checks a summary file (--claims) against the rows and keeps secrets out', async () => {
-    const leaky = realisticRecords().map((r) => (r.task === '0d243f2a' ? { ...r, evidence: 'HF_TOKEN=hf_secretvalue123 then CUDA out of memory' } : r));
+    const leaky = realisticRecords().map((r) =>
+      r.task === '0d243f2a' ? { ...r, evidence: 'HF_TOKEN=hf_secretvalue123 then CUDA out of memory' } : r,
+    );
     const dir = await writeResultsDir(leaky);
     const claims = join(dir, 'claims.json');
     await writeFile(claims, JSON.stringify({ source: 'seeds/002', counts: { tasks: 22 } }));
     process.env['HF_TOKEN'] = 'hf_secretvalue123';
     try {
       const result = await runReport({ results: dir, claims });
-      expect(result.value.notes).toContain('seeds/002: its summary says tasks = 22, its rows give 20; this report counts the rows (20)');
+      expect(result.value.notes).toContain(
+        'seeds/002: its summary says tasks = 22, its rows give 20; this report counts the rows (20)',
+      );
       expect(result.text).toContain('HF_TOKEN=*** then CUDA out of memory');
       expect(JSON.stringify(result.value)).not.toContain('hf_secretvalue123');
       expect(result.summary).not.toContain('hf_secretvalue123');
@@ -201,7 +253,10 @@ describe('results directory, report files and the command', () => {
     expect(json.exitCode, json.stderr).toBe(0);
     const doc = JSON.parse(json.stdout);
     expect(doc.counts).toEqual(report.counts);
-    expect(doc.tasks.find((t: { task: string }) => t.task === '67da5720').human_vs_baseline.ratio).toBeCloseTo(2415.81 / 2377.09, 12);
+    expect(doc.tasks.find((t: { task: string }) => t.task === '67da5720').human_vs_baseline.ratio).toBeCloseTo(
+      2415.81 / 2377.09,
+      12,
+    );
     expect((await readdir(out)).sort()).toEqual(['report.html', 'report.json', 'report.md']);
     const flag = await runCli(['report', '--results', dir, '--json']);
     expect(JSON.parse(flag.stdout).counts).toEqual(report.counts);

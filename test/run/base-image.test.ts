@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { BASE_IMAGE, baseImageTag, ensureBaseImage, isBaseImageTag } from '../../src/adapters/base-image.js';
-import { BASE_IMAGE_PACKAGES, baseImageTagFor, DEFAULT_BASE_IMAGE } from '../../src/core/base-image-spec.js';
-import { ArtifactConfig } from '../../src/core/artifacts.js';
+import { BASE_IMAGE_PACKAGES, baseImageTagFor, DEFAULT_BASE_IMAGE } from '../../src/core/artifacts/base-image-spec.js';
+import { ArtifactConfig } from '../../src/core/artifacts/artifacts.js';
 
 describe('base image tag', () => {
   it('is derived from the package list', () => {
@@ -29,8 +29,17 @@ describe('base image tag', () => {
 });
 
 describe('base image', () => {
-  it('has pip, setuptools and wheel for the image\'s own python3', async () => {
-    const r = await execa('docker', ['run', '--rm', '--network', 'none', BASE_IMAGE, 'sh', '-c', 'python3 -m pip --version && python3 -c "import setuptools, wheel; print(\'ok\')"']);
+  it("has pip, setuptools and wheel for the image's own python3", async () => {
+    const r = await execa('docker', [
+      'run',
+      '--rm',
+      '--network',
+      'none',
+      BASE_IMAGE,
+      'sh',
+      '-c',
+      'python3 -m pip --version && python3 -c "import setuptools, wheel; print(\'ok\')"',
+    ]);
     expect(r.stdout).toMatch(/^pip \d+/);
     expect(r.stdout.trim().split('\n').pop()).toBe('ok');
   }, 60_000);
@@ -38,7 +47,9 @@ describe('base image', () => {
     const saved = process.env.DOCKER_HOST;
     process.env.DOCKER_HOST = `unix://${join(tmpdir(), `no-daemon-${process.pid}.sock`)}`;
     try {
-      await expect(ensureBaseImage({ tag: `benchsweep/base:missing-${process.pid}` })).rejects.toThrow(/Docker engine is not reachable/);
+      await expect(ensureBaseImage({ tag: `benchsweep/base:missing-${process.pid}` })).rejects.toThrow(
+        /Docker engine is not reachable/,
+      );
     } finally {
       if (saved === undefined) delete process.env.DOCKER_HOST;
       else process.env.DOCKER_HOST = saved;

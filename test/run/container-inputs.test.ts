@@ -11,9 +11,15 @@ describe('containerInputs', () => {
     const home = await mkdtemp(join(tmpdir(), 'ci-home-'));
     const data = join(home, 'ShareGPT.json');
     await writeFile(data, '[]');
-    const got = containerInputs({ HOME: home, HF_TOKEN: 'hf_abcdefghijkl', GITHUB_TOKEN: 'ghs_x', PATH: '/evil' }, { 'ShareGPT.json': data, 'other.json': join(home, 'absent.json') });
+    const got = containerInputs(
+      { HOME: home, HF_TOKEN: 'hf_abcdefghijkl', GITHUB_TOKEN: 'ghs_x', PATH: '/evil' },
+      { 'ShareGPT.json': data, 'other.json': join(home, 'absent.json') },
+    );
     expect(got.env).toEqual({ HF_HOME: '/root/.cache/huggingface', HF_TOKEN: 'hf_abcdefghijkl' });
-    expect(got.volumes).toContainEqual({ host: join(home, '.cache', 'huggingface'), container: '/root/.cache/huggingface' });
+    expect(got.volumes).toContainEqual({
+      host: join(home, '.cache', 'huggingface'),
+      container: '/root/.cache/huggingface',
+    });
     expect(existsSync(join(home, '.cache', 'huggingface'))).toBe(true);
     expect(got.volumes).toContainEqual({ host: data, container: data, readOnly: true });
     expect(got.missing).toEqual([join(home, 'absent.json')]);

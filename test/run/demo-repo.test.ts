@@ -47,7 +47,14 @@ describe('createDemoRepo', () => {
     expect(ds.errors).toEqual([]);
     expect(ds.tasks).toHaveLength(1);
     const t = ds.tasks[0]!;
-    expect(t).toMatchObject({ id: repo.taskId, commit: repo.human, parent: repo.parent, models: ['demo-model'], hasAgentPatch: true, patchPath: repo.agentPatchFile });
+    expect(t).toMatchObject({
+      id: repo.taskId,
+      commit: repo.human,
+      parent: repo.parent,
+      models: ['demo-model'],
+      hasAgentPatch: true,
+      patchPath: repo.agentPatchFile,
+    });
     expect(t.perfCommand).toMatch(/^python3 benchmarks\/benchmark_serving\.py /);
     expect(t.filesChanged).toEqual([DEMO_SPEED_FILE]);
   });

@@ -18,9 +18,11 @@ import { createDemoRepo, type DemoRepo } from '../../src/adapters/demo-repo.js';
 import { CONTAINER_LABEL, OWNER, OWNER_LABEL, removeStaleContainers } from '../../src/adapters/executor-docker.js';
 import type { SampleSpec } from '../../src/run/executor-types.js';
 import { runSample } from '../../src/run/run-sample.js';
-import { isRetryable } from '../../src/core/retry-policy.js';
+import { isRetryable } from '../../src/core/failures/retry-policy.js';
 
-const REAL_DAEMON = process.env.DOCKER_HOST?.startsWith('unix://') ? process.env.DOCKER_HOST.slice('unix://'.length) : '/var/run/docker.sock';
+const REAL_DAEMON = process.env.DOCKER_HOST?.startsWith('unix://')
+  ? process.env.DOCKER_HOST.slice('unix://'.length)
+  : '/var/run/docker.sock';
 let root = '';
 
 /** A proxy in front of the daemon's socket; `cut()` closes it and every connection through it. */
@@ -87,7 +89,9 @@ function spec(name: string, over: Partial<SampleSpec> = {}): SampleSpec {
 }
 
 async function ours(): Promise<string[]> {
-  const r = await execa('docker', ['ps', '-aq', '--filter', `label=${OWNER_LABEL}=${OWNER}`], { env: { DOCKER_HOST: `unix://${REAL_DAEMON}` } });
+  const r = await execa('docker', ['ps', '-aq', '--filter', `label=${OWNER_LABEL}=${OWNER}`], {
+    env: { DOCKER_HOST: `unix://${REAL_DAEMON}` },
+  });
   return r.stdout.split('\n').filter(Boolean);
 }
 
@@ -107,7 +111,8 @@ beforeAll(async () => {
 /** What a lost daemon leaves behind (the runner could not remove it): removed through the real socket. */
 async function removeOurs(): Promise<void> {
   const left = await ours();
-  if (left.length) await execa('docker', ['rm', '-f', ...left], { reject: false, env: { DOCKER_HOST: `unix://${REAL_DAEMON}` } });
+  if (left.length)
+    await execa('docker', ['rm', '-f', ...left], { reject: false, env: { DOCKER_HOST: `unix://${REAL_DAEMON}` } });
 }
 afterEach(async () => {
   if (realEnv === undefined) delete process.env.DOCKER_HOST;
@@ -185,7 +190,17 @@ describe('containers of a killed run', () => {
     const gone = await execa(process.execPath, ['-e', 'console.log(process.pid)']);
     const deadOwner = `${hostname()}:${gone.stdout.trim()}`;
     const mk = async (owner: string) =>
-      (await execa('docker', ['create', '--label', CONTAINER_LABEL, '--label', `${OWNER_LABEL}=${owner}`, BASE_IMAGE, 'true'])).stdout.trim();
+      (
+        await execa('docker', [
+          'create',
+          '--label',
+          CONTAINER_LABEL,
+          '--label',
+          `${OWNER_LABEL}=${owner}`,
+          BASE_IMAGE,
+          'true',
+        ])
+      ).stdout.trim();
     const orphan = await mk(deadOwner);
     const live = await mk(OWNER);
     try {

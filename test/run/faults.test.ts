@@ -22,11 +22,25 @@ const table: Array<{ fault: string; category: string; seconds?: number; readyS?:
 
 const SERVER = ['python3', '-m', 'demo_engine.server', '--model', 'demo-model'];
 const CLIENT = [
-  'python3', 'benchmarks/benchmark_serving.py', '--model', 'demo-model', '--num-prompts', '16',
-  '--random-input-len', '32', '--random-output-len', '32', '--save-result', '--result-filename', 'result.json',
+  'python3',
+  'benchmarks/benchmark_serving.py',
+  '--model',
+  'demo-model',
+  '--num-prompts',
+  '16',
+  '--random-input-len',
+  '32',
+  '--random-output-len',
+  '32',
+  '--save-result',
+  '--result-filename',
+  'result.json',
 ];
 
-function spec(name: string, over: Partial<SampleSpec> & { serverEnv?: Record<string, string>; clientEnv?: Record<string, string> } = {}): SampleSpec {
+function spec(
+  name: string,
+  over: Partial<SampleSpec> & { serverEnv?: Record<string, string>; clientEnv?: Record<string, string> } = {},
+): SampleSpec {
   const { serverEnv, clientEnv, ...rest } = over;
   return {
     executor: 'docker',
@@ -46,7 +60,12 @@ async function containersLeft(): Promise<string[]> {
 }
 
 function record(fault: string, o: SampleOutcome): void {
-  table.push({ fault, category: o.ok ? 'success' : String(o.category), ...(o.classifiedAfterS !== undefined ? { seconds: o.classifiedAfterS } : {}), ...(o.readyAfterS !== undefined ? { readyS: o.readyAfterS } : {}) });
+  table.push({
+    fault,
+    category: o.ok ? 'success' : String(o.category),
+    ...(o.classifiedAfterS !== undefined ? { seconds: o.classifiedAfterS } : {}),
+    ...(o.readyAfterS !== undefined ? { readyS: o.readyAfterS } : {}),
+  });
 }
 
 /** The image build that ships (the resolver's and `build`'s): builder.ts on the base image. */
@@ -64,7 +83,18 @@ async function build(name: string, over: Partial<BuildArtifactOptions> = {}) {
 }
 
 async function imageCommit(ref: string): Promise<string> {
-  return (await execa('docker', ['run', '--rm', '--network', 'none', ref, 'python3', '-c', 'import demo_engine._commit as c; print(c.COMMIT)'])).stdout.trim();
+  return (
+    await execa('docker', [
+      'run',
+      '--rm',
+      '--network',
+      'none',
+      ref,
+      'python3',
+      '-c',
+      'import demo_engine._commit as c; print(c.COMMIT)',
+    ])
+  ).stdout.trim();
 }
 
 beforeAll(async () => {
@@ -80,12 +110,18 @@ afterAll(async () => {
     const lines = [
       '| fault | category | seconds from fault to classification | server ready after (s) |',
       '|---|---|---|---|',
-      ...table.map((r) => `| ${r.fault} | ${r.category} | ${r.seconds?.toFixed(3) ?? '—'} | ${r.readyS?.toFixed(2) ?? '—'} |`),
+      ...table.map(
+        (r) => `| ${r.fault} | ${r.category} | ${r.seconds?.toFixed(3) ?? '—'} | ${r.readyS?.toFixed(2) ?? '—'} |`,
+      ),
     ];
     await writeFile(process.env.FAULTS_TABLE_OUT, `${lines.join('\n')}\n`);
   }
   if (root) await rm(root, { recursive: true, force: true });
-  await execa('docker', ['rmi', '-f', `benchsweep/test-faults:parent-${process.pid}`, `benchsweep/test-faults:agent-${process.pid}`], { reject: false });
+  await execa(
+    'docker',
+    ['rmi', '-f', `benchsweep/test-faults:parent-${process.pid}`, `benchsweep/test-faults:agent-${process.pid}`],
+    { reject: false },
+  );
 }, 60_000);
 
 describe('demo engine image', () => {
@@ -94,7 +130,14 @@ describe('demo engine image', () => {
     const agent = await build('agent', { patch: repo.agentPatch });
     if (!agent.ok) throw new Error(`${agent.category}: ${agent.reason}`);
     expect(agent.image).not.toBe(image);
-    const r = await execa('docker', ['run', '--rm', agent.image, 'python3', '-c', 'import demo_engine.speed as s, demo_engine._commit as c; print(s.TOKEN_DELAY_S, c.COMMIT)']);
+    const r = await execa('docker', [
+      'run',
+      '--rm',
+      agent.image,
+      'python3',
+      '-c',
+      'import demo_engine.speed as s, demo_engine._commit as c; print(s.TOKEN_DELAY_S, c.COMMIT)',
+    ]);
     expect(r.stdout.trim()).toBe(`0.009 ${repo.parent}`);
   }, 120_000);
 
@@ -137,7 +180,9 @@ describe('serving samples in containers', () => {
 
   it('never ready: SERVER_TIMEOUT when the readiness timeout is reached', async () => {
     const started = Date.now();
-    const o = await runSample(spec('never-ready', { serverEnv: { DEMO_FAULT: 'never-ready' }, timeouts: { readyS: 4, benchmarkS: 60 } }));
+    const o = await runSample(
+      spec('never-ready', { serverEnv: { DEMO_FAULT: 'never-ready' }, timeouts: { readyS: 4, benchmarkS: 60 } }),
+    );
     record('never ready (/health 503, readyS=4)', o);
     expect(o.category).toBe('SERVER_TIMEOUT');
     expect(o.classifiedAfterS).toBeLessThan(2);
@@ -146,7 +191,9 @@ describe('serving samples in containers', () => {
   }, 60_000);
 
   it('server dies mid-benchmark: SERVER_CRASH, the benchmark is stopped, within 2 s', async () => {
-    const o = await runSample(spec('die-mid-benchmark', { serverEnv: { DEMO_FAULT: 'die-mid-benchmark', DEMO_FAULT_AFTER: '3' } }));
+    const o = await runSample(
+      spec('die-mid-benchmark', { serverEnv: { DEMO_FAULT: 'die-mid-benchmark', DEMO_FAULT_AFTER: '3' } }),
+    );
     record('server dies mid-benchmark', o);
     expect(o.ok).toBe(false);
     expect(o.category).toBe('SERVER_CRASH');
@@ -189,7 +236,9 @@ describe('serving samples in containers', () => {
 describe('teardown', () => {
   it('removes the server container when the runner gets SIGTERM', async () => {
     const logDir = join(root, 'sigterm');
-    const runner = execa('node', ['--import', 'tsx', 'test/fixtures/run/sigterm-runner.ts', 'docker', image, logDir], { reject: false });
+    const runner = execa('node', ['--import', 'tsx', 'test/fixtures/run/sigterm-runner.ts', 'docker', image, logDir], {
+      reject: false,
+    });
     let running: string[] = [];
     for (let i = 0; i < 100 && running.length === 0; i++) {
       await new Promise((r) => setTimeout(r, 200));
@@ -208,7 +257,13 @@ describe('offline benchmarks in containers', () => {
     const o = await runSample({
       executor: 'docker',
       image,
-      client: { argv: ['python3', '-c', "import os, sys; print('token', os.environ['HF_TOKEN'], len(os.environ['HF_TOKEN'])); sys.exit(3)"] },
+      client: {
+        argv: [
+          'python3',
+          '-c',
+          "import os, sys; print('token', os.environ['HF_TOKEN'], len(os.environ['HF_TOKEN'])); sys.exit(3)",
+        ],
+      },
       kind: 'throughput',
       logDir: join(root, 'secret'),
       env: { HF_TOKEN: secret },
@@ -221,12 +276,22 @@ describe('offline benchmarks in containers', () => {
     expect(log).not.toContain(secret);
   }, 60_000);
 
-
   it('latency: one process, the same capture', async () => {
     const o = await runSample({
       executor: 'docker',
       image,
-      client: { argv: ['python', 'benchmarks/benchmark_latency.py', '--batch-size', '4', '--num-iters', '3', '--output-json', 'latency.json'] },
+      client: {
+        argv: [
+          'python',
+          'benchmarks/benchmark_latency.py',
+          '--batch-size',
+          '4',
+          '--num-iters',
+          '3',
+          '--output-json',
+          'latency.json',
+        ],
+      },
       kind: 'latency',
       logDir: join(root, 'latency'),
       timeouts: { readyS: 0, benchmarkS: 60 },

@@ -70,7 +70,9 @@ describe('host executor', () => {
   });
 
   it('classifies a server that exits at start within 2 s', async () => {
-    const o = await runSample(serving('exit', repo.dir, { server: { argv: SERVER, env: { DEMO_FAULT: 'exit-at-start' } } }));
+    const o = await runSample(
+      serving('exit', repo.dir, { server: { argv: SERVER, env: { DEMO_FAULT: 'exit-at-start' } } }),
+    );
     expect(o.ok).toBe(false);
     expect(o.category).toBe('SERVER_CRASH');
     expect(o.exitCode).toBe(1);
@@ -122,7 +124,7 @@ describe('host executor', () => {
     expect((Date.now() - started) / 1000).toBeLessThan(6);
   });
 
-  it('the human commit is measurably faster than its parent (the demo\'s premise)', async () => {
+  it("the human commit is measurably faster than its parent (the demo's premise)", async () => {
     const parent = await runSample(serving('speed-parent', parentDir));
     const human = await runSample(serving('speed-human', repo.dir));
     expect(parent.ok && human.ok).toBe(true);
@@ -132,12 +134,17 @@ describe('host executor', () => {
 
   it('kills the server when the runner gets SIGTERM', async () => {
     const logDir = join(root, 'sigterm');
-    const runner = execa('node', ['--import', 'tsx', 'test/fixtures/run/sigterm-runner.ts', 'host', repo.dir, logDir], { reject: false, cwd: process.cwd() });
+    const runner = execa('node', ['--import', 'tsx', 'test/fixtures/run/sigterm-runner.ts', 'host', repo.dir, logDir], {
+      reject: false,
+      cwd: process.cwd(),
+    });
     const serverLog = join(logDir, 'server.log');
     let pid: number | undefined;
     for (let i = 0; i < 100 && pid === undefined; i++) {
       await new Promise((r) => setTimeout(r, 200));
-      const m = existsSync(serverLog) ? /Started server process \[(\d+)\]/.exec(await readFile(serverLog, 'utf8')) : null;
+      const m = existsSync(serverLog)
+        ? /Started server process \[(\d+)\]/.exec(await readFile(serverLog, 'utf8'))
+        : null;
       if (m) pid = Number(m[1]);
     }
     expect(pid).toBeDefined();

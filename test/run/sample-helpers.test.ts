@@ -5,17 +5,48 @@ import { parseGpuMemory, waitGpuMemoryReleased, type ProcessExit } from '../../s
 import { imageTagForKey } from '../../src/adapters/builder.js';
 import { freePort, occupyPort } from '../../src/adapters/ports.js';
 import { waitReady } from '../../src/adapters/readiness.js';
-import { paramsFromModelName, readinessTimeoutS, READINESS_DEFAULT_S, READINESS_MAX_S } from '../../src/core/readiness-timeout.js';
+import {
+  paramsFromModelName,
+  readinessTimeoutS,
+  READINESS_DEFAULT_S,
+  READINESS_MAX_S,
+} from '../../src/core/readiness-timeout.js';
 import { incompleteRun, resultFileOf, withEndpoint } from '../../src/run/run-sample.js';
 
 describe('withEndpoint', () => {
-  it('replaces every form of --host/--port/--base-url and appends the runner\'s', () => {
+  it("replaces every form of --host/--port/--base-url and appends the runner's", () => {
     expect(
-      withEndpoint(['python3', 'b.py', '--host', '0.0.0.0', '--model', 'm', '--port=8000', '--base-url', 'http://x:1', '--seed', '0'], '127.0.0.1', 4242),
+      withEndpoint(
+        [
+          'python3',
+          'b.py',
+          '--host',
+          '0.0.0.0',
+          '--model',
+          'm',
+          '--port=8000',
+          '--base-url',
+          'http://x:1',
+          '--seed',
+          '0',
+        ],
+        '127.0.0.1',
+        4242,
+      ),
     ).toEqual(['python3', 'b.py', '--model', 'm', '--seed', '0', '--host', '127.0.0.1', '--port', '4242']);
   });
   it('keeps an argv without endpoint flags in order', () => {
-    expect(withEndpoint(['vllm', 'serve', 'm', '-tp', '2'], '127.0.0.1', 1)).toEqual(['vllm', 'serve', 'm', '-tp', '2', '--host', '127.0.0.1', '--port', '1']);
+    expect(withEndpoint(['vllm', 'serve', 'm', '-tp', '2'], '127.0.0.1', 1)).toEqual([
+      'vllm',
+      'serve',
+      'm',
+      '-tp',
+      '2',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '1',
+    ]);
   });
 });
 
@@ -56,13 +87,18 @@ describe('docker and GPU helpers', () => {
     expect(parseDockerTime('0001-01-01T00:00:00Z')).toBeUndefined();
   });
   it('parses nvidia-smi memory lines', () => {
-    expect([...parseGpuMemory('0, 81000\n1, 3\n')]).toEqual([[0, 81000], [1, 3]]);
+    expect([...parseGpuMemory('0, 81000\n1, 3\n')]).toEqual([
+      [0, 81000],
+      [1, 3],
+    ]);
   });
   it('skips the GPU memory wait without GPUs', async () => {
     expect(await waitGpuMemoryReleased([])).toBe('skipped');
   });
   it('names images by their artifact key, docker-safe', () => {
-    expect(imageTagForKey('benchsweep/artifact', 'Demo_ded9cebbda5f+p1/x')).toBe('benchsweep/artifact:demo_ded9cebbda5f-p1-x');
+    expect(imageTagForKey('benchsweep/artifact', 'Demo_ded9cebbda5f+p1/x')).toBe(
+      'benchsweep/artifact:demo_ded9cebbda5f-p1-x',
+    );
     expect(imageTagForKey('r', 'k'.repeat(200)).length).toBe('r:'.length + 128);
   });
 });
@@ -137,7 +173,9 @@ describe('ports', () => {
 describe('incompleteRun', () => {
   it('warns when requests failed, from the failed count or the JSON result file', () => {
     expect(incompleteRun({ completed: 14, failed: 2 }, undefined)).toEqual(['2 request(s) failed']);
-    expect(incompleteRun({ completed: 14 }, JSON.stringify({ num_prompts: 16, completed: 14 }))).toEqual(['2 of 16 requests failed']);
+    expect(incompleteRun({ completed: 14 }, JSON.stringify({ num_prompts: 16, completed: 14 }))).toEqual([
+      '2 of 16 requests failed',
+    ]);
     expect(incompleteRun({ completed: 16, failed: 0 }, JSON.stringify({ num_prompts: 16, completed: 16 }))).toEqual([]);
   });
 });

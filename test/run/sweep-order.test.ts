@@ -38,7 +38,12 @@ afterAll(async () => {
 
 const images: ImageProvider = {
   builds: 0,
-  resolve: async (req) => ({ ok: true, image: `img-${req.variant}`, artifact: { source: 'cache', ref: `img-${req.variant}` }, seconds: 0 }),
+  resolve: async (req) => ({
+    ok: true,
+    image: `img-${req.variant}`,
+    artifact: { source: 'cache', ref: `img-${req.variant}` },
+    seconds: 0,
+  }),
 };
 
 function task(model: string): Task {
@@ -59,27 +64,63 @@ function recorder(fail: (spec: SampleSpec, n: number) => SampleOutcome | undefin
     seen.push(spec);
     const failed = fail(spec, seen.length);
     if (failed) return failed;
-    return { ok: true, kind: 'throughput', metrics: { requests_per_second: 2, tokens_per_second: 100 }, logs: { client: join(spec.logDir, 'client.log') }, durationS: 1 };
+    return {
+      ok: true,
+      kind: 'throughput',
+      metrics: { requests_per_second: 2, tokens_per_second: 100 },
+      logs: { client: join(spec.logDir, 'client.log') },
+      durationS: 1,
+    };
   };
   const order = () => seen.map((s) => `${s.image!.slice(4, 5)}${/sample-(\d+)/.exec(s.logDir)![1]}`);
   return { seen, runSample, order };
 }
 
-const opts = (over: Partial<SweepOptions> = {}): SweepOptions => ({ resultsDir: join(work, 'results', String(Math.random())), repoDir: work, variants: ['baseline', 'human'], ...over });
+const opts = (over: Partial<SweepOptions> = {}): SweepOptions => ({
+  resultsDir: join(work, 'results', String(Math.random())),
+  repoDir: work,
+  variants: ['baseline', 'human'],
+  ...over,
+});
 
-describe('the sweep\'s sample order', () => {
+describe("the sweep's sample order", () => {
   it('runs one warm-up round, then baseline and human alternately, round after round', async () => {
     const r = recorder();
-    const records = await runTask(task('facebook/opt-125m'), { images, runSample: r.runSample, sleep: async () => {} }, opts({ repeats: 3, warmup: true }));
-    expect(r.order(), JSON.stringify(records.map((x) => [x.category, x.evidence]))).toEqual(['b0', 'h0', 'b1', 'h1', 'b2', 'h2', 'b3', 'h3']);
+    const records = await runTask(
+      task('facebook/opt-125m'),
+      { images, runSample: r.runSample, sleep: async () => {} },
+      opts({ repeats: 3, warmup: true }),
+    );
+    expect(r.order(), JSON.stringify(records.map((x) => [x.category, x.evidence]))).toEqual([
+      'b0',
+      'h0',
+      'b1',
+      'h1',
+      'b2',
+      'h2',
+      'b3',
+      'h3',
+    ]);
     expect(records.map((x) => x.status)).toEqual(['success', 'success']);
   });
 
   it('a retried variant starts again in the same rounds as the others', async () => {
     const r = recorder((spec, n) =>
-      n === 1 ? { ok: false, category: 'TRANSIENT_INFRA', evidence: 'the Docker engine is not reachable', logs: { client: join(spec.logDir, 'client.log') }, durationS: 0 } : undefined,
+      n === 1
+        ? {
+            ok: false,
+            category: 'TRANSIENT_INFRA',
+            evidence: 'the Docker engine is not reachable',
+            logs: { client: join(spec.logDir, 'client.log') },
+            durationS: 0,
+          }
+        : undefined,
     );
-    const records = await runTask(task('facebook/opt-125m'), { images, runSample: r.runSample, sleep: async () => {} }, opts({ repeats: 2 }));
+    const records = await runTask(
+      task('facebook/opt-125m'),
+      { images, runSample: r.runSample, sleep: async () => {} },
+      opts({ repeats: 2 }),
+    );
     expect(r.order()).toEqual(['b1', 'h1', 'b1', 'h2', 'b2']);
     expect(records.filter((x) => x.variant === 'baseline').map((x) => [x.attempt, x.status, x.category])).toEqual([
       [1, 'failed', 'TRANSIENT_INFRA'],
@@ -93,7 +134,11 @@ describe('the readiness wait the sweep gives a sample', () => {
     const small = recorder();
     await runTask(task('Qwen/Qwen3-0.6B'), { images, runSample: small.runSample }, opts({ repeats: 1 }));
     const large = recorder();
-    await runTask(task('meta-llama/Llama-3.1-70B-Instruct'), { images, runSample: large.runSample }, opts({ repeats: 1 }));
+    await runTask(
+      task('meta-llama/Llama-3.1-70B-Instruct'),
+      { images, runSample: large.runSample },
+      opts({ repeats: 1 }),
+    );
     expect(small.seen[0]!.timeouts.readyS).toBe(readinessTimeoutS(0.6));
     expect(large.seen[0]!.timeouts.readyS).toBe(readinessTimeoutS(70));
     expect(large.seen[0]!.timeouts.readyS).toBeGreaterThan(small.seen[0]!.timeouts.readyS);
@@ -102,19 +147,48 @@ describe('the readiness wait the sweep gives a sample', () => {
 
   it('a set timeout wins; the other one keeps its default', async () => {
     const r = recorder();
-    await runTask(task('Qwen/Qwen3-0.6B'), { images, runSample: r.runSample }, opts({ repeats: 1, timeouts: { readyS: 42 } }));
+    await runTask(
+      task('Qwen/Qwen3-0.6B'),
+      { images, runSample: r.runSample },
+      opts({ repeats: 1, timeouts: { readyS: 42 } }),
+    );
     expect(r.seen[0]!.timeouts).toEqual({ readyS: 42, benchmarkS: 1800 });
   });
 });
 
-describe('the demo\'s verdict', () => {
-  const variant = (status: string, category?: string) => ({ status, value: status === 'success' ? 1 : null, ...(category ? { category } : {}) });
-  const reportOf = (tasks: Array<Record<string, unknown>>) => ({ tasks }) as unknown as Parameters<typeof demoShortfall>[0];
+describe("the demo's verdict", () => {
+  const variant = (status: string, category?: string) => ({
+    status,
+    value: status === 'success' ? 1 : null,
+    ...(category ? { category } : {}),
+  });
+  const reportOf = (tasks: Array<Record<string, unknown>>) =>
+    ({ tasks }) as unknown as Parameters<typeof demoShortfall>[0];
   it('passes when one task has three successes', () => {
-    expect(demoShortfall(reportOf([{ task: 'a', variants: { baseline: variant('success'), human: variant('success'), agent: variant('success') } }]))).toBeUndefined();
+    expect(
+      demoShortfall(
+        reportOf([
+          {
+            task: 'a',
+            variants: { baseline: variant('success'), human: variant('success'), agent: variant('success') },
+          },
+        ]),
+      ),
+    ).toBeUndefined();
   });
   it('fails, naming what failed, when no task has three successes or no task ran', () => {
-    const why = demoShortfall(reportOf([{ task: 'a', variants: { baseline: variant('failed', 'BUILD_FAILED'), human: variant('success'), agent: variant('failed', 'BUILD_FAILED') } }]));
+    const why = demoShortfall(
+      reportOf([
+        {
+          task: 'a',
+          variants: {
+            baseline: variant('failed', 'BUILD_FAILED'),
+            human: variant('success'),
+            agent: variant('failed', 'BUILD_FAILED'),
+          },
+        },
+      ]),
+    );
     expect(why).toMatch(/no task got three successes/);
     expect(why).toContain('baseline failed (BUILD_FAILED)');
     expect(why).toContain('agent failed (BUILD_FAILED)');
@@ -138,7 +212,11 @@ describe('an image that could not be made for lack of a Docker engine', () => {
       },
     };
     const r = recorder();
-    const records = await runTask(task('facebook/opt-125m'), { images: flaky, runSample: r.runSample, sleep: async () => {} }, opts({ repeats: 1 }));
+    const records = await runTask(
+      task('facebook/opt-125m'),
+      { images: flaky, runSample: r.runSample, sleep: async () => {} },
+      opts({ repeats: 1 }),
+    );
     expect(calls).toEqual(['baseline', 'baseline', 'human']);
     expect(records.map((x) => [x.variant, x.status, x.category])).toEqual([
       ['human', 'failed', 'BUILD_FAILED'],

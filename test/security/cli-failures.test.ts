@@ -14,15 +14,26 @@ const tmp = useTempDir('benchsweep-cli-fail-');
 describe('a dataset with no valid row', () => {
   it.each([
     ['plan', (d: string) => ['plan', '--dataset', d]],
-    ['build', (d: string) => ['build', '--dataset', d, '--repo', tmp(), '--cache-dir', join(tmp(), 'cache'), '--dry-run']],
+    [
+      'build',
+      (d: string) => ['build', '--dataset', d, '--repo', tmp(), '--cache-dir', join(tmp(), 'cache'), '--dry-run'],
+    ],
     ['run', (d: string) => ['run', '--dataset', d, '--results', join(tmp(), 'results'), '--executor', 'host']],
   ])('%s exits 2 naming file:line of every row', async (_cmd, argv) => {
     const dataset = join(tmp(), 'all-bad.jsonl');
-    await writeFile(dataset, [JSON.stringify({ commit_hash: '../../..' }), '{oops', JSON.stringify({ commit_hash: 'abcdef0', id: 'x\n::error::pwned' })].join('\n'));
+    await writeFile(
+      dataset,
+      [
+        JSON.stringify({ commit_hash: '../../..' }),
+        '{oops',
+        JSON.stringify({ commit_hash: 'abcdef0', id: 'x\n::error::pwned' }),
+      ].join('\n'),
+    );
     const r = await runCli(argv(dataset));
     expect(r.exitCode, r.stdout).toBe(2);
     expect(r.stderr).toMatch(/no valid row \(3 errors\)/);
-    for (const where of [`${dataset}:1 field commit_hash`, `${dataset}:2`, `${dataset}:3 field id`]) expect(r.stderr).toContain(where);
+    for (const where of [`${dataset}:1 field commit_hash`, `${dataset}:2`, `${dataset}:3 field id`])
+      expect(r.stderr).toContain(where);
     for (const line of r.stderr.split('\n')) expect(line).not.toMatch(/^\s*::/);
   });
 });
@@ -36,13 +47,22 @@ describe('report with secret-looking variables', () => {
       await writeFile(
         join(results, 't1', `${variant}.attempt-1.json`),
         JSON.stringify({
-          schema: 'benchsweep/result@1', task: 't1', variant, attempt: 1, status: variant === 'agent' ? 'failed' : 'success', kind: 'throughput',
+          schema: 'benchsweep/result@1',
+          task: 't1',
+          variant,
+          attempt: 1,
+          status: variant === 'agent' ? 'failed' : 'success',
+          kind: 'throughput',
           ...(variant === 'agent' ? { category: 'SERVER_CRASH', evidence: `crashed with ${token} true "quoted"` } : {}),
-          metrics: variant === 'agent' ? {} : { tokens_per_second: variant === 'human' ? 110 : 100 }, samples: [], caveats: [],
+          metrics: variant === 'agent' ? {} : { tokens_per_second: variant === 'human' ? 110 : 100 },
+          samples: [],
+          caveats: [],
         }),
       );
     }
-    const r = await runCli(['report', '--results', results, '--format', 'json'], { env: { SKIP_TOKEN: 'true', HF_TOKEN: token } });
+    const r = await runCli(['report', '--results', results, '--format', 'json'], {
+      env: { SKIP_TOKEN: 'true', HF_TOKEN: token },
+    });
     expect(r.exitCode, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout) as { tasks: Array<{ task: string }> };
     expect(doc.tasks.map((t) => t.task)).toEqual(['t1']);
@@ -56,7 +76,13 @@ describe('the action with a dataset that has no valid row', () => {
   it('fails the step (red), naming file:line, with no workflow command smuggled through the data', async () => {
     const { runEntry } = await import('../action/entry-helpers.js');
     const dataset = join(tmp(), 'action-bad.jsonl');
-    await writeFile(dataset, [JSON.stringify({ commit_hash: 'abcdef0', id: 'a\n::add-mask::x' }), JSON.stringify({ commit_hash: 'nothex!' })].join('\n'));
+    await writeFile(
+      dataset,
+      [
+        JSON.stringify({ commit_hash: 'abcdef0', id: 'a\n::add-mask::x' }),
+        JSON.stringify({ commit_hash: 'nothex!' }),
+      ].join('\n'),
+    );
     const r = await runEntry({ command: 'plan', dataset });
     expect(r.code).not.toBe(0);
     expect(r.stdout).toMatch(/::error::.*no valid row \(2 errors\)/);

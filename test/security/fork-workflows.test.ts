@@ -90,7 +90,9 @@ describe('default-branch workflows that run PR data on self-hosted runners', () 
         if (isHostedRunsOn(job['runs-on'])) continue;
         expect(file, `${file}:${name} is self-hosted`).toBe('verify-pr-bench.yml');
         const json = JSON.stringify(job);
-        expect(json, `${file}:${name}`).not.toMatch(/head\.sha|head_sha|head\.ref|refs\/pull|steps\.approval\.outputs\.sha|\.benchsweep-pr"/);
+        expect(json, `${file}:${name}`).not.toMatch(
+          /head\.sha|head_sha|head\.ref|refs\/pull|steps\.approval\.outputs\.sha|\.benchsweep-pr"/,
+        );
       }
       expect(text).not.toMatch(/secrets\.HF_TOKEN/);
     }

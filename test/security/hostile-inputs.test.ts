@@ -3,10 +3,10 @@
  * commands hidden in text, datasets with no valid row, and secrets that are not secrets.
  */
 import { describe, expect, it } from 'vitest';
-import { buildWorkload } from '../../src/core/client-argv.js';
-import { formatDatasetError, noValidRowError, parseDataset } from '../../src/core/dataset.js';
-import { parsePerfCommand } from '../../src/core/perf-command.js';
-import { preflightTask } from '../../src/core/preflight.js';
+import { buildWorkload } from '../../src/core/argv/client-argv.js';
+import { formatDatasetError, noValidRowError, parseDataset } from '../../src/core/dataset/dataset.js';
+import { parsePerfCommand } from '../../src/core/dataset/perf-command.js';
+import { preflightTask } from '../../src/core/preflight/preflight.js';
 import {
   createStreamRedactor,
   defuseWorkflowCommands,
@@ -16,19 +16,32 @@ import {
   redactDeep,
   secretValues,
 } from '../../src/core/redact.js';
-import { ENV_ALLOWED, ENV_REFUSED, envRefusal, isExecutorDroppedEnv, refusedEnv } from '../../src/core/rules/env-allowlist.js';
+import {
+  ENV_ALLOWED,
+  ENV_REFUSED,
+  envRefusal,
+  isExecutorDroppedEnv,
+  refusedEnv,
+} from '../../src/core/preflight/rules/env-allowlist.js';
 import { isSafeTaskId } from '../../src/core/task.js';
 
 const SHA = 'abcdef0123456789abcdef0123456789abcdef01';
-const THROUGHPUT = 'python3 benchmarks/benchmark_throughput.py --model facebook/opt-125m --input-len 32 --output-len 32';
-const row = (extra: Record<string, unknown>) => JSON.stringify({ commit_hash: SHA, perf_command: THROUGHPUT, ...extra });
+const THROUGHPUT =
+  'python3 benchmarks/benchmark_throughput.py --model facebook/opt-125m --input-len 32 --output-len 32';
+const row = (extra: Record<string, unknown>) =>
+  JSON.stringify({ commit_hash: SHA, perf_command: THROUGHPUT, ...extra });
 
 describe('environment assignments from a dataset', () => {
   it('every allowlist and refusal row has a reason and a source, and no name is both', () => {
     for (const r of ENV_ALLOWED) {
       expect(r.reason.length, r.name).toBeGreaterThan(10);
-      expect(r.source, r.name).toMatch(/^(data\/isobench-vllm\.jsonl|seeds\/\d{3}_[0-9a-f]+\.txt|vllm#\d+|vllm\/envs\.py|[a-z0-9.-]+\.[a-z]{2,}\/\S*)$/);
-      expect(ENV_REFUSED.some((x) => x.pattern.test(r.name)), `${r.name} is allowed and refused`).toBe(false);
+      expect(r.source, r.name).toMatch(
+        /^(data\/isobench-vllm\.jsonl|seeds\/\d{3}_[0-9a-f]+\.txt|vllm#\d+|vllm\/envs\.py|[a-z0-9.-]+\.[a-z]{2,}\/\S*)$/,
+      );
+      expect(
+        ENV_REFUSED.some((x) => x.pattern.test(r.name)),
+        `${r.name} is allowed and refused`,
+      ).toBe(false);
     }
     for (const r of ENV_REFUSED) expect(r.source.length, String(r.pattern)).toBeGreaterThan(5);
   });
@@ -58,7 +71,10 @@ describe('environment assignments from a dataset', () => {
   });
 
   it('the plan refuses such a row as INVALID_COMMAND, naming the variable', () => {
-    const { tasks } = parseDataset(row({ perf_command: `PATH=/tmp/evil:/usr/bin LD_PRELOAD=/tmp/evil.so ${THROUGHPUT}` }), 'd.jsonl');
+    const { tasks } = parseDataset(
+      row({ perf_command: `PATH=/tmp/evil:/usr/bin LD_PRELOAD=/tmp/evil.so ${THROUGHPUT}` }),
+      'd.jsonl',
+    );
     const r = preflightTask(tasks[0]!, { maxGpus: 8, gpuMemoryGiB: 80 });
     expect(r.runnable).toBe(false);
     expect(r.category).toBe('INVALID_COMMAND');
@@ -74,7 +90,16 @@ describe('environment assignments from a dataset', () => {
   });
 
   it('the executors drop the dangerous names whoever built the spec', () => {
-    for (const name of ['PATH', 'LD_PRELOAD', 'PYTHONPATH', 'DOCKER_HOST', 'NODE_OPTIONS', 'HTTPS_PROXY', 'HF_ENDPOINT']) expect(isExecutorDroppedEnv(name), name).toBe(true);
+    for (const name of [
+      'PATH',
+      'LD_PRELOAD',
+      'PYTHONPATH',
+      'DOCKER_HOST',
+      'NODE_OPTIONS',
+      'HTTPS_PROXY',
+      'HF_ENDPOINT',
+    ])
+      expect(isExecutorDroppedEnv(name), name).toBe(true);
     for (const name of ['VLLM_USE_V1', 'DEMO_FAULT']) expect(isExecutorDroppedEnv(name), name).toBe(false);
   });
 });
@@ -104,7 +129,8 @@ describe('task ids', () => {
 
   it('isSafeTaskId', () => {
     expect(isSafeTaskId('67da5720')).toBe(true);
-    for (const bad of ['.', '..', '', 'a/b', 'a\\b', 'x'.repeat(65), '::x', 'a\nb']) expect(isSafeTaskId(bad), bad).toBe(false);
+    for (const bad of ['.', '..', '', 'a/b', 'a\\b', 'x'.repeat(65), '::x', 'a\nb'])
+      expect(isSafeTaskId(bad), bad).toBe(false);
   });
 
   it('an error line never carries a raw newline from the data', () => {
@@ -124,7 +150,9 @@ describe('a dataset with no valid row', () => {
 
   it('an empty file is an error, one valid row is not', () => {
     expect(noValidRowError(parseDataset('', 'e.jsonl'), 'e.jsonl')).toMatch(/no rows/);
-    expect(noValidRowError(parseDataset([row({}), row({ id: '..' })].join('\n'), 'm.jsonl'), 'm.jsonl')).toBeUndefined();
+    expect(
+      noValidRowError(parseDataset([row({}), row({ id: '..' })].join('\n'), 'm.jsonl'), 'm.jsonl'),
+    ).toBeUndefined();
   });
 });
 
@@ -148,7 +176,13 @@ describe('workflow commands in text from data', () => {
 
 describe('secrets', () => {
   it('warns about short or common values instead of substituting them', () => {
-    const scan = findSecrets({ SKIP_TOKEN: 'true', SHORT_SECRET: 'abc', ONE_TOKEN: '1', HF_TOKEN: 'hf_abcdefghijklmnop', NUM_TOKEN: '12345678' });
+    const scan = findSecrets({
+      SKIP_TOKEN: 'true',
+      SHORT_SECRET: 'abc',
+      ONE_TOKEN: '1',
+      HF_TOKEN: 'hf_abcdefghijklmnop',
+      NUM_TOKEN: '12345678',
+    });
     expect(scan.values).toEqual(['hf_abcdefghijklmnop']);
     expect(scan.warnings.join('\n')).toMatch(/SKIP_TOKEN .*common/);
     expect(scan.warnings.join('\n')).toMatch(/SHORT_SECRET .*under 8/);

@@ -78,13 +78,23 @@ describe('environment assignments from a dataset never reach a host process', ()
   it('plan refuses PATH=<fake bin> as INVALID_COMMAND, and run writes that record without starting anything', async () => {
     const dataset = join(tmp(), 'hostile.jsonl');
     const rows = [
-      { commit_hash: 'abcdef0123456789abcdef0123456789abcdef01', parent_commit: '0123456789abcdef0123456789abcdef01234567', perf_command: `PATH=${evil}:/usr/bin python3 ${THROUGHPUT}` },
-      { commit_hash: 'bbcdef0123456789abcdef0123456789abcdef01', parent_commit: '1123456789abcdef0123456789abcdef01234567', perf_command: `LD_PRELOAD=/tmp/x.so DOCKER_HOST=tcp://127.0.0.1:9 python3 ${THROUGHPUT}` },
+      {
+        commit_hash: 'abcdef0123456789abcdef0123456789abcdef01',
+        parent_commit: '0123456789abcdef0123456789abcdef01234567',
+        perf_command: `PATH=${evil}:/usr/bin python3 ${THROUGHPUT}`,
+      },
+      {
+        commit_hash: 'bbcdef0123456789abcdef0123456789abcdef01',
+        parent_commit: '1123456789abcdef0123456789abcdef01234567',
+        perf_command: `LD_PRELOAD=/tmp/x.so DOCKER_HOST=tcp://127.0.0.1:9 python3 ${THROUGHPUT}`,
+      },
     ];
     await writeFile(dataset, rows.map((r) => JSON.stringify(r)).join('\n'));
     const plan = await runCli(['plan', '--dataset', dataset, '--json'], { env: { HF_TOKEN: TOKEN } });
     expect(plan.exitCode, plan.stderr).toBe(0);
-    const tasks = (JSON.parse(plan.stdout) as { tasks: Array<{ id: string; runnable: boolean; category?: string; reason?: string }> }).tasks;
+    const tasks = (
+      JSON.parse(plan.stdout) as { tasks: Array<{ id: string; runnable: boolean; category?: string; reason?: string }> }
+    ).tasks;
     expect(tasks.map((t) => [t.runnable, t.category])).toEqual([
       [false, 'INVALID_COMMAND'],
       [false, 'INVALID_COMMAND'],
@@ -93,11 +103,30 @@ describe('environment assignments from a dataset never reach a host process', ()
     expect(tasks[1]!.reason).toMatch(/LD_PRELOAD.*DOCKER_HOST/);
 
     const results = join(tmp(), 'hostile-results');
-    const run = await runCli(['run', '--dataset', dataset, '--executor', 'host', '--repo', tmp(), '--results', results, '--cache', join(tmp(), 'cache'), '--json'], {
-      env: { HF_TOKEN: TOKEN },
-    });
+    const run = await runCli(
+      [
+        'run',
+        '--dataset',
+        dataset,
+        '--executor',
+        'host',
+        '--repo',
+        tmp(),
+        '--results',
+        results,
+        '--cache',
+        join(tmp(), 'cache'),
+        '--json',
+      ],
+      {
+        env: { HF_TOKEN: TOKEN },
+      },
+    );
     expect(run.exitCode, run.stderr).not.toBe(2);
-    const record = JSON.parse(await readFile(join(results, 'abcdef01', 'baseline.attempt-1.json'), 'utf8')) as { category: string; evidence: string };
+    const record = JSON.parse(await readFile(join(results, 'abcdef01', 'baseline.attempt-1.json'), 'utf8')) as {
+      category: string;
+      evidence: string;
+    };
     expect(record.category).toBe('INVALID_COMMAND');
     expect(record.evidence).toMatch(/PATH/);
     expect(await ranFakes()).toEqual([]);
@@ -107,8 +136,17 @@ describe('environment assignments from a dataset never reach a host process', ()
     const ex = createHostExecutor({});
     const logFile = join(tmp(), 'host-env', 'client.log');
     const r = await ex.runOnce({
-      argv: ['python3', '-c', 'import os; print("real python", os.environ.get("LD_PRELOAD"), os.environ.get("VLLM_USE_V1"))'],
-      env: { PATH: `${evil}:/usr/bin:/bin`, LD_PRELOAD: '/nonexistent/evil.so', PYTHONSTARTUP: join(evil, 'python3'), VLLM_USE_V1: '1' },
+      argv: [
+        'python3',
+        '-c',
+        'import os; print("real python", os.environ.get("LD_PRELOAD"), os.environ.get("VLLM_USE_V1"))',
+      ],
+      env: {
+        PATH: `${evil}:/usr/bin:/bin`,
+        LD_PRELOAD: '/nonexistent/evil.so',
+        PYTHONSTARTUP: join(evil, 'python3'),
+        VLLM_USE_V1: '1',
+      },
       logFile,
       timeoutS: 30,
     });
@@ -124,7 +162,11 @@ describe('environment assignments from a dataset never reach a host process', ()
     const ex = createDockerExecutor({ image, env: { HF_TOKEN: TOKEN }, log: (l) => logs.push(l) });
     const logFile = join(tmp(), 'docker-env', 'client.log');
     const r = await ex.runOnce({
-      argv: ['python3', '-c', 'import os; print("in container", os.environ.get("VLLM_USE_V1"), os.environ.get("DOCKER_HOST"), len(os.environ["HF_TOKEN"]))'],
+      argv: [
+        'python3',
+        '-c',
+        'import os; print("in container", os.environ.get("VLLM_USE_V1"), os.environ.get("DOCKER_HOST"), len(os.environ["HF_TOKEN"]))',
+      ],
       env: { PATH: `${evil}:/usr/bin:/bin`, DOCKER_HOST: 'tcp://127.0.0.1:9', DOCKER_CONFIG: evil, VLLM_USE_V1: '1' },
       logFile,
       timeoutS: 60,
@@ -202,10 +244,24 @@ describe('no secret on disk, whenever a process is killed', () => {
     const nonce = `nonce-client-${process.pid}-${Date.now()}`;
     const ex = createDockerExecutor({ image, env: { HF_TOKEN: TOKEN } });
     const logFile = join(tmp(), 'client-driver', 'client.log');
-    const running = ex.runOnce({ argv: ['python3', '-c', `# ${nonce}\nimport os, time\nprint(os.environ["HF_TOKEN"], flush=True)\ntime.sleep(3)`], logFile, timeoutS: 60 });
+    const running = ex.runOnce({
+      argv: ['python3', '-c', `# ${nonce}\nimport os, time\nprint(os.environ["HF_TOKEN"], flush=True)\ntime.sleep(3)`],
+      logFile,
+      timeoutS: 60,
+    });
     const container = await waitFor('the client container', async () => {
-      const ps = await execa('docker', ['ps', '--no-trunc', '--filter', 'label=benchsweep=1', '--format', '{{.ID}} {{.Command}}']);
-      return ps.stdout.split('\n').find((l) => l.includes(nonce))?.split(' ')[0];
+      const ps = await execa('docker', [
+        'ps',
+        '--no-trunc',
+        '--filter',
+        'label=benchsweep=1',
+        '--format',
+        '{{.ID}} {{.Command}}',
+      ]);
+      return ps.stdout
+        .split('\n')
+        .find((l) => l.includes(nonce))
+        ?.split(' ')[0];
     });
     const driver = await execa('docker', ['inspect', '-f', '{{.HostConfig.LogConfig.Type}}', container]);
     expect(driver.stdout.trim()).toBe('none');
@@ -223,9 +279,23 @@ describe('no secret on disk, whenever a process is killed', () => {
     // A nonce in the command finds this test's own container (and no other helper's).
     const nonce = `nonce-${process.pid}-${Date.now()}`;
     const server = await ex.startServer({ argv: ['python3', '-c', `# ${nonce}\n${script}`], logFile });
-    await waitFor('the printer', async () => ((existsSync(logFile) ? await readFile(logFile, 'utf8') : '').includes('line 5 ') ? true : undefined), 60_000);
-    const ps = await execa('docker', ['ps', '--no-trunc', '--filter', 'label=benchsweep=1', '--format', '{{.ID}} {{.Command}}']);
-    const container = ps.stdout.split('\n').find((l) => l.includes(nonce))?.split(' ')[0];
+    await waitFor(
+      'the printer',
+      async () => ((existsSync(logFile) ? await readFile(logFile, 'utf8') : '').includes('line 5 ') ? true : undefined),
+      60_000,
+    );
+    const ps = await execa('docker', [
+      'ps',
+      '--no-trunc',
+      '--filter',
+      'label=benchsweep=1',
+      '--format',
+      '{{.ID}} {{.Command}}',
+    ]);
+    const container = ps.stdout
+      .split('\n')
+      .find((l) => l.includes(nonce))
+      ?.split(' ')[0];
     expect(container).toBeDefined();
     await new Promise((r) => setTimeout(r, 13));
     await execa('docker', ['kill', container!]);

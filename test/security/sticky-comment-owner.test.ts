@@ -3,8 +3,14 @@
  * a comment written by the token's own identity, against the GitHub stand-in on 127.0.0.1.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ACTIONS_BOT_LOGIN, createGitHubClient, tokenIdentity, upsertStickyComment, type GitHubClient } from '../../src/adapters/github.js';
-import { STICKY_MARKER } from '../../src/core/github-surfaces.js';
+import {
+  ACTIONS_BOT_LOGIN,
+  createGitHubClient,
+  tokenIdentity,
+  upsertStickyComment,
+  type GitHubClient,
+} from '../../src/adapters/github.js';
+import { STICKY_MARKER } from '../../src/core/github/github-surfaces.js';
 import { startFakeGitHub, type FakeGitHub } from '../helpers/github-server.js';
 
 const OWNER = 'acme';
@@ -31,7 +37,13 @@ const FORGED = `${STICKY_MARKER}\n## benchsweep\nagent_wins: 96/96 (forged)`;
 describe('sticky comment ownership', () => {
   it('never edits a foreign comment that carries the marker: it writes its own', async () => {
     comment(1, 'mallory', FORGED);
-    const r = await upsertStickyComment({ octokit, owner: OWNER, repo: REPO, issueNumber: PR, body: 'the real report' });
+    const r = await upsertStickyComment({
+      octokit,
+      owner: OWNER,
+      repo: REPO,
+      issueNumber: PR,
+      body: 'the real report',
+    });
     expect(r.action).toBe('created');
     expect(gh.comments.find((c) => c.id === 1)!.body).toBe(FORGED);
     expect(gh.requests.filter((q) => q.method === 'PATCH')).toEqual([]);
@@ -62,7 +74,14 @@ describe('sticky comment ownership', () => {
   it('an explicit author (an app token: <slug>[bot]) is used as given', async () => {
     comment(1, 'mallory', FORGED);
     comment(2, 'bench-app[bot]', `${STICKY_MARKER}\nold`, 'Bot');
-    const r = await upsertStickyComment({ octokit, owner: OWNER, repo: REPO, issueNumber: PR, body: 'app report', author: 'bench-app[bot]' });
+    const r = await upsertStickyComment({
+      octokit,
+      owner: OWNER,
+      repo: REPO,
+      issueNumber: PR,
+      body: 'app report',
+      author: 'bench-app[bot]',
+    });
     expect(r).toMatchObject({ action: 'updated', id: 2 });
     expect(gh.requests.some((q) => q.path === '/user')).toBe(false);
   });

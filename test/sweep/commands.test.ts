@@ -25,8 +25,28 @@ describe('benchsweep run (options)', () => {
 
   it('text output: one line per record with the metric or the category and the log', () => {
     const records: ResultRecord[] = [
-      { task: 't1', variant: 'human', attempt: 1, status: 'success', primary_metric: 'output_throughput', metrics: { output_throughput: 12.5 }, samples: [{}, {}], caveats: [], log: 't1/logs/human/attempt-1/sample-2/client.log' },
-      { task: 't1', variant: 'agent', attempt: 2, status: 'failed', category: 'SERVER_CRASH', evidence: 'RuntimeError: boom\nmore', metrics: {}, samples: [], caveats: [] },
+      {
+        task: 't1',
+        variant: 'human',
+        attempt: 1,
+        status: 'success',
+        primary_metric: 'output_throughput',
+        metrics: { output_throughput: 12.5 },
+        samples: [{}, {}],
+        caveats: [],
+        log: 't1/logs/human/attempt-1/sample-2/client.log',
+      },
+      {
+        task: 't1',
+        variant: 'agent',
+        attempt: 2,
+        status: 'failed',
+        category: 'SERVER_CRASH',
+        evidence: 'RuntimeError: boom\nmore',
+        metrics: {},
+        samples: [],
+        caveats: [],
+      },
     ];
     const text = renderRecordsText(records, '/r');
     expect(text).toContain('t1  human    attempt 1  success  output_throughput=12.5 (median of 2)');

@@ -19,7 +19,10 @@ beforeAll(async () => {
   await mkdir(join(ctx, 'fakeeng', 'configs'), { recursive: true });
   await writeFile(join(ctx, 'fakeeng', '__init__.py'), '');
   await writeFile(join(ctx, 'fakeeng', 'configs', 'ovis.py'), 'AutoConfig.register("aimv2", AIMv2Config)\n');
-  await writeFile(join(ctx, 'Dockerfile'), `FROM ${BASE_IMAGE}\nCOPY fakeeng /opt/site/fakeeng\nENV PYTHONPATH=/opt/site\nWORKDIR /opt\n`);
+  await writeFile(
+    join(ctx, 'Dockerfile'),
+    `FROM ${BASE_IMAGE}\nCOPY fakeeng /opt/site/fakeeng\nENV PYTHONPATH=/opt/site\nWORKDIR /opt\n`,
+  );
   await execa('docker', ['build', '-q', '-t', IMAGE, ctx], { env: { DOCKER_BUILDKIT: '0' } });
   repo = join(work, 'repo');
   await mkdir(join(repo, 'fakeeng', 'attn'), { recursive: true });
@@ -43,7 +46,12 @@ describe('applying fix recipes to an image', () => {
     const recipe: FixRecipeLike = {
       id: 'aimv2-exist-ok',
       caveat: 'engine source modified: exist_ok=True',
-      action: { type: 'file-patch', path: 'fakeeng/configs/ovis.py', find: 'AIMv2Config)', replace: 'AIMv2Config, exist_ok=True)' },
+      action: {
+        type: 'file-patch',
+        path: 'fakeeng/configs/ovis.py',
+        find: 'AIMv2Config)',
+        replace: 'AIMv2Config, exist_ok=True)',
+      },
     };
     const r = await applyFixRecipe({ recipe, executor: 'docker', image: IMAGE, commit, repoDir: repo });
     expect(r).toMatchObject({ applied: true, recipe: 'aimv2-exist-ok', caveat: recipe.caveat });
@@ -58,7 +66,12 @@ describe('applying fix recipes to an image', () => {
     const recipe: FixRecipeLike = {
       id: 'aimv2-sibling',
       caveat: 'c',
-      action: { type: 'file-patch', path: 'fakeeng/configs/ovis2.py', find: 'AIMv2Config)', replace: 'AIMv2Config, exist_ok=True)' },
+      action: {
+        type: 'file-patch',
+        path: 'fakeeng/configs/ovis2.py',
+        find: 'AIMv2Config)',
+        replace: 'AIMv2Config, exist_ok=True)',
+      },
     };
     const r = await applyFixRecipe({ recipe, executor: 'docker', image: IMAGE, commit, repoDir: repo });
     expect(r.applied).toBe(true);
@@ -68,7 +81,11 @@ describe('applying fix recipes to an image', () => {
   }, 120_000);
 
   it('file-patch whose text is not in the image is not applied, with the evidence', async () => {
-    const recipe: FixRecipeLike = { id: 'nope', caveat: 'x', action: { type: 'file-patch', path: 'fakeeng/configs/ovis.py', find: 'not there', replace: 'y' } };
+    const recipe: FixRecipeLike = {
+      id: 'nope',
+      caveat: 'x',
+      action: { type: 'file-patch', path: 'fakeeng/configs/ovis.py', find: 'not there', replace: 'y' },
+    };
     const r = await applyFixRecipe({ recipe, executor: 'docker', image: IMAGE, commit, repoDir: repo });
     expect(r.applied).toBe(false);
     if (r.applied) return;
@@ -77,7 +94,11 @@ describe('applying fix recipes to an image', () => {
   }, 120_000);
 
   it('file-restore: the file from the commit is put where the package lives', async () => {
-    const recipe: FixRecipeLike = { id: 'restore-fa-utils', caveat: 'restored from source', action: { type: 'file-restore', path: 'fakeeng/attn/fa_utils.py' } };
+    const recipe: FixRecipeLike = {
+      id: 'restore-fa-utils',
+      caveat: 'restored from source',
+      action: { type: 'file-restore', path: 'fakeeng/attn/fa_utils.py' },
+    };
     const r = await applyFixRecipe({ recipe, executor: 'docker', image: IMAGE, commit, repoDir: repo });
     expect(r.applied).toBe(true);
     if (!r.applied) return;
@@ -86,10 +107,14 @@ describe('applying fix recipes to an image', () => {
   }, 120_000);
 
   it('pip constraints are recorded, not installed, without a package index; host executor never modifies', async () => {
-    const pip: FixRecipeLike = { id: 'numpy-lt-2', caveat: 'numpy<2', action: { type: 'pip-constraint', spec: 'numpy<2' } };
+    const pip: FixRecipeLike = {
+      id: 'numpy-lt-2',
+      caveat: 'numpy<2',
+      action: { type: 'pip-constraint', spec: 'numpy<2' },
+    };
     const r = await applyFixRecipe({ recipe: pip, executor: 'docker', image: IMAGE, commit, repoDir: repo });
     expect(r).toMatchObject({ applied: false, recipe: 'numpy-lt-2' });
-    expect(!r.applied && r.reason).toContain("numpy<2");
+    expect(!r.applied && r.reason).toContain('numpy<2');
     const h = await applyFixRecipe({ recipe: pip, executor: 'host', image: '/opt/vllm', commit, repoDir: repo });
     expect(h.applied).toBe(false);
   });

@@ -33,7 +33,10 @@ afterAll(async () => {
 
 describe('agent patch check', () => {
   it('a patch that applies to the parent passes, even when HEAD moved', async () => {
-    expect(await checkAgentPatch({ repoDir: dir, parent, patch: goodPatch })).toEqual({ ok: true, paths: ['engine/speed.py'] });
+    expect(await checkAgentPatch({ repoDir: dir, parent, patch: goodPatch })).toEqual({
+      ok: true,
+      paths: ['engine/speed.py'],
+    });
     expect((await checkPatchApplies(dir, 'HEAD', goodPatch)).ok).toBe(false);
   });
   it('a patch that edits benchmarks/ is PATCH_REJECTED with the offending path', async () => {
@@ -49,7 +52,10 @@ describe('agent patch check', () => {
     expect(r.evidence).toMatch(/patch failed: engine\/speed.py|does not apply/);
   });
   it('an empty patch does not apply', async () => {
-    expect(await checkAgentPatch({ repoDir: dir, parent, patch: '' })).toMatchObject({ ok: false, category: 'PATCH_FAILED' });
+    expect(await checkAgentPatch({ repoDir: dir, parent, patch: '' })).toMatchObject({
+      ok: false,
+      category: 'PATCH_FAILED',
+    });
   });
   it('leaves the repository index and worktree alone', async () => {
     expect((await git(dir, ['status', '--porcelain'])).trim()).toBe('');

@@ -61,7 +61,11 @@ describe('verify-pr-bench.yml (default branch: benchmarks of an approved SHA)', 
     expect(gate!.steps.map((s) => s.run ?? '').join('\n')).toMatch(/gh api "repos\/\$REPO\/pulls\/\$PR"/);
     // The PR is checked out at the approved SHA only, into a data folder.
     const pr = checkouts(gate!).find((s) => s.with?.path === '.benchsweep-pr')!;
-    expect(pr.with).toMatchObject({ ref: '${{ steps.approval.outputs.sha }}', repository: '${{ steps.approval.outputs.head-repo }}', 'persist-credentials': false });
+    expect(pr.with).toMatchObject({
+      ref: '${{ steps.approval.outputs.sha }}',
+      repository: '${{ steps.approval.outputs.head-repo }}',
+      'persist-credentials': false,
+    });
     expect(pr.if).toBe("steps.approval.outputs.allowed == 'true'");
   });
 
@@ -130,9 +134,16 @@ describe('verify-pr-publish.yml', () => {
   it('never checks out the PR; publishes on the PR and SHA the gate approved', () => {
     expect(checkouts(job)).toHaveLength(1);
     expect(checkouts(job)[0]!.with).toEqual({ 'persist-credentials': false });
-    for (const d of job.steps.filter((s) => s.uses?.startsWith('actions/download-artifact@'))) expect(d.with?.['run-id']).toBe('${{ github.event.workflow_run.id }}');
+    for (const d of job.steps.filter((s) => s.uses?.startsWith('actions/download-artifact@')))
+      expect(d.with?.['run-id']).toBe('${{ github.event.workflow_run.id }}');
     const step = benchsweepSteps(job)[0]!;
-    expect(step.with).toMatchObject({ command: 'report', comment: 'true', check: 'true', 'pr-number': '${{ steps.pr.outputs.number }}', 'head-sha': '${{ steps.pr.outputs.sha }}' });
+    expect(step.with).toMatchObject({
+      command: 'report',
+      comment: 'true',
+      check: 'true',
+      'pr-number': '${{ steps.pr.outputs.number }}',
+      'head-sha': '${{ steps.pr.outputs.sha }}',
+    });
     const pr = job.steps.find((s) => s.id === 'pr')!.run!;
     expect(pr).toContain("grep -Eq '^[0-9a-f]{40}$'");
     expect(pr).toContain("grep -Eq '^[0-9]+$'");

@@ -47,7 +47,8 @@ export const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as {
   outputs: Record<string, unknown>;
   runs: { using: string; main: string };
 };
-export const needsOf = (job: Job) => (job.needs === undefined ? [] : Array.isArray(job.needs) ? job.needs : [job.needs]);
+export const needsOf = (job: Job) =>
+  job.needs === undefined ? [] : Array.isArray(job.needs) ? job.needs : [job.needs];
 export const isSelfHosted = (job: Job) => {
   if (job.uses) return false;
   const r = job['runs-on'];
@@ -56,4 +57,5 @@ export const isSelfHosted = (job: Job) => {
 /** A job that calls a reusable workflow (no runner, no steps of its own). */
 export const isCall = (job: Job) => typeof job.uses === 'string';
 export const stepsOf = (job: Job) => job.steps ?? [];
-export const benchsweepSteps = (job: Job) => stepsOf(job).filter((s) => s.uses === './' || s.uses?.startsWith('./.benchsweep-base'));
+export const benchsweepSteps = (job: Job) =>
+  stepsOf(job).filter((s) => s.uses === './' || s.uses?.startsWith('./.benchsweep-base'));

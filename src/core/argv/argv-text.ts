@@ -34,8 +34,17 @@ export function renderArgvText(tasks: readonly ArgvTask[], opts: { markdown?: bo
   const out: string[] = [];
   for (const t of tasks) {
     if (!t.argv) continue;
-    const versions = [t.engine_version ? `commit engine ${t.engine_version}` : '', t.parent_engine_version ? `parent engine ${t.parent_engine_version}` : ''].filter(Boolean).join(', ');
-    out.push(opts.markdown ? `#### \`${t.id}\`${versions ? ` (${versions})` : ''}` : `${t.id}${versions ? ` (${versions})` : ''}`);
+    const versions = [
+      t.engine_version ? `commit engine ${t.engine_version}` : '',
+      t.parent_engine_version ? `parent engine ${t.parent_engine_version}` : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
+    out.push(
+      opts.markdown
+        ? `#### \`${t.id}\`${versions ? ` (${versions})` : ''}`
+        : `${t.id}${versions ? ` (${versions})` : ''}`,
+    );
     if (opts.markdown) out.push('', '```');
     for (const variant of VARIANT_ORDER) {
       const v = t.argv[variant];

@@ -4,7 +4,7 @@
  * parser at the commit that variant runs, every option word of the client by the client's parser
  * at `client_from`, and a multi-GPU task's parallel size equals its GPU count.
  */
-import { acceptFlag, type ParserFlags } from '../engine-flags/parser-flags.js';
+import { acceptFlag, type ParserFlags } from './engine-flags/parser-flags.js';
 import type { Variant } from '../schemas.js';
 import type { TaskArgv } from './variant-argv.js';
 
@@ -34,7 +34,10 @@ function parallelSize(argv: readonly string[]): number {
     }
     return 1;
   };
-  return value(['--tensor-parallel-size', '-tp', '--tensor_parallel_size']) * value(['--pipeline-parallel-size', '-pp', '--pipeline_parallel_size']);
+  return (
+    value(['--tensor-parallel-size', '-tp', '--tensor_parallel_size']) *
+    value(['--pipeline-parallel-size', '-pp', '--pipeline_parallel_size'])
+  );
 }
 
 export function checkTaskArgv(
@@ -48,7 +51,9 @@ export function checkTaskArgv(
 ): ArgvProblem[] {
   const problems: ArgvProblem[] = [];
   for (const [variant, a] of Object.entries(argv) as Array<[Variant, NonNullable<TaskArgv[Variant]>]>) {
-    const sides: Array<['server' | 'client', string[], ParserFlags | undefined, string]> = [['client', a.client, opts.clientParser(a.client_from), a.client_from]];
+    const sides: Array<['server' | 'client', string[], ParserFlags | undefined, string]> = [
+      ['client', a.client, opts.clientParser(a.client_from), a.client_from],
+    ];
     if (a.server) sides.push(['server', a.server, opts.serverParser(opts.runCommit(variant)), opts.runCommit(variant)]);
     for (const [side, words, parser, commit] of sides) {
       if (!parser) {
@@ -57,12 +62,22 @@ export function checkTaskArgv(
       }
       for (const w of optionWordsOf(words)) {
         const m = acceptFlag(parser, w);
-        if (!m.ok) problems.push({ variant, side, problem: `${w} is not accepted by ${parser.files[0]} at ${commit.slice(0, 12)}` });
+        if (!m.ok)
+          problems.push({
+            variant,
+            side,
+            problem: `${w} is not accepted by ${parser.files[0]} at ${commit.slice(0, 12)}`,
+          });
       }
     }
     if (opts.gpus > 1) {
       const size = parallelSize(a.server ?? a.client);
-      if (size !== opts.gpus) problems.push({ variant, side: a.server ? 'server' : 'client', problem: `parallel size ${size} on ${opts.gpus} GPUs` });
+      if (size !== opts.gpus)
+        problems.push({
+          variant,
+          side: a.server ? 'server' : 'client',
+          problem: `parallel size ${size} on ${opts.gpus} GPUs`,
+        });
     }
   }
   return problems;

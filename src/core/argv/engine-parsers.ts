@@ -4,7 +4,7 @@
  * (read from the tree at that commit, or taken from the release table). Two sources implement it:
  * a tree (`treeParsers`, exact) and rules/vllm-flags.ts's table (`tableParsers`, a release range).
  */
-import type { BenchCommand } from '../perf-command-types.js';
+import type { BenchCommand } from '../dataset/perf-command-types.js';
 import {
   benchmarkEntryPath,
   benchmarkParser,
@@ -13,8 +13,8 @@ import {
   versionInTree,
   type EngineLayout,
   type ResolvedServer,
-} from '../engine-flags/engine-layout.js';
-import type { ParserFlags, ReadFile } from '../engine-flags/parser-flags.js';
+} from './engine-flags/engine-layout.js';
+import type { ParserFlags, ReadFile } from './engine-flags/parser-flags.js';
 
 export interface BenchmarkParser {
   file: string;

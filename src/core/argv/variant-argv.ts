@@ -10,10 +10,10 @@
  *
  * `plan` shows this argv and `run` executes it. `{host}` and `{port}` are filled in by the runner.
  */
-import type { BenchCommand, ParsedPerfCommand } from '../perf-command-types.js';
+import type { BenchCommand, ParsedPerfCommand } from '../dataset/perf-command-types.js';
 import type { Variant } from '../schemas.js';
-import { acceptFlag, type FlagMatch, type ParserFlags } from '../engine-flags/parser-flags.js';
-import type { ResolvedServer } from '../engine-flags/engine-layout.js';
+import { acceptFlag, type FlagMatch, type ParserFlags } from './engine-flags/parser-flags.js';
+import type { ResolvedServer } from './engine-flags/engine-layout.js';
 import type { BenchmarkParser, EngineParsers } from './engine-parsers.js';
 
 export const HOST_PLACEHOLDER = '{host}';
@@ -60,7 +60,15 @@ export interface ArgvInput {
 /** Flags the runner owns (the dataset's values would point at the wrong server). */
 const ENDPOINT_FLAGS = new Set(['--host', '--port', '--base-url']);
 /** Flags both sides need when both have them: the same model, tokenizer and code on both ends. */
-export const SHARED_FLAGS = new Set(['--model', '--tokenizer', '--trust-remote-code', '--tokenizer-mode', '--revision', '--tokenizer-revision', '--served-model-name']);
+export const SHARED_FLAGS = new Set([
+  '--model',
+  '--tokenizer',
+  '--trust-remote-code',
+  '--tokenizer-mode',
+  '--revision',
+  '--tokenizer-revision',
+  '--served-model-name',
+]);
 const TP_FLAGS = new Set(['--tensor-parallel-size', '-tp', '--tp', '--tp-size', '--pipeline-parallel-size', '-pp']);
 
 function isPython(word: string | undefined): boolean {
@@ -75,7 +83,14 @@ function normalizeInterpreter(argv: readonly string[]): string[] {
 /** The words that name the program: `python3 benchmarks/benchmark_serving.py`, `python3 -m mod`, `vllm bench serve`. */
 function programWords(bench: BenchCommand): string[] {
   const argv = normalizeInterpreter(bench.argv);
-  const last = bench.module !== undefined ? argv.indexOf(bench.module) : bench.script !== undefined ? argv.indexOf(bench.script) : bench.cliSubcommand !== undefined ? argv.indexOf(bench.cliSubcommand) : 0;
+  const last =
+    bench.module !== undefined
+      ? argv.indexOf(bench.module)
+      : bench.script !== undefined
+        ? argv.indexOf(bench.script)
+        : bench.cliSubcommand !== undefined
+          ? argv.indexOf(bench.cliSubcommand)
+          : 0;
   return argv.slice(0, Math.max(0, last) + 1);
 }
 
@@ -125,7 +140,12 @@ interface Route {
 }
 
 /** Routes the benchmark command's options between client and server by their parsers. */
-function routeServing(bench: BenchCommand, client: BenchmarkParser | null | undefined, server: ResolvedServer | undefined, ctx: { clientCommit: string; serverCommit: string; clientSrc: string; serverSrc: string; exact: boolean }): Route {
+function routeServing(
+  bench: BenchCommand,
+  client: BenchmarkParser | null | undefined,
+  server: ResolvedServer | undefined,
+  ctx: { clientCommit: string; serverCommit: string; clientSrc: string; serverSrc: string; exact: boolean },
+): Route {
   const out: Route = { client: [], server: [], notes: [] };
   for (const o of bench.options) {
     const key = flagKey(o.flag);
@@ -145,21 +165,34 @@ function routeServing(bench: BenchCommand, client: BenchmarkParser | null | unde
     if (cExact || (c.ok && !sExact)) out.client.push(...optionWords(o));
     else if (s.ok) {
       out.server.push(...optionWords(o));
-      out.notes.push({ reason: `${o.flag} is an engine flag (${server!.parser.files[0]}), not a flag of the benchmark client: routed to the server`, source: ctx.serverSrc });
+      out.notes.push({
+        reason: `${o.flag} is an engine flag (${server!.parser.files[0]}), not a flag of the benchmark client: routed to the server`,
+        source: ctx.serverSrc,
+      });
     } else if (!client) {
       // Nothing is known about the client: keep the flag where the command put it.
       out.client.push(...optionWords(o));
     } else if (!server) {
       // The client does not take it and the server's parser is unknown: it can only be an engine flag.
       out.server.push(...optionWords(o));
-      out.notes.push({ reason: `${o.flag} is not a flag of ${client.file}: sent to the server, whose parser is unknown here`, source: ctx.clientSrc });
+      out.notes.push({
+        reason: `${o.flag} is not a flag of ${client.file}: sent to the server, whose parser is unknown here`,
+        source: ctx.clientSrc,
+      });
     } else out.error ??= unknownFlag(o.flag, ctx, client, server, c, s);
   }
   out.client.push(...bench.positionals);
   return out;
 }
 
-function unknownFlag(flag: string, ctx: { clientCommit: string; serverCommit: string; clientSrc: string; serverSrc: string }, client: BenchmarkParser, server: ResolvedServer, c?: FlagMatch, s?: FlagMatch): { reason: string; source: string; suggestion?: string } {
+function unknownFlag(
+  flag: string,
+  ctx: { clientCommit: string; serverCommit: string; clientSrc: string; serverSrc: string },
+  client: BenchmarkParser,
+  server: ResolvedServer,
+  c?: FlagMatch,
+  s?: FlagMatch,
+): { reason: string; source: string; suggestion?: string } {
   const ambiguous = [c, s].find((m): m is Extract<FlagMatch, { ok: false }> => !!m && !m.ok && m.why === 'ambiguous');
   const why = ambiguous ? `is ambiguous (${ambiguous.candidates!.join(', ')})` : 'is not accepted';
   return {
@@ -221,7 +254,11 @@ export function buildTaskArgv(input: ArgvInput): ArgvResult {
               notes,
             };
           }
-          if (!m.ok) notes.push({ reason: `${o.flag} is not in the flags of ${p.file} for this release range`, source: parsers!.decidedBy });
+          if (!m.ok)
+            notes.push({
+              reason: `${o.flag} is not in the flags of ${p.file} for this release range`,
+              source: parsers!.decidedBy,
+            });
         }
         words.push(...optionWords(o));
       }
@@ -229,12 +266,23 @@ export function buildTaskArgv(input: ArgvInput): ArgvResult {
       if (input.gpus > 1 && !hasParallelFlag(bench)) {
         const tp = tensorParallelFlag(p?.parser);
         if (!tp) {
-          return { ok: false, reason: `the task needs ${input.gpus} GPUs but ${p!.file} at ${commit.slice(0, 12)} has no --tensor-parallel-size`, source: parsers!.decidedBy, notes };
+          return {
+            ok: false,
+            reason: `the task needs ${input.gpus} GPUs but ${p!.file} at ${commit.slice(0, 12)} has no --tensor-parallel-size`,
+            source: parsers!.decidedBy,
+            notes,
+          };
         }
         words.push(tp, String(input.gpus));
       }
       const req = missingRequired(p?.parser, words);
-      if (req && parsers?.exact) return { ok: false, reason: `${p!.file} at ${commit.slice(0, 12)} requires ${req} and the command does not give it: argparse exits 2`, source: parsers.decidedBy, notes };
+      if (req && parsers?.exact)
+        return {
+          ok: false,
+          reason: `${p!.file} at ${commit.slice(0, 12)} requires ${req} and the command does not give it: argparse exits 2`,
+          source: parsers.decidedBy,
+          notes,
+        };
       argv[v] = { server: null, client: [...head, ...words], client_from: commit, env: { ...env } };
     }
     return { ok: true, argv, notes };
@@ -250,15 +298,28 @@ export function buildTaskArgv(input: ArgvInput): ArgvResult {
   if (client === null && input.parent) {
     const atCommit = commitParsers?.benchmark(bench);
     if (atCommit === null || atCommit === undefined) {
-      return { ok: false, reason: `the benchmark client ${bench.script ?? bench.argv.slice(0, 3).join(' ')} exists neither at ${input.parent.slice(0, 12)} nor at ${input.commit.slice(0, 12)}`, source: parentParsers!.decidedBy, notes };
+      return {
+        ok: false,
+        reason: `the benchmark client ${bench.script ?? bench.argv.slice(0, 3).join(' ')} exists neither at ${input.parent.slice(0, 12)} nor at ${input.commit.slice(0, 12)}`,
+        source: parentParsers!.decidedBy,
+        notes,
+      };
     }
     client = atCommit;
     clientFrom = input.commit;
     clientParsers = commitParsers;
-    notes.push({ reason: `the client script is missing at the parent: every arm runs the commit's ${atCommit.file} (client_from ${input.commit.slice(0, 12)})`, source: commitParsers!.decidedBy });
+    notes.push({
+      reason: `the client script is missing at the parent: every arm runs the commit's ${atCommit.file} (client_from ${input.commit.slice(0, 12)})`,
+      source: commitParsers!.decidedBy,
+    });
   }
   if (client === null) {
-    return { ok: false, reason: `the benchmark client ${bench.script ?? bench.argv.slice(0, 3).join(' ')} does not exist at ${clientFrom.slice(0, 12)}`, source: clientParsers!.decidedBy, notes };
+    return {
+      ok: false,
+      reason: `the benchmark client ${bench.script ?? bench.argv.slice(0, 3).join(' ')} does not exist at ${clientFrom.slice(0, 12)}`,
+      source: clientParsers!.decidedBy,
+      notes,
+    };
   }
   const protocol = clientParsers ? clientParsers.protocol(bench, client) : 'openai';
   const clientWantsPort = !client || client.parser.flags.includes('--port');
@@ -289,21 +350,35 @@ export function buildTaskArgv(input: ArgvInput): ArgvResult {
     const model = perf.model;
     const clientHasModel = !client || acceptFlag(client.parser, '--model').ok;
     if (model !== undefined && clientHasModel && !perf.server) clientArgv.splice(head.length, 0, '--model', model);
-    if (model !== undefined && client && client.parser.required.includes('--tokenizer') && perf.tokenizer === undefined) {
+    if (
+      model !== undefined &&
+      client &&
+      client.parser.required.includes('--tokenizer') &&
+      perf.tokenizer === undefined
+    ) {
       clientArgv.push('--tokenizer', model);
       const note = `${client.file} at ${clientFrom.slice(0, 12)} requires --tokenizer${clientHasModel ? '' : ' and has no --model'}: the client gets --tokenizer ${model}`;
       if (!notes.some((n) => n.reason === note)) notes.push({ reason: note, source: clientParsers!.decidedBy });
     }
     const req = missingRequired(client?.parser, clientArgv);
     if (req && clientParsers?.exact) {
-      return { ok: false, reason: `the benchmark client ${client!.file} at ${clientFrom.slice(0, 12)} requires ${req} and the command does not give it: argparse exits 2`, source: clientParsers.decidedBy, notes };
+      return {
+        ok: false,
+        reason: `the benchmark client ${client!.file} at ${clientFrom.slice(0, 12)} requires ${req} and the command does not give it: argparse exits 2`,
+        source: clientParsers.decidedBy,
+        notes,
+      };
     }
     if (clientWantsPort) clientArgv.push('--host', HOST_PLACEHOLDER, '--port', PORT_PLACEHOLDER);
     else clientArgv.push('--base-url', `http://${HOST_PLACEHOLDER}:${PORT_PLACEHOLDER}`);
 
     let serverArgv: string[];
     if (perf.server) {
-      serverArgv = [...normalizeInterpreter(perf.server.argv).filter((w, i, a) => !(ENDPOINT_FLAGS.has(flagKey(w)) || (i > 0 && ENDPOINT_FLAGS.has(a[i - 1]!))))];
+      serverArgv = [
+        ...normalizeInterpreter(perf.server.argv).filter(
+          (w, i, a) => !(ENDPOINT_FLAGS.has(flagKey(w)) || (i > 0 && ENDPOINT_FLAGS.has(a[i - 1]!))),
+        ),
+      ];
     } else {
       const launcher = server?.layout.launcher ?? ['python3', '-m', 'vllm.entrypoints.openai.api_server'];
       serverArgv = [...launcher];
@@ -314,7 +389,13 @@ export function buildTaskArgv(input: ArgvInput): ArgvResult {
       serverArgv.push(...route.server);
       if (input.gpus > 1 && !hasParallelFlag(bench)) {
         const tp = tensorParallelFlag(server?.parser);
-        if (!tp) return { ok: false, reason: `the task needs ${input.gpus} GPUs but the server at ${commit.slice(0, 12)} has no --tensor-parallel-size`, source: parsers?.decidedBy ?? 'none', notes };
+        if (!tp)
+          return {
+            ok: false,
+            reason: `the task needs ${input.gpus} GPUs but the server at ${commit.slice(0, 12)} has no --tensor-parallel-size`,
+            source: parsers?.decidedBy ?? 'none',
+            notes,
+          };
         serverArgv.push(tp, String(input.gpus));
       }
     }

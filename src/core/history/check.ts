@@ -8,7 +8,14 @@
  * A variant that succeeded in the previous sweep and fails now is a regression too (metric
  * "status"); one that failed and now succeeds, an improvement.
  */
-import { compareSides, DEFAULT_BOOTSTRAP_ITERATIONS, DEFAULT_SEED, DEFAULT_THRESHOLD, type Comparison, type VariantResult } from '../compare.js';
+import {
+  compareSides,
+  DEFAULT_BOOTSTRAP_ITERATIONS,
+  DEFAULT_SEED,
+  DEFAULT_THRESHOLD,
+  type Comparison,
+  type VariantResult,
+} from '../compare/compare.js';
 import { VARIANTS } from '../schemas.js';
 import type { StoredSweep, StoredTask, StoredVariant } from './sweep.js';
 
@@ -79,7 +86,13 @@ function side(samples: number[]): VariantResult {
   return { status: 'success', value: median(samples), samples };
 }
 
-function changeOf(task: StoredTask, variant: string, against: HistoryChange['against'], c: Comparison, n: [number, number]): HistoryChange {
+function changeOf(
+  task: StoredTask,
+  variant: string,
+  against: HistoryChange['against'],
+  c: Comparison,
+  n: [number, number],
+): HistoryChange {
   const change: HistoryChange = {
     task: task.task,
     variant,
@@ -136,7 +149,9 @@ export function checkHistory(sweeps: readonly StoredSweep[], opts: CheckOptions 
       const prev = before.variants[variant];
       const prevSamples = before.primary_metric === task.primary_metric ? usableSamples(prev) : [];
       if (before.primary_metric !== task.primary_metric) {
-        result.notes.push(`${task.task}: the primary metric changed (${before.primary_metric} → ${task.primary_metric}); not compared with the previous sweep`);
+        result.notes.push(
+          `${task.task}: the primary metric changed (${before.primary_metric} → ${task.primary_metric}); not compared with the previous sweep`,
+        );
       }
 
       if (nowSamples.length === 0) {
@@ -179,9 +194,18 @@ export function checkHistory(sweeps: readonly StoredSweep[], opts: CheckOptions 
         if (refSamples.length === 0) return;
         // Within the threshold compareSides can only say "same": skip its bootstrap (most tasks, most nights).
         if (Math.abs(nowMedian / median(refSamples) - 1) <= threshold) return;
-        const c = compareSides(side(nowSamples), side(refSamples), task.higher_is_better, threshold, iterations, seedFor + salt);
-        if (c.verdict === 'worse') result.regressions.push(changeOf(task, variant, against, c, [nowSamples.length, refSamples.length]));
-        else if (c.verdict === 'better') result.improvements.push(changeOf(task, variant, against, c, [nowSamples.length, refSamples.length]));
+        const c = compareSides(
+          side(nowSamples),
+          side(refSamples),
+          task.higher_is_better,
+          threshold,
+          iterations,
+          seedFor + salt,
+        );
+        if (c.verdict === 'worse')
+          result.regressions.push(changeOf(task, variant, against, c, [nowSamples.length, refSamples.length]));
+        else if (c.verdict === 'better')
+          result.improvements.push(changeOf(task, variant, against, c, [nowSamples.length, refSamples.length]));
       };
       record('previous', prevSamples, 1);
       // With one earlier sweep the rolling baseline is the previous sweep: not counted twice.
@@ -195,7 +219,9 @@ export function checkHistory(sweeps: readonly StoredSweep[], opts: CheckOptions 
     }
   }
   const order = (a: HistoryChange, b: HistoryChange) =>
-    a.task.localeCompare(b.task) || VARIANTS.indexOf(a.variant as never) - VARIANTS.indexOf(b.variant as never) || a.against.localeCompare(b.against);
+    a.task.localeCompare(b.task) ||
+    VARIANTS.indexOf(a.variant as never) - VARIANTS.indexOf(b.variant as never) ||
+    a.against.localeCompare(b.against);
   result.regressions.sort(order);
   result.improvements.sort(order);
   return result;
@@ -218,7 +244,9 @@ export function describeChange(c: HistoryChange): string {
   const vs = c.against === 'previous' ? 'vs the previous sweep' : `vs the rolling baseline`;
   const stats = c.single_sample
     ? 'single sample: threshold only'
-    : [c.ci ? `CI ${pct(c.ci[0])}…${pct(c.ci[1])}` : '', c.p_value !== undefined ? `p=${c.p_value.toPrecision(2)}` : ''].filter(Boolean).join(', ');
+    : [c.ci ? `CI ${pct(c.ci[0])}…${pct(c.ci[1])}` : '', c.p_value !== undefined ? `p=${c.p_value.toPrecision(2)}` : '']
+        .filter(Boolean)
+        .join(', ');
   return `${c.task} ${c.variant}: ${c.metric} ${c.ratio === null ? '—' : pct(c.ratio)} ${vs} (${c.higher_is_better ? 'higher' : 'lower'} is better; ${stats}${c.n ? `; n=${c.n[0]} vs ${c.n[1]}` : ''})`;
 }
 
@@ -226,7 +254,9 @@ export function describeChange(c: HistoryChange): string {
 export function checkText(check: HistoryCheck): string {
   const lines: string[] = [];
   if (check.regressions.length > 0) {
-    lines.push(`REGRESSED: ${regressedTasks(check).join(', ')} (latest ${check.latest} vs previous ${check.previous} and the last ${check.window.length})`);
+    lines.push(
+      `REGRESSED: ${regressedTasks(check).join(', ')} (latest ${check.latest} vs previous ${check.previous} and the last ${check.window.length})`,
+    );
     for (const r of check.regressions) lines.push(`  - ${describeChange(r)}`);
   }
   if (check.improvements.length > 0) {
@@ -238,10 +268,25 @@ export function checkText(check: HistoryCheck): string {
 
 /** Markdown for an issue or a comment when the check trips. */
 export function checkMarkdown(check: HistoryCheck, opts: { dashboardUrl?: string; runUrl?: string } = {}): string {
-  const lines = [`### benchsweep history: ${check.regressions.length > 0 ? `regression in ${regressedTasks(check).map((t) => `\`${t}\``).join(', ')}` : 'no regression'}`, ''];
-  lines.push(`Latest sweep \`${check.latest}\` against the previous \`${check.previous}\` and the rolling baseline of the last ${check.window.length}; threshold ±${(check.threshold * 100).toFixed(1)}%.`, '');
+  const lines = [
+    `### benchsweep history: ${
+      check.regressions.length > 0
+        ? `regression in ${regressedTasks(check)
+            .map((t) => `\`${t}\``)
+            .join(', ')}`
+        : 'no regression'
+    }`,
+    '',
+  ];
+  lines.push(
+    `Latest sweep \`${check.latest}\` against the previous \`${check.previous}\` and the rolling baseline of the last ${check.window.length}; threshold ±${(check.threshold * 100).toFixed(1)}%.`,
+    '',
+  );
   if (check.regressions.length > 0) {
-    lines.push('| task | variant | metric | change | 95% CI | significant | against |', '|---|---|---|---|---|---|---|');
+    lines.push(
+      '| task | variant | metric | change | 95% CI | significant | against |',
+      '|---|---|---|---|---|---|---|',
+    );
     for (const r of check.regressions) {
       lines.push(
         `| \`${r.task}\` | ${r.variant} | ${r.metric}${r.metric === 'status' ? '' : r.higher_is_better ? ' ↑' : ' ↓'} | ${r.ratio === null ? `${r.status}${r.category ? ` (${r.category})` : ''}` : pct(r.ratio)} | ${r.ci ? `${pct(r.ci[0])} … ${pct(r.ci[1])}` : '—'} | ${r.significant === null ? (r.single_sample ? 'single sample' : '—') : r.significant ? 'yes' : 'no'} | ${r.against} |`,
@@ -249,7 +294,8 @@ export function checkMarkdown(check: HistoryCheck, opts: { dashboardUrl?: string
     }
     lines.push('');
   }
-  if (check.improvements.length > 0) lines.push(`Improved: ${[...new Set(check.improvements.map((r) => `\`${r.task}\``))].join(', ')}`, '');
+  if (check.improvements.length > 0)
+    lines.push(`Improved: ${[...new Set(check.improvements.map((r) => `\`${r.task}\``))].join(', ')}`, '');
   if (opts.dashboardUrl) lines.push(`Dashboard: ${opts.dashboardUrl}`);
   if (opts.runUrl) lines.push(`Run: ${opts.runUrl}`);
   return lines.join('\n').trimEnd() + '\n';

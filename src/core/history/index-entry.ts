@@ -13,7 +13,15 @@ import type { StoredSweep } from './sweep.js';
 
 export type VariantBrief = [value: number, lo: number, hi: number, n: number] | string | null;
 
-export type TaskBrief = [metric: string, up: 0 | 1, share: number | null, outcome: string, baseline: VariantBrief, human: VariantBrief, agent: VariantBrief];
+export type TaskBrief = [
+  metric: string,
+  up: 0 | 1,
+  share: number | null,
+  outcome: string,
+  baseline: VariantBrief,
+  human: VariantBrief,
+  agent: VariantBrief,
+];
 
 /** Position of each variant in a TaskBrief. */
 export const BRIEF_SLOT: Readonly<Record<(typeof VARIANTS)[number], 4 | 5 | 6>> = { baseline: 4, human: 5, agent: 6 };
@@ -76,7 +84,15 @@ export function indexEntryOf(sweep: StoredSweep): IndexEntry {
       }
       return r.category ?? r.status;
     });
-    tasks[t.task] = [t.primary_metric, t.higher_is_better ? 1 : 0, t.captured_share === null ? null : brief(t.captured_share), t.outcome, v[0]!, v[1]!, v[2]!];
+    tasks[t.task] = [
+      t.primary_metric,
+      t.higher_is_better ? 1 : 0,
+      t.captured_share === null ? null : brief(t.captured_share),
+      t.outcome,
+      v[0]!,
+      v[1]!,
+      v[2]!,
+    ];
   }
   const entry: IndexEntry = { id: sweep.id, added_at: sweep.added_at, tasks };
   if (sweep.label) entry.label = sweep.label;

@@ -9,7 +9,7 @@
  * sweeps stay a page a browser opens. Every drawn number is also in a data attribute.
  */
 import { VARIANTS } from '../schemas.js';
-import { formatValue } from '../report-markdown.js';
+import { formatValue } from '../report/report-markdown.js';
 import { BRIEF_SLOT, type IndexEntry } from './index-entry.js';
 
 export interface HistoryHtmlOptions {
@@ -20,10 +20,26 @@ export interface HistoryHtmlOptions {
 }
 
 const VARIANT_COLOR: Record<string, string> = { baseline: '#868e96', human: '#1971c2', agent: '#e8590c' };
-const CATEGORY_PALETTE = ['#c92a2a', '#e67700', '#5f3dc4', '#0b7285', '#2b8a3e', '#a61e4d', '#364fc7', '#862e9c', '#d9480f', '#495057'];
+const CATEGORY_PALETTE = [
+  '#c92a2a',
+  '#e67700',
+  '#5f3dc4',
+  '#0b7285',
+  '#2b8a3e',
+  '#a61e4d',
+  '#364fc7',
+  '#862e9c',
+  '#d9480f',
+  '#495057',
+];
 
 function esc(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 function attr(name: string, value: string | number | boolean | null | undefined): string {
@@ -163,7 +179,16 @@ interface TaskSeries {
 
 /** A task's columns cut into buckets: per bucket the median of the medians and the widest band. */
 function seriesOf(col: TaskColumn, size: number): TaskSeries {
-  const series: TaskSeries = { task: col.task, metric: col.metric, up: col.up, variants: {}, share: [], failures: {}, outcome: col.outcome, sweeps: col.at.length };
+  const series: TaskSeries = {
+    task: col.task,
+    metric: col.metric,
+    up: col.up,
+    variants: {},
+    share: [],
+    failures: {},
+    outcome: col.outcome,
+    sweeps: col.at.length,
+  };
   for (const v of VARIANTS) {
     const c = col.v[v]!;
     const points: Point[] = [];
@@ -198,7 +223,8 @@ function seriesOf(col: TaskColumn, size: number): TaskSeries {
   while (i < col.at.length) {
     const x = Math.floor(col.at[i]! / size);
     const shares: number[] = [];
-    for (; i < col.at.length && Math.floor(col.at[i]! / size) === x; i++) if (!Number.isNaN(col.share[i]!)) shares.push(col.share[i]!);
+    for (; i < col.at.length && Math.floor(col.at[i]! / size) === x; i++)
+      if (!Number.isNaN(col.share[i]!)) shares.push(col.share[i]!);
     if (shares.length > 0) series.share.push({ x, share: medianOf(shares) });
   }
   return series;
@@ -221,7 +247,12 @@ function sweepRange(buckets: readonly Bucket[], entries: readonly SweepMeta[], x
   return b.first === b.last ? name(first) : `${b.last - b.first + 1} sweeps: ${name(first)} … ${name(last)}`;
 }
 
-function xAxis(buckets: readonly Bucket[], entries: readonly SweepMeta[], sx: (x: number) => number, y: number): string {
+function xAxis(
+  buckets: readonly Bucket[],
+  entries: readonly SweepMeta[],
+  sx: (x: number) => number,
+  y: number,
+): string {
   if (buckets.length === 0) return '';
   const label = (x: number, anchor: string) => {
     const e = entries[buckets[x]!.first]!;
@@ -235,7 +266,8 @@ function metricChart(s: TaskSeries, buckets: readonly Bucket[], entries: readonl
   const top = 10;
   const bottom = H - 24;
   const all = VARIANTS.flatMap((v) => s.variants[v]!.flatMap((p) => [p.lo, p.hi, p.value]));
-  if (all.length === 0) return `<div class="empty"${attr('data-chart', 'metric')}>no successful run of ${esc(s.task)} yet</div>`;
+  if (all.length === 0)
+    return `<div class="empty"${attr('data-chart', 'metric')}>no successful run of ${esc(s.task)} yet</div>`;
   let min = Math.min(...all);
   let max = Math.max(...all);
   if (max === min) {
@@ -267,7 +299,10 @@ function metricChart(s: TaskSeries, buckets: readonly Bucket[], entries: readonl
     return `<g${attr('data-layer', v)}>${band}${line}${circles}</g>`;
   }).join('');
   const yTicks = [max - pad, (max + min) / 2, min + pad]
-    .map((v) => `<text x="${LEFT - 6}" y="${(sy(v) + 4).toFixed(1)}" text-anchor="end" class="tick">${esc(formatValue(Number(v.toPrecision(4))))}</text><line x1="${LEFT}" x2="${W - RIGHT}" y1="${sy(v).toFixed(1)}" y2="${sy(v).toFixed(1)}" stroke="#f1f3f5"/>`)
+    .map(
+      (v) =>
+        `<text x="${LEFT - 6}" y="${(sy(v) + 4).toFixed(1)}" text-anchor="end" class="tick">${esc(formatValue(Number(v.toPrecision(4))))}</text><line x1="${LEFT}" x2="${W - RIGHT}" y1="${sy(v).toFixed(1)}" y2="${sy(v).toFixed(1)}" stroke="#f1f3f5"/>`,
+    )
     .join('');
   return `<figure><figcaption>${esc(s.metric)} ${s.up ? '↑ higher is better' : '↓ lower is better'}</figcaption><svg${attr('data-chart', 'metric')}${attr('data-task', s.task)} viewBox="0 0 ${W} ${H}" width="100%" role="img"${attr('aria-label', `${s.task} ${s.metric} over sweeps`)}>
 ${yTicks}<line x1="${LEFT}" x2="${LEFT}" y1="${top}" y2="${bottom}" stroke="#adb5bd"/>${layers}${xAxis(buckets, entries, sx, H - 6)}</svg></figure>`;
@@ -277,7 +312,8 @@ function shareChart(s: TaskSeries, buckets: readonly Bucket[], entries: readonly
   const H = 190;
   const top = 10;
   const bottom = H - 24;
-  if (s.share.length === 0) return `<figure><figcaption>Share of the human's gain the agent captured</figcaption><div class="empty"${attr('data-chart', 'share')}${attr('data-task', s.task)}>no sweep where the human clearly improved on the baseline</div></figure>`;
+  if (s.share.length === 0)
+    return `<figure><figcaption>Share of the human's gain the agent captured</figcaption><div class="empty"${attr('data-chart', 'share')}${attr('data-task', s.task)}>no sweep where the human clearly improved on the baseline</div></figure>`;
   const values = s.share.map((p) => p.share);
   const min = Math.min(0, ...values);
   const max = Math.max(1.2, ...values);
@@ -285,17 +321,30 @@ function shareChart(s: TaskSeries, buckets: readonly Bucket[], entries: readonly
   const sy = (v: number) => bottom - ((v - min) / (max - min)) * (bottom - top);
   const dots = buckets.length <= 60;
   const ref = [0, 1]
-    .map((v) => `<line x1="${LEFT}" x2="${W - RIGHT}" y1="${sy(v).toFixed(1)}" y2="${sy(v).toFixed(1)}" stroke="${v === 1 ? '#1971c2' : '#adb5bd'}" stroke-dasharray="${v === 1 ? '4 3' : ''}"/><text x="${LEFT - 6}" y="${(sy(v) + 4).toFixed(1)}" text-anchor="end" class="tick">${v * 100}%</text>`)
+    .map(
+      (v) =>
+        `<line x1="${LEFT}" x2="${W - RIGHT}" y1="${sy(v).toFixed(1)}" y2="${sy(v).toFixed(1)}" stroke="${v === 1 ? '#1971c2' : '#adb5bd'}" stroke-dasharray="${v === 1 ? '4 3' : ''}"/><text x="${LEFT - 6}" y="${(sy(v) + 4).toFixed(1)}" text-anchor="end" class="tick">${v * 100}%</text>`,
+    )
     .join('');
   const line = `<polyline data-series="share"${attr('data-points', s.share.length)}${attr('data-last-share', s.share.at(-1)!.share)} points="${s.share.map((p) => `${sx(p.x).toFixed(1)},${sy(p.share).toFixed(1)}`).join(' ')}" fill="none" stroke="#e8590c" stroke-width="1.8"/>`;
   const circles = dots
-    ? s.share.map((p) => `<circle${attr('data-share', p.share)} cx="${sx(p.x).toFixed(1)}" cy="${sy(p.share).toFixed(1)}" r="2.6" fill="#e8590c"><title>${esc(`${Math.round(p.share * 100)}% · ${sweepRange(buckets, entries, p.x)}`)}</title></circle>`).join('')
+    ? s.share
+        .map(
+          (p) =>
+            `<circle${attr('data-share', p.share)} cx="${sx(p.x).toFixed(1)}" cy="${sy(p.share).toFixed(1)}" r="2.6" fill="#e8590c"><title>${esc(`${Math.round(p.share * 100)}% · ${sweepRange(buckets, entries, p.x)}`)}</title></circle>`,
+        )
+        .join('')
     : '';
   return `<figure><figcaption>Share of the human's gain the agent captured (100% = all of it)</figcaption><svg${attr('data-chart', 'share')}${attr('data-task', s.task)} viewBox="0 0 ${W} ${H}" width="100%" role="img"${attr('aria-label', `${s.task} captured share over sweeps`)}>
 ${ref}${line}${circles}${xAxis(buckets, entries, sx, H - 6)}</svg></figure>`;
 }
 
-function failureStrip(s: TaskSeries, buckets: readonly Bucket[], entries: readonly SweepMeta[], colorOf: (c: string) => string): string {
+function failureStrip(
+  s: TaskSeries,
+  buckets: readonly Bucket[],
+  entries: readonly SweepMeta[],
+  colorOf: (c: string) => string,
+): string {
   const marks = VARIANTS.flatMap((v) => s.failures[v]!.map((m) => ({ v, m })));
   if (marks.length === 0) return `<div class="strip-none"${attr('data-failures', 0)}>no failures</div>`;
   const rowH = 12;
@@ -306,23 +355,34 @@ function failureStrip(s: TaskSeries, buckets: readonly Bucket[], entries: readon
     .map(({ v, m }) => {
       const [top] = Object.entries(m.categories).sort((a, b) => b[1] - a[1]);
       const row = VARIANTS.indexOf(v);
-      const text = `${v}: ${Object.entries(m.categories).map(([c, n]) => `${c}${n > 1 ? ` ×${n}` : ''}`).join(', ')} · ${sweepRange(buckets, entries, m.x)}`;
+      const text = `${v}: ${Object.entries(m.categories)
+        .map(([c, n]) => `${c}${n > 1 ? ` ×${n}` : ''}`)
+        .join(', ')} · ${sweepRange(buckets, entries, m.x)}`;
       return `<rect${attr('data-variant', v)}${attr('data-category', top![0])} x="${(sx(m.x) - cell / 2).toFixed(1)}" y="${row * rowH + 2}" width="${cell.toFixed(1)}" height="${rowH - 3}" fill="${colorOf(top![0])}"><title>${esc(text)}</title></rect>`;
     })
     .join('');
-  const labels = VARIANTS.map((v, i) => `<text x="${LEFT - 6}" y="${i * rowH + 11}" text-anchor="end" class="tick">${v}</text>`).join('');
+  const labels = VARIANTS.map(
+    (v, i) => `<text x="${LEFT - 6}" y="${i * rowH + 11}" text-anchor="end" class="tick">${v}</text>`,
+  ).join('');
   return `<svg class="strip"${attr('data-chart', 'failures')}${attr('data-task', s.task)}${attr('data-failures', marks.length)} viewBox="0 0 ${W} ${H}" role="img" aria-label="failures over sweeps">${labels}${rects}</svg>`;
 }
 
-function failuresOverTime(cols: HistoryColumns, buckets: readonly Bucket[], colorOf: (c: string) => string, categories: string[]): string {
+function failuresOverTime(
+  cols: HistoryColumns,
+  buckets: readonly Bucket[],
+  colorOf: (c: string) => string,
+  categories: string[],
+): string {
   const entries = cols.sweeps;
-  if (categories.length === 0) return '<p class="sub" data-chart="failures-over-time" data-failures="0">No failure in any sweep.</p>';
+  if (categories.length === 0)
+    return '<p class="sub" data-chart="failures-over-time" data-failures="0">No failure in any sweep.</p>';
   const H = 150;
   const top = 10;
   const bottom = H - 24;
   const counts = buckets.map((b) => {
     const c: Record<string, number> = {};
-    for (let i = b.first; i <= b.last; i++) for (const [k, n] of Object.entries(cols.failures[i] ?? {})) c[k] = (c[k] ?? 0) + n;
+    for (let i = b.first; i <= b.last; i++)
+      for (const [k, n] of Object.entries(cols.failures[i] ?? {})) c[k] = (c[k] ?? 0) + n;
     // Per sweep, so that a bucket of many sweeps is on the same scale as one.
     const sweeps = b.last - b.first + 1;
     for (const k of Object.keys(c)) c[k] = c[k]! / sweeps;
@@ -347,7 +407,9 @@ function failuresOverTime(cols: HistoryColumns, buckets: readonly Bucket[], colo
         .join('');
     })
     .join('');
-  const legend = categories.map((k) => `<span class="key"><i style="background:${colorOf(k)}"></i>${esc(k)}</span>`).join(' ');
+  const legend = categories
+    .map((k) => `<span class="key"><i style="background:${colorOf(k)}"></i>${esc(k)}</span>`)
+    .join(' ');
   const sx = (x: number) => LEFT + (x * plot) / buckets.length + barW / 2;
   return `<svg data-chart="failures-over-time"${attr('data-failures', categories.length)} viewBox="0 0 ${wide} ${H}" width="100%" role="img" aria-label="failure categories over sweeps">
 <text x="${LEFT - 6}" y="${top + 8}" text-anchor="end" class="tick">${esc(formatValue(Number(max.toPrecision(3))))}</text><text x="${LEFT - 6}" y="${bottom}" text-anchor="end" class="tick">0</text>
@@ -373,7 +435,10 @@ svg.strip{display:block;width:calc(50% - 9px);margin-top:4px}
 nav.toc{font-size:12px;line-height:1.8}nav.toc a{margin-right:8px;color:#1971c2;text-decoration:none}
 `;
 
-export function renderHistoryHtml(input: readonly IndexEntry[] | HistoryColumns, opts: HistoryHtmlOptions = {}): string {
+export function renderHistoryHtml(
+  input: readonly IndexEntry[] | HistoryColumns,
+  opts: HistoryHtmlOptions = {},
+): string {
   let cols: HistoryColumns;
   if (input instanceof HistoryColumns) cols = input;
   else {
@@ -388,7 +453,9 @@ export function renderHistoryHtml(input: readonly IndexEntry[] | HistoryColumns,
   const categories = [...cols.categories].sort();
   const colorOf = (c: string) => CATEGORY_PALETTE[categories.indexOf(c) % CATEGORY_PALETTE.length] ?? '#495057';
   const latest = entries.at(-1);
-  const legend = VARIANTS.map((v) => `<span class="key"><i style="background:${VARIANT_COLOR[v]}"></i>${v}</span>`).join(' ');
+  const legend = VARIANTS.map(
+    (v) => `<span class="key"><i style="background:${VARIANT_COLOR[v]}"></i>${v}</span>`,
+  ).join(' ');
   const sections = taskIds
     .map((task) => {
       const s = seriesOf(cols.tasks.get(task)!, size);
@@ -401,15 +468,25 @@ ${failureStrip(s, buckets, entries, colorOf)}
 </section>`;
     })
     .join('\n');
-  const bucketNote = buckets.length < entries.length ? ` Drawn in ${buckets.length} buckets of up to ${Math.ceil(entries.length / maxPoints)} consecutive sweeps.` : '';
-  const summary = JSON.stringify({ sweeps: entries.length, tasks: taskIds, latest: latest?.id ?? null, buckets: buckets.length }).replace(/</g, '\\u003c');
+  const bucketNote =
+    buckets.length < entries.length
+      ? ` Drawn in ${buckets.length} buckets of up to ${Math.ceil(entries.length / maxPoints)} consecutive sweeps.`
+      : '';
+  const summary = JSON.stringify({
+    sweeps: entries.length,
+    tasks: taskIds,
+    latest: latest?.id ?? null,
+    buckets: buckets.length,
+  }).replace(/</g, '\\u003c');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${esc(title)}</title><style>${CSS}</style></head>
 <body data-schema="benchsweep/history-dashboard@1"${attr('data-sweeps', entries.length)}${attr('data-tasks', taskIds.length)}>
 <h1>${esc(title)}</h1>
 <div class="sub">${entries.length} sweep${entries.length === 1 ? '' : 's'}, ${taskIds.length} task${taskIds.length === 1 ? '' : 's'}${
-    latest ? ` · latest <code>${esc(latest.id)}</code> added ${esc(latest.added_at)}${latest.commit ? ` at <code>${esc(latest.commit.slice(0, 12))}</code>` : ''}${latest.run_url ? ` · <a${attr('href', latest.run_url)}>run</a>` : ''}` : ''
+    latest
+      ? ` · latest <code>${esc(latest.id)}</code> added ${esc(latest.added_at)}${latest.commit ? ` at <code>${esc(latest.commit.slice(0, 12))}</code>` : ''}${latest.run_url ? ` · <a${attr('href', latest.run_url)}>run</a>` : ''}`
+      : ''
   }${opts.generatedAt ? ` · generated ${esc(opts.generatedAt)}` : ''}.${bucketNote}</div>
 <nav class="toc">${taskIds.map((t) => `<a href="#task-${esc(t)}">${esc(t)}</a>`).join('')}</nav>
 <section><h2>Failure categories over time</h2>${failuresOverTime(cols, buckets, colorOf, categories)}</section>

@@ -46,7 +46,9 @@ export const SweepSource = z.looseObject({
   run_id: z.string().optional(),
   run_attempt: z.string().optional(),
   run_url: z.string().optional(),
-  runner: z.looseObject({ name: z.string().optional(), os: z.string().optional(), arch: z.string().optional() }).optional(),
+  runner: z
+    .looseObject({ name: z.string().optional(), os: z.string().optional(), arch: z.string().optional() })
+    .optional(),
   engine: z.looseObject({ repo: z.string().optional(), version: z.string().optional() }).optional(),
 });
 export type SweepSource = z.infer<typeof SweepSource>;
@@ -106,7 +108,17 @@ export interface ReportLike {
     outcome: string;
     reason?: string | undefined;
     captured_share?: number | null | undefined;
-    variants: Partial<Record<string, { status: string; value?: number | null | undefined; samples?: number[] | undefined; category?: string | undefined }>>;
+    variants: Partial<
+      Record<
+        string,
+        {
+          status: string;
+          value?: number | null | undefined;
+          samples?: number[] | undefined;
+          category?: string | undefined;
+        }
+      >
+    >;
   }>;
 }
 
@@ -122,7 +134,11 @@ export interface SweepInput {
 /** JSON with object keys sorted: the same content always hashes the same. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
+      : v,
   );
 }
 
@@ -145,7 +161,11 @@ export function sweepFromReport(input: SweepInput): StoredSweep {
       for (const v of VARIANTS) {
         const r = t.variants[v];
         if (!r) continue;
-        const stored: StoredVariant = { status: r.status, value: r.value ?? null, samples: r.samples ?? (typeof r.value === 'number' ? [r.value] : []) };
+        const stored: StoredVariant = {
+          status: r.status,
+          value: r.value ?? null,
+          samples: r.samples ?? (typeof r.value === 'number' ? [r.value] : []),
+        };
         if (r.category) stored.category = r.category;
         const metrics = input.metrics?.get(t.task)?.[v];
         if (metrics && Object.keys(metrics).length > 0) stored.metrics = metrics;
@@ -179,9 +199,15 @@ export function sweepFromReport(input: SweepInput): StoredSweep {
 }
 
 /** Where a sweep ran, from the GitHub Actions environment (absent keys stay absent). */
-export function sourceFromEnv(env: Readonly<Record<string, string | undefined>>, overrides: { commit?: string; engineRepo?: string } = {}): SweepSource {
+export function sourceFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+  overrides: { commit?: string; engineRepo?: string } = {},
+): SweepSource {
   const source: SweepSource = {};
-  const set = (key: 'commit' | 'ref' | 'repository' | 'workflow' | 'event' | 'run_id' | 'run_attempt' | 'run_url', value: string | undefined) => {
+  const set = (
+    key: 'commit' | 'ref' | 'repository' | 'workflow' | 'event' | 'run_id' | 'run_attempt' | 'run_url',
+    value: string | undefined,
+  ) => {
     if (value) source[key] = value;
   };
   set('commit', overrides.commit ?? env['GITHUB_SHA']);
@@ -192,7 +218,10 @@ export function sourceFromEnv(env: Readonly<Record<string, string | undefined>>,
   set('run_id', env['GITHUB_RUN_ID']);
   set('run_attempt', env['GITHUB_RUN_ATTEMPT']);
   if (env['GITHUB_RUN_ID'] && env['GITHUB_REPOSITORY']) {
-    set('run_url', `${env['GITHUB_SERVER_URL'] ?? 'https://github.com'}/${env['GITHUB_REPOSITORY']}/actions/runs/${env['GITHUB_RUN_ID']}`);
+    set(
+      'run_url',
+      `${env['GITHUB_SERVER_URL'] ?? 'https://github.com'}/${env['GITHUB_REPOSITORY']}/actions/runs/${env['GITHUB_RUN_ID']}`,
+    );
   }
   const runner = { name: env['RUNNER_NAME'], os: env['RUNNER_OS'], arch: env['RUNNER_ARCH'] };
   const definedRunner = Object.fromEntries(Object.entries(runner).filter(([, v]) => v));

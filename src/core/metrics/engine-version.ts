@@ -1,8 +1,8 @@
 /**
  * Engine versions as logs print them (`0.6.4.post2.dev375+g25ebed2f`), compared on major.minor.patch
- * (src/core/engine-version.ts): the ranges of the signature, recipe and quirk tables are inclusive.
+ * (src/core/preflight/engine-version.ts): the ranges of the signature, recipe and quirk tables are inclusive.
  */
-import { compareVersions, parseVersion } from '../engine-version.js';
+import { compareVersions, parseVersion } from '../preflight/engine-version.js';
 
 /** Where a log says which engine version runs. */
 export const VERSION_PATTERNS: readonly RegExp[] = [

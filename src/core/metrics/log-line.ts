@@ -15,7 +15,8 @@ export function stripAnsi(text: string): string {
  * ANSI codes that lost their escape byte on the way into an issue or a CI page: rendered as
  * `ESC[36m`, `\x1b[0m`, `\u001b[0m`, `\033[0m`, `\e[0m`, `^[[0m`, or a bare `[0m` / `[1;31m`.
  */
-const RENDERED_ANSI = /(?:ESC|\\x1[bB]|\\u001[bB]|\\033|\\e|\^\[|␛)\[[0-9;?]*[A-Za-z]|\[(?:\d{1,3}(?:;\d{1,3})*)?m(?=\S|\s|$)/g;
+const RENDERED_ANSI =
+  /(?:ESC|\\x1[bB]|\\u001[bB]|\\033|\\e|\^\[|␛)\[[0-9;?]*[A-Za-z]|\[(?:\d{1,3}(?:;\d{1,3})*)?m(?=\S|\s|$)/g;
 
 export function stripRenderedAnsi(text: string): string {
   return text.includes('[') ? text.replace(RENDERED_ANSI, '') : text;
@@ -89,7 +90,8 @@ function mayBeGlued(part: string): boolean {
 const GLUE_HINTS = ['Traceback', 'File "', ' pid=', ' DEBUG ', ' INFO ', ' WARNING ', ' ERROR ', ' CRITICAL '];
 
 /** Lines that only fence, fold or elide pasted text (Markdown and `...` cuts). */
-const DECORATION = /^(?:```[\w+-]*|~~~[\w+-]*|<\/?details>|<summary>.*<\/summary>|\.{3,}|…|\[\.{3}\]|\(\.{3}\)|\[…\]|<snip>|\[(?:truncated|snip(?:ped)?)\]|\.{3} ?\(?\d+ (?:more )?lines? (?:omitted|skipped|truncated)\)? ?\.{0,3})$/i;
+const DECORATION =
+  /^(?:```[\w+-]*|~~~[\w+-]*|<\/?details>|<summary>.*<\/summary>|\.{3,}|…|\[\.{3}\]|\(\.{3}\)|\[…\]|<snip>|\[(?:truncated|snip(?:ped)?)\]|\.{3} ?\(?\d+ (?:more )?lines? (?:omitted|skipped|truncated)\)? ?\.{0,3})$/i;
 
 /** Ray's de-duplication note at the end of a line. */
 const RAY_REPEATED = /\s*\[repeated \d+x across cluster\]\s*$/;

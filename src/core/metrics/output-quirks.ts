@@ -31,6 +31,9 @@ export const OUTPUT_QUIRKS: readonly OutputQuirk[] = [
 export function outputCaveats(kind: BenchmarkKind, metrics: Metrics, engineVersion: string | undefined): string[] {
   if (!engineVersion) return [];
   return OUTPUT_QUIRKS.filter(
-    (q) => q.kind === kind && versionFits(q.versionRange, engineVersion) && Object.keys(metrics).some((m) => q.metrics.test(m)),
+    (q) =>
+      q.kind === kind &&
+      versionFits(q.versionRange, engineVersion) &&
+      Object.keys(metrics).some((m) => q.metrics.test(m)),
   ).map((q) => q.caveat);
 }

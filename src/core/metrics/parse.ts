@@ -5,7 +5,14 @@
 import type { BenchmarkKind, Metrics } from '../schemas.js';
 import { createMetricsScanner, type ParseResult, type ScannerOptions } from './scanner.js';
 
-export { createMetricsScanner, select, type MetricsScanner, type ParseResult, type ResultBlock, type ScannerOptions } from './scanner.js';
+export {
+  createMetricsScanner,
+  select,
+  type MetricsScanner,
+  type ParseResult,
+  type ResultBlock,
+  type ScannerOptions,
+} from './scanner.js';
 export { parseResultJson } from './result-json.js';
 export { outputCaveats, OUTPUT_QUIRKS } from './output-quirks.js';
 

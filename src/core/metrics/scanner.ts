@@ -124,13 +124,30 @@ export function createMetricsScanner(opts: ScannerOptions = {}): MetricsScanner 
     if (wanted && b.kind !== wanted) return;
     if (b.preambleRate !== undefined && !('request_rate' in b.metrics)) b.metrics['request_rate'] = b.preambleRate;
     const complete = isComplete(b);
-    blocks.push({ kind: b.kind, startLine: b.startLine, endLine: b.endLine, complete, partial: !complete || b.headless, metrics: b.metrics });
+    blocks.push({
+      kind: b.kind,
+      startLine: b.startLine,
+      endLine: b.endLine,
+      complete,
+      partial: !complete || b.headless,
+      metrics: b.metrics,
+    });
   }
 
   function start(format: Format, kind: BenchmarkKind, line: number, firstMetric?: string): OpenBlock {
     finish();
-    open = { format, kind, startLine: line, endLine: line, metrics: {}, closed: false, percentiles: 0, headless: format === 'serving-flat' && firstMetric !== 'completed' };
-    if (kind === 'serving' && pendingRate && line - pendingRate.line <= MAX_PREAMBLE_GAP) open.preambleRate = pendingRate.value;
+    open = {
+      format,
+      kind,
+      startLine: line,
+      endLine: line,
+      metrics: {},
+      closed: false,
+      percentiles: 0,
+      headless: format === 'serving-flat' && firstMetric !== 'completed',
+    };
+    if (kind === 'serving' && pendingRate && line - pendingRate.line <= MAX_PREAMBLE_GAP)
+      open.preambleRate = pendingRate.value;
     if (kind === 'serving') pendingRate = undefined;
     return open;
   }
@@ -148,7 +165,12 @@ export function createMetricsScanner(opts: ScannerOptions = {}): MetricsScanner 
       start('serving-table', 'serving', line);
       return;
     }
-    if (open && (open.format === 'serving-table' || open.format === 'serving-flat') && !open.closed && CLOSING_RULE.test(s)) {
+    if (
+      open &&
+      (open.format === 'serving-table' || open.format === 'serving-flat') &&
+      !open.closed &&
+      CLOSING_RULE.test(s)
+    ) {
       open.closed = true;
       open.endLine = line;
       finish();
@@ -209,7 +231,12 @@ export function createMetricsScanner(opts: ScannerOptions = {}): MetricsScanner 
       return;
     }
     if ((m = SERVING_2023_LATENCY.exec(s))) {
-      const metric = m[1] === ' per token' ? 'avg_latency_per_token' : m[1] === ' per output token' ? 'avg_latency_per_output_token' : 'avg_latency';
+      const metric =
+        m[1] === ' per token'
+          ? 'avg_latency_per_token'
+          : m[1] === ' per output token'
+            ? 'avg_latency_per_output_token'
+            : 'avg_latency';
       let b = open?.format === 'serving-2023' && !(metric in open.metrics) ? open : undefined;
       b ??= start('serving-2023', 'serving', line);
       set(b, metric, Number(m[2]), line);
@@ -250,7 +277,7 @@ export function createMetricsScanner(opts: ScannerOptions = {}): MetricsScanner 
   function scanLines(region: Buffer, firstLine: number): number {
     const starts: number[] = [];
     for (const lit of LITERALS) {
-      for (let at = region.indexOf(lit); at !== -1; ) {
+      for (let at = region.indexOf(lit); at !== -1;) {
         starts.push(region.lastIndexOf(NL, at) + 1);
         const lineEnd = region.indexOf(NL, at);
         if (lineEnd === -1) break;
@@ -420,6 +447,13 @@ function jsonResult(text: string, wanted: BenchmarkKind | undefined): ParseResul
     return { metrics: {}, blocks: [] };
   }
   const lines = text.split('\n').length;
-  const block: ResultBlock = { kind: parsed.kind, startLine: 1, endLine: lines, complete: true, partial: false, metrics: parsed.metrics };
+  const block: ResultBlock = {
+    kind: parsed.kind,
+    startLine: 1,
+    endLine: lines,
+    complete: true,
+    partial: false,
+    metrics: parsed.metrics,
+  };
   return { kind: parsed.kind, metrics: { ...parsed.metrics }, blocks: [block], used: 0 };
 }
