@@ -67,7 +67,7 @@ import {
   sha256File,
   unsafePatchPath,
   writeFileAtomic
-} from "./chunks/chunk-OKYYP4EN.js";
+} from "./chunks/chunk-VKPXJ4B2.js";
 import "./chunks/chunk-LOE4VG7Q.js";
 
 // node_modules/commander/lib/error.js

@@ -40,7 +40,7 @@ import {
   runRun,
   secretValues,
   stickyMarker
-} from "./chunks/chunk-OKYYP4EN.js";
+} from "./chunks/chunk-VKPXJ4B2.js";
 import {
   error,
   info,

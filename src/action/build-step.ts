@@ -31,10 +31,7 @@ function fence(text: string): string {
   return `${f}\n${text}\n${f}`;
 }
 
-export function explainBuildFailure(
-  f: BuildFailure,
-  artifactHint: string,
-): { markdown: string; annotation: StepAnnotation } {
+function explainBuildFailure(f: BuildFailure, artifactHint: string): { markdown: string; annotation: StepAnnotation } {
   const b = f.built;
   const where = f.copied
     ? `\`${f.copied}\` (${artifactHint})${b.log ? `; on the runner: \`${b.log}\`` : ''}`
@@ -64,7 +61,7 @@ export function explainBuildFailure(
   };
 }
 
-export function buildFailures(report: BuildReport): BuildFailure[] {
+function buildFailures(report: BuildReport): BuildFailure[] {
   return report.tasks.flatMap((t) =>
     Object.entries(t.variants)
       .filter(([, b]) => b && !b.ok)

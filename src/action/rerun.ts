@@ -14,7 +14,7 @@ import {
 } from '../core/github/rerun-select.js';
 import { loadResultRecords } from '../adapters/results-dir.js';
 
-export async function readLastResults(path: string): Promise<LastResults | undefined> {
+async function readLastResults(path: string): Promise<LastResults | undefined> {
   const info = await stat(path).catch(() => undefined);
   if (!info) return undefined;
   if (info.isDirectory()) return lastResultsFromRecords((await loadResultRecords(path)).records);

@@ -12,7 +12,7 @@ import { readEventPayload } from './gate.js';
 import type { StepContext, StepResult } from './step.js';
 
 /** The events of a nightly's own runs. */
-export const NIGHTLY_EVENTS = ['schedule', 'workflow_dispatch'] as const;
+const NIGHTLY_EVENTS = ['schedule', 'workflow_dispatch'] as const;
 /** Runs looked at per event, newest first (an older one may still hold a report). */
 const RUNS_PER_EVENT = 10;
 

@@ -17,7 +17,7 @@ import { basename, join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { z } from 'zod';
 
-export const CACHE_MANIFEST = 'manifest.json';
+const CACHE_MANIFEST = 'manifest.json';
 
 const Manifest = z.object({
   schema: z.literal('benchsweep/artifact-cache@1'),
@@ -62,7 +62,7 @@ export interface ActionsCacheApi {
  */
 export const ACTIONS_STAGING_PATH = '.benchsweep-cache/entry';
 /** Actions cache keys are the entry's key under this prefix (other caches of the repo never collide). */
-export const ACTIONS_KEY_PREFIX = 'benchsweep-';
+const ACTIONS_KEY_PREFIX = 'benchsweep-';
 
 export interface ArtifactCacheOptions {
   dir: string;
@@ -93,7 +93,7 @@ function validKey(key: string): string {
   return key;
 }
 
-export function actionsCacheAvailable(env: NodeJS.ProcessEnv = process.env): boolean {
+function actionsCacheAvailable(env: NodeJS.ProcessEnv = process.env): boolean {
   return Boolean(env.ACTIONS_RUNTIME_TOKEN && (env.ACTIONS_CACHE_URL || env.ACTIONS_RESULTS_URL));
 }
 

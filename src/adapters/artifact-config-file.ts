@@ -40,7 +40,7 @@ function merge(a: Record<string, unknown>, b: Record<string, unknown>): Record<s
   return out;
 }
 
-export async function loadJsonOrYaml(file: string, what: string): Promise<unknown> {
+async function loadJsonOrYaml(file: string, what: string): Promise<unknown> {
   const text = await readText(file, what);
   try {
     return parseYaml(text) ?? {};

@@ -20,7 +20,7 @@ import { sha256Hex } from '../core/artifacts/artifact-keys.js';
 import { assertDockerReachable } from './docker-daemon.js';
 import { processAlive } from './executor.js';
 
-export const BASE_IMAGE_ENV = 'BENCHSWEEP_BASE_IMAGE';
+const BASE_IMAGE_ENV = 'BENCHSWEEP_BASE_IMAGE';
 
 /** The base image tag this process uses: BENCHSWEEP_BASE_IMAGE, else the tag of the package list. */
 export function baseImageTag(env: NodeJS.ProcessEnv = process.env): string {

@@ -23,7 +23,7 @@ function packageRoot(): string {
 /** Sources of the demo engine (`demo_engine/` and `benchmarks/`, laid out like vLLM's `vllm/` and `benchmarks/`). */
 export const DEMO_ENGINE_DIR: string = join(packageRoot(), 'examples', 'demo-engine');
 
-export const DEMO_MODEL = 'demo-model';
+const DEMO_MODEL = 'demo-model';
 /** The file every demo commit changes, and its knob. */
 export const DEMO_SPEED_FILE = 'demo_engine/speed.py';
 export const DEMO_DELAYS = { parent: '0.012', human: '0.006', agent: '0.009' } as const;
@@ -37,7 +37,7 @@ export const DEMO_PERF_COMMAND =
   '--percentile-metrics ttft,tpot,itl,e2el --save-result --result-filename benchmark_result.json';
 
 /** The demo engine as a distribution (`demo-engine`): setuptools from the base image, no dependencies. */
-export const DEMO_PYPROJECT = [
+const DEMO_PYPROJECT = [
   '[build-system]',
   'requires = ["setuptools>=61", "wheel"]',
   'build-backend = "setuptools.build_meta"',

@@ -64,8 +64,3 @@ export async function showFile(dir: string, rev: string, path: string): Promise<
   const r = await tryGit(dir, ['show', `${rev}:${path}`]);
   return r.ok ? r.stdout : null;
 }
-
-/** Every file path in the tree of `rev` (for sync existence checks in the pure core). */
-export async function listFiles(dir: string, rev: string): Promise<Set<string>> {
-  return new Set((await git(dir, ['ls-tree', '-r', '--name-only', '-z', rev])).split('\0').filter(Boolean));
-}

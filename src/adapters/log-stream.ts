@@ -12,7 +12,7 @@ import { createLogClassifier, type Classification, type ClassifyContext } from '
 const CHUNK_BYTES = 4 * 1024 * 1024;
 
 /** A missing or unreadable log is a usage error that names the file. */
-export async function assertReadableFile(path: string): Promise<number> {
+async function assertReadableFile(path: string): Promise<number> {
   try {
     const info = await stat(path);
     if (!info.isFile()) throw new UserError(`not a file: ${path}`);

@@ -131,7 +131,7 @@ async function gitBlob(repoDir: string, rev: string, path: string): Promise<Uint
 }
 
 /** The package's directory inside an image, from importing it. */
-export async function detectInstalledPath(image: string, packageName: string): Promise<string> {
+async function detectInstalledPath(image: string, packageName: string): Promise<string> {
   const r = await execa(
     'docker',
     [

@@ -17,21 +17,6 @@ import { dirname } from 'node:path';
 import type { Readable } from 'node:stream';
 import { createStreamRedactor, redact } from '../core/redact.js';
 
-export async function openLogFd(path: string): Promise<{ fd: number; close: () => void }> {
-  await mkdir(dirname(path), { recursive: true });
-  const fd = openSync(path, 'w');
-  let closed = false;
-  return {
-    fd,
-    close: () => {
-      if (!closed) {
-        closed = true;
-        closeSync(fd);
-      }
-    },
-  };
-}
-
 export interface RedactingLog {
   readonly path: string;
   /** Feeds a child's output stream (stdout or stderr) into the file. */
@@ -113,12 +98,4 @@ export async function readLog(path: string): Promise<string> {
   } catch {
     return '';
   }
-}
-
-/**
- * A descriptor as an execa stdio value. execa's types list only 3–9, but its runtime hands any
- * descriptor to spawn: the child then writes straight into the file, with no pipe through us.
- */
-export function fdStdio(fd: number): 3 {
-  return fd as 3;
 }

@@ -70,7 +70,7 @@ function isLoopback(host: string): boolean {
 }
 
 /** The media types a `docker pull` accepts (schema 2, manifest lists, OCI). */
-export const MANIFEST_ACCEPT = [
+const MANIFEST_ACCEPT = [
   'application/vnd.docker.distribution.manifest.v2+json',
   'application/vnd.docker.distribution.manifest.list.v2+json',
   'application/vnd.oci.image.manifest.v1+json',
@@ -81,7 +81,7 @@ export const MANIFEST_ACCEPT = [
  * HEAD `/v2/<name>/manifests/<reference>`: true on 200, false on 404, undefined when the registry
  * cannot answer without credentials or is unreachable (the caller asks docker instead).
  */
-export async function manifestExists(ref: string, timeoutS = 30): Promise<boolean | undefined> {
+async function manifestExists(ref: string, timeoutS = 30): Promise<boolean | undefined> {
   const { host, name, reference } = parseImageRef(ref);
   if (host === 'docker.io') return undefined;
   const url = `${isLoopback(host) ? 'http' : 'https'}://${host}/v2/${name}/manifests/${reference}`;
@@ -115,7 +115,7 @@ export async function imageAvailable(
   return remote.exitCode === 0;
 }
 
-export async function wheelAvailable(urlOrPath: string, timeoutS = 30): Promise<boolean> {
+async function wheelAvailable(urlOrPath: string, timeoutS = 30): Promise<boolean> {
   if (/^https?:\/\//.test(urlOrPath)) {
     try {
       const r = await fetch(urlOrPath, {

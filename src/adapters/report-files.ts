@@ -6,7 +6,7 @@ import { renderMarkdown, type MarkdownOptions } from '../core/report/report-mark
 import { renderHtml } from '../core/report/report-html.js';
 
 export type ReportFormat = 'json' | 'md' | 'html';
-export const REPORT_FORMATS: readonly ReportFormat[] = ['json', 'md', 'html'];
+const REPORT_FORMATS: readonly ReportFormat[] = ['json', 'md', 'html'];
 
 export interface WriteReportsOptions {
   formats?: readonly ReportFormat[];

@@ -16,6 +16,7 @@ import {
   artifactsJson,
   planArtifactsForTasks,
   summarizeArtifacts,
+  type ArtifactConfig,
   type ArtifactSummary,
 } from '../core/artifacts/artifacts.js';
 import { formatDatasetError, selectTasks } from '../core/dataset/dataset.js';
@@ -23,6 +24,7 @@ import { pathsInPatch } from '../core/dataset/patch-paths.js';
 import type { Variant } from '../core/schemas.js';
 import type { Task } from '../core/task.js';
 import { createArtifactResolver, probeWheelSources, wheelSourcesPossible } from '../run/artifact-resolver.js';
+import type { ImageResolution } from '../run/image-provider.js';
 import type { CommandResult } from './command-result.js';
 import { engineForRepos } from '../core/engine-kind.js';
 import { loadArtifactConfig, loadArtifactIndex } from '../adapters/artifact-config-file.js';
@@ -203,32 +205,8 @@ export async function runBuild(options: BuildOptions): Promise<CommandResult<Bui
           seconds: Number(r.seconds.toFixed(2)),
         };
         entry.variants[w.variant] = built;
-        if (options.push) {
-          const commit = await resolveCommit(options.repo, w.commit);
-          const target = pushTarget(config.registry, commit, w.patch ? sha256Hex(w.patch) : undefined)!;
-          if (r.artifact.source === 'registry' && r.artifact.ref === target) {
-            // Pulled from that very reference: it is there already.
-            built.pushed = target;
-            report.pushed += 1;
-          } else {
-            const p = await pushImage({
-              image: r.image,
-              ref: target,
-              retries: config.registry.pushRetries,
-              ...(options.pushRetryDelayMs !== undefined ? { minTimeoutMs: options.pushRetryDelayMs } : {}),
-              log,
-            });
-            built.push_seconds = p.seconds;
-            if (p.ok) {
-              built.pushed = p.ref;
-              report.pushed += 1;
-            } else {
-              built.push_error = p.error;
-              report.push_failed += 1;
-              log(`${task.id} ${w.variant}: push to ${target} FAILED: ${p.error}`);
-            }
-          }
-        }
+        if (options.push)
+          await pushVariant(built, r, w.commit, w.patch, options, config.registry, report, `${task.id} ${w.variant}`);
       } else {
         entry.variants[w.variant] = {
           ok: false,
@@ -245,6 +223,64 @@ export async function runBuild(options: BuildOptions): Promise<CommandResult<Bui
   report.builds = resolver?.builds ?? 0;
   report.overlays = resolver?.overlays ?? 0;
 
+  const text = buildText(report, Boolean(options.push));
+  return {
+    value: report,
+    text,
+    summary: `### benchsweep build\n\n\`\`\`\n${text}\n\`\`\`\n`,
+    outputs: {
+      builds: String(report.builds),
+      overlays: String(report.overlays),
+      failed: String(report.failed),
+      ...cacheHitOutputs(
+        report.tasks.flatMap((t) => Object.values(t.variants).map((v) => (v && v.ok ? v.source : 'none'))),
+      ),
+      ...(options.push ? { pushed: String(report.pushed), 'push-failed': String(report.push_failed) } : {}),
+    },
+    // A push that failed leaves the GPU runners without the image: the step fails (the other pushes still ran).
+    failed: report.failed > 0 || report.push_failed > 0,
+  };
+}
+
+/** --push: tags and pushes a resolved variant to its registry template (or notes that it came from there). */
+async function pushVariant(
+  built: BuiltVariant,
+  r: Extract<ImageResolution, { ok: true }>,
+  wantedCommit: string,
+  patch: string | undefined,
+  options: BuildOptions,
+  registry: ArtifactConfig['registry'],
+  report: BuildReport,
+  label: string,
+): Promise<void> {
+  const commit = await resolveCommit(options.repo, wantedCommit);
+  const target = pushTarget(registry, commit, patch ? sha256Hex(patch) : undefined)!;
+  if (r.artifact.source === 'registry' && r.artifact.ref === target) {
+    // Pulled from that very reference: it is there already.
+    built.pushed = target;
+    report.pushed += 1;
+  } else {
+    const p = await pushImage({
+      image: r.image,
+      ref: target,
+      retries: registry.pushRetries,
+      ...(options.pushRetryDelayMs !== undefined ? { minTimeoutMs: options.pushRetryDelayMs } : {}),
+      log,
+    });
+    built.push_seconds = p.seconds;
+    if (p.ok) {
+      built.pushed = p.ref;
+      report.pushed += 1;
+    } else {
+      built.push_error = p.error;
+      report.push_failed += 1;
+      log(`${label}: push to ${target} FAILED: ${p.error}`);
+    }
+  }
+}
+
+/** The build report as text: one line per task, then the plan and the totals. */
+function buildText(report: BuildReport, pushRequested: boolean): string {
   const lines: string[] = [];
   for (const t of report.tasks) {
     const parts = (['baseline', 'human', 'agent'] as const).map((v) => {
@@ -268,25 +304,9 @@ export async function runBuild(options: BuildOptions): Promise<CommandResult<Bui
     report.dry_run
       ? 'dry run: nothing built'
       : `done: ${report.builds} builds, ${report.overlays} overlays, ${report.failed} failed`,
-    ...(options.push && !report.dry_run ? [`push: ${report.pushed} pushed, ${report.push_failed} failed`] : []),
+    ...(pushRequested && !report.dry_run ? [`push: ${report.pushed} pushed, ${report.push_failed} failed`] : []),
   );
-  const text = lines.join('\n');
-  return {
-    value: report,
-    text,
-    summary: `### benchsweep build\n\n\`\`\`\n${text}\n\`\`\`\n`,
-    outputs: {
-      builds: String(report.builds),
-      overlays: String(report.overlays),
-      failed: String(report.failed),
-      ...cacheHitOutputs(
-        report.tasks.flatMap((t) => Object.values(t.variants).map((v) => (v && v.ok ? v.source : 'none'))),
-      ),
-      ...(options.push ? { pushed: String(report.pushed), 'push-failed': String(report.push_failed) } : {}),
-    },
-    // A push that failed leaves the GPU runners without the image: the step fails (the other pushes still ran).
-    failed: report.failed > 0 || report.push_failed > 0,
-  };
+  return lines.join('\n');
 }
 
 export function registerBuild(program: Command): void {

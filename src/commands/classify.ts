@@ -1,3 +1,8 @@
+/**
+ * `benchsweep classify FILE`: the failure category of a whole log (streamed, no window), with the
+ * line that proves it; `--explain` adds the deciding rule, the runners-up and the normalised line.
+ * Decisions live in core/failures/classify.ts; this module only wires flags to it.
+ */
 import type { Command } from 'commander';
 import { emit, UserError } from '../cli-output.js';
 import { classifyFile } from '../adapters/log-stream.js';

@@ -1,3 +1,8 @@
+/**
+ * `benchsweep demo`: the whole flow (plan, images, three variants, report) on the bundled demo engine
+ * in real Docker containers, no GPU. Exits non-zero when Docker is unreachable or no task got three
+ * successes. The flow itself is run/demo.ts.
+ */
 import type { Command } from 'commander';
 import { emit, log, UserError } from '../cli-output.js';
 import type { Report } from '../core/report/report.js';
@@ -12,7 +17,7 @@ export interface DemoOptions {
   cacheDir?: string;
 }
 
-export function renderDemoText(run: DemoRun): string {
+function renderDemoText(run: DemoRun): string {
   const lines = [
     run.markdown.trimEnd(),
     '',

@@ -1,3 +1,7 @@
+/**
+ * `benchsweep parse FILE`: metrics from one benchmark output of any vLLM era (text or JSON result
+ * file), by vLLM's own key names; partial pastes are read and marked partial (core/metrics/).
+ */
 import type { Command } from 'commander';
 import { emit, UserError } from '../cli-output.js';
 import { parseFile } from '../adapters/log-stream.js';

@@ -1,3 +1,8 @@
+/**
+ * `benchsweep plan`: preflight of every task before any GPU minute, the exact argv per variant
+ * (`--repo` reads vLLM's parsers from git), the job matrix by runner size, artifact sources, the
+ * estimate and a pool what-if. Decisions live in core/preflight, core/argv and core/plan.
+ */
 import type { Command } from 'commander';
 import { emit, log, UserError } from '../cli-output.js';
 import { loadConfig } from '../adapters/config-file.js';

@@ -57,7 +57,7 @@ function flattenPages(v: unknown): unknown[] {
   return v.every(Array.isArray) ? (v as unknown[][]).flat() : v;
 }
 
-export async function runPrApproval(o: PrApprovalOptions): Promise<CommandResult<PrApprovalValue>> {
+async function runPrApproval(o: PrApprovalOptions): Promise<CommandResult<PrApprovalValue>> {
   const decision = decideApproval({
     eventName: o.eventName,
     payload: await readJson(o.event, 'event'),

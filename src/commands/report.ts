@@ -1,3 +1,7 @@
+/**
+ * `benchsweep report`: the merged three-way report from a results folder (json, md, html);
+ * `--max-chars N` prints exactly what a capped PR comment holds. A missing or empty folder is an error.
+ */
 import type { Command } from 'commander';
 import { stat, readFile } from 'node:fs/promises';
 import { emit, log, UserError } from '../cli-output.js';

@@ -1,3 +1,8 @@
+/**
+ * `benchsweep run`: baseline, human and agent for each task with interleaved repeats, retries and
+ * fix recipes; one result record per task, variant and attempt, whole logs on disk. Wires the
+ * executor, the artifact resolver and the runner's container inputs to run/sweep.ts.
+ */
 import type { Command } from 'commander';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';

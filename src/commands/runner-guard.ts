@@ -23,7 +23,7 @@ async function readEvent(path: string | undefined): Promise<unknown> {
   }
 }
 
-export async function runRunnerGuard(options: RunnerGuardOptions = {}): Promise<CommandResult<RunnerGuardDecision>> {
+async function runRunnerGuard(options: RunnerGuardOptions = {}): Promise<CommandResult<RunnerGuardDecision>> {
   const env = options.env ?? process.env;
   const decision = decideRunnerGuard({
     workflowRef: env.GITHUB_WORKFLOW_REF,

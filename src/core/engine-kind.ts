@@ -2,7 +2,7 @@
 export type EngineKind = 'vllm' | 'demo';
 
 /** The repository name of the bundled demo engine's dataset rows. */
-export const DEMO_ENGINE_REPO = 'benchsweep/demo-engine';
+const DEMO_ENGINE_REPO = 'benchsweep/demo-engine';
 
 /** The engine when none is given: the demo only when every task is the demo's. */
 export function engineForRepos(repos: string[]): EngineKind {

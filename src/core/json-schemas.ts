@@ -15,7 +15,7 @@ export const SCHEMA_FILES = {
 export type SchemaFile = keyof typeof SCHEMA_FILES;
 
 /** The file's text: a JSON Schema (draft 2020-12), unknown keys refused at every level. */
-export function schemaDocument(file: SchemaFile): string {
+function schemaDocument(file: SchemaFile): string {
   const { schema, title } = SCHEMA_FILES[file];
   const generated = z.toJSONSchema(schema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
   const { $schema, ...rest } = generated;

@@ -4,8 +4,8 @@
  * spent on servers that had died in 5 s — the runner stops early on exit, so this bound only
  * matters for servers that hang.
  */
-export const READINESS_BASE_S = 180;
-export const READINESS_PER_B_PARAMS_S = 8;
+const READINESS_BASE_S = 180;
+const READINESS_PER_B_PARAMS_S = 8;
 export const READINESS_MAX_S = 1800;
 /** When the model size is unknown. */
 export const READINESS_DEFAULT_S = 600;

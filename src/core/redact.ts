@@ -6,7 +6,7 @@
  * is not substituted: replacing every `true` in a report would corrupt it and hide nothing. Such
  * values come back as warnings for the caller to print (by name, never by value).
  */
-export const SECRET_ENV_NAMES = [
+const SECRET_ENV_NAMES = [
   'HF_TOKEN',
   'HUGGING_FACE_HUB_TOKEN',
   'GITHUB_TOKEN',
@@ -17,7 +17,7 @@ export const SECRET_ENV_NAMES = [
 const SECRET_NAME = /(TOKEN|SECRET|PASSWORD|API_KEY)$/;
 
 /** Shorter values are not credentials (every real token is longer), and substituting them breaks text. */
-export const MIN_SECRET_LENGTH = 8;
+const MIN_SECRET_LENGTH = 8;
 
 /** Values that mean a setting, not a credential, whatever the variable is called. */
 const COMMON_VALUES = new Set([
@@ -55,7 +55,7 @@ export interface SecretScan {
 }
 
 /** Why `value` is not treated as a secret, or undefined when it is one. */
-export function notASecret(value: string): string | undefined {
+function notASecret(value: string): string | undefined {
   const v = value.trim();
   if (COMMON_VALUES.has(v.toLowerCase()) || /^\d+$/.test(v)) return 'its value is a common word or a number';
   if (v.length < MIN_SECRET_LENGTH) return `its value has ${v.length} character(s), under ${MIN_SECRET_LENGTH}`;
@@ -133,7 +133,7 @@ function heldBackLength(text: string, secrets: readonly string[]): number {
   return best;
 }
 
-export const PARTIAL_SECRET_MIN = 4;
+const PARTIAL_SECRET_MIN = 4;
 
 export function createStreamRedactor(secrets: readonly string[]): StreamRedactor {
   const list = [...new Set(secrets.filter(Boolean))].sort((a, b) => b.length - a.length);

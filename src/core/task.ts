@@ -6,8 +6,8 @@ import { z } from 'zod';
  * A task id names folders (`<results>/<task>/...`), artifact tags and job names, and is printed in
  * the runner's log: it comes from a commit hash or is one safe path segment, nothing else.
  */
-export const TASK_ID = /^[A-Za-z0-9._-]{1,64}$/;
-export const COMMIT_HASH = /^[0-9a-f]{7,40}$/i;
+const TASK_ID = /^[A-Za-z0-9._-]{1,64}$/;
+const COMMIT_HASH = /^[0-9a-f]{7,40}$/i;
 
 export function isSafeTaskId(id: string): boolean {
   return TASK_ID.test(id) && id !== '.' && id !== '..';

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-export const STAGES = ['preflight', 'artifact', 'environment', 'server', 'benchmark', 'patch', 'any'] as const;
+const STAGES = ['preflight', 'artifact', 'environment', 'server', 'benchmark', 'patch', 'any'] as const;
 export const Stage = z.enum(STAGES);
 export type Stage = z.infer<typeof Stage>;
 

@@ -132,444 +132,522 @@ export async function probeWheelSources(o: {
   return { cachedWheels, indexedWheels };
 }
 
+/** What the resolution steps share: the parsed config, the cache, the index and the resolver's own state. */
+interface ResolverContext {
+  opts: ArtifactResolverOptions;
+  config: ArtifactConfig;
+  log: (line: string) => void;
+  cache: ArtifactCache;
+  index: ArtifactIndex;
+  repository: string;
+  packageName: string;
+  isVllm: boolean;
+  recordFor: (fromCommit: string) => CommitRecord;
+  produced: Map<string, Resolved>;
+  inFlight: Map<string, Promise<ImageResolution>>;
+  counts: { builds: number; overlays: number; downloads: number };
+  project: string;
+  runtimeBase: string;
+  installTarget: string | undefined;
+  keyFor: (commit: string, patch?: string) => string;
+  /** The image each produced image's engine paths sit on (for the cache's tree format). */
+  baseOf: Map<string, string>;
+}
+
 export function createArtifactResolver(opts: ArtifactResolverOptions): ArtifactResolver {
   const config = ArtifactConfig.parse(opts.config ?? {});
   const log = opts.log ?? (() => {});
-  const cache = new ArtifactCache({ dir: opts.cacheDir, actionsMaxBytes: config.actionsCacheMaxBytes, log });
-  const index = opts.index ?? { images: {}, wheels: {} };
-  const repository = opts.imageRepository ?? 'benchsweep/artifact';
-  const packageName = config.engine.packageDir.replace(/\/+$/, '').split('/').pop()!;
+  const packageDir = config.engine.packageDir;
   const isVllm = config.engine.commitRecord === 'vllm-version-file';
-  const recordFor = (fromCommit: string): CommitRecord => (isVllm ? vllmCommitRecord(fromCommit) : DEMO_COMMIT_RECORD);
-  const produced = new Map<string, Resolved>();
-  const inFlight = new Map<string, Promise<ImageResolution>>();
-  let builds = 0;
-  let overlays = 0;
-  let downloads = 0;
-  const project = config.wheel.project ?? projectForPackage(config.engine.packageDir);
-  const runtimeBase = config.wheel.runtimeBase ?? config.build.builderImage;
-  // The demo layout puts the package on PYTHONPATH=/opt/engine/site (COMMON.md); vLLM installs into site-packages.
-  const installTarget = config.wheel.installTarget ?? (isVllm ? undefined : '/opt/engine/site');
-
   const keyFor = (commit: string, patch?: string) => artifactKeyFor(config, commit, patch);
+  const ctx: ResolverContext = {
+    opts,
+    config,
+    log,
+    cache: new ArtifactCache({ dir: opts.cacheDir, actionsMaxBytes: config.actionsCacheMaxBytes, log }),
+    index: opts.index ?? { images: {}, wheels: {} },
+    repository: opts.imageRepository ?? 'benchsweep/artifact',
+    packageName: packageDir.replace(/\/+$/, '').split('/').pop()!,
+    isVllm,
+    recordFor: (fromCommit: string): CommitRecord => (isVllm ? vllmCommitRecord(fromCommit) : DEMO_COMMIT_RECORD),
+    produced: new Map(),
+    inFlight: new Map(),
+    counts: { builds: 0, overlays: 0, downloads: 0 },
+    project: config.wheel.project ?? projectForPackage(packageDir),
+    runtimeBase: config.wheel.runtimeBase ?? config.build.builderImage,
+    // The demo layout puts the package on PYTHONPATH=/opt/engine/site (COMMON.md); vLLM installs into site-packages.
+    installTarget: config.wheel.installTarget ?? (isVllm ? undefined : '/opt/engine/site'),
+    keyFor,
+    baseOf: new Map(),
+  };
 
-  async function imageExists(ref: string): Promise<boolean> {
-    return (await execa('docker', ['image', 'inspect', ref], { reject: false })).exitCode === 0;
-  }
+  return {
+    get builds() {
+      return ctx.counts.builds;
+    },
+    get overlays() {
+      return ctx.counts.overlays;
+    },
+    get downloads() {
+      return ctx.counts.downloads;
+    },
+    keyFor,
+    async resolve(req: ImageRequest): Promise<ImageResolution> {
+      const repoDir = req.repoDir || opts.repoDir;
+      const commit = await resolveCommit(repoDir, req.commit).catch(() => undefined);
+      if (!commit)
+        return { ok: false, category: 'MISSING_ARTIFACT', reason: `commit ${req.commit} is not in ${repoDir}` };
+      const patch = req.variant === 'agent' && req.patch ? req.patch : undefined;
+      return resolveOne(ctx, { ...req, repoDir }, commit, patch);
+    },
+  };
+}
 
-  /** The image each produced image's engine paths sit on (for the cache's tree format). */
-  const baseOf = new Map<string, string>();
+async function imageExists(ref: string): Promise<boolean> {
+  return (await execa('docker', ['image', 'inspect', ref], { reject: false })).exitCode === 0;
+}
 
-  async function saveToCache(key: string, tag: string, meta: Record<string, string>): Promise<void> {
-    try {
-      // Without a separate base (a custom builder), only a self-contained tarball can restore it.
-      const base = baseOf.get(tag);
-      const format = base && base !== tag ? config.cache.format : 'image';
-      await saveImageEntry(cache, key, tag, {
-        format,
-        ...(base ? { base } : {}),
-        treePaths: config.cache.treePaths,
-        meta,
-      });
-    } catch (err) {
-      log(`cache: saving ${tag} failed (kept the image, not cached): ${(err as Error).message.split('\n')[0]}`);
-    }
-  }
-
-  async function fromCache(key: string, commit: string): Promise<Resolved | undefined> {
-    const started = Date.now();
-    const loaded = await loadImageEntry(cache, key);
-    if (!loaded.ok) {
-      if (loaded.discarded) log(`cache: ${loaded.reason}`);
-      else if (loaded.reason !== 'not in the cache') log(`cache: ${key}: ${loaded.reason}`);
-      return undefined;
-    }
-    const verified = await verifyImage(loaded.image, packageName, commit, recordFor(commit));
-    if (!verified.ok) {
-      // A check that failed for lack of a daemon says nothing about the entry: keep it and the image.
-      const lost = await dockerUnreachable();
-      if (lost) {
-        log(`cache: ${key} not verified: ${lost}`);
-        return undefined;
-      }
-      log(`cache: entry ${key} did not verify (${verified.reason}); discarded`);
-      await cache.remove(key);
-      await execa('docker', ['rmi', '-f', loaded.image], { reject: false });
-      return undefined;
-    }
-    baseOf.set(loaded.image, loaded.meta.base ?? loaded.image);
-    return {
-      ok: true,
-      image: loaded.image,
-      artifact: { source: 'cache', ref: loaded.image, ...(loaded.meta.from ? { from: loaded.meta.from } : {}) },
-      seconds: (Date.now() - started) / 1000,
-    };
-  }
-
-  async function fromIndex(commit: string, tag: string): Promise<Resolved | undefined> {
-    const hit = lookupBySha(index.images, commit);
-    if (!hit) return undefined;
-    return pullVerified('index', hit.value, commit, tag);
-  }
-
-  /** Installs a wheel into the runtime base and verifies it (import and commit); undefined when it does not hold the commit. */
-  async function installVerified(
-    wheelPath: string,
-    commit: string,
-    tag: string,
-    repoDir: string,
-    artifact: Resolved['artifact'],
-    started: number,
-  ): Promise<Resolved | undefined> {
-    const inst = await installWheelImage({
-      wheelPath,
-      runtimeBase,
-      tag,
-      commit,
-      ...(installTarget ? { target: installTarget } : {}),
-      runtimeLines: config.wheel.runtimeLines ?? (isVllm ? [] : DEMO_RUNTIME_LINES),
-      extraDirs: config.engine.extraDirs,
-      repoDir,
-      ...(isVllm ? { stampCommitFor: packageName } : {}),
-      log,
+async function saveToCache(
+  ctx: ResolverContext,
+  key: string,
+  tag: string,
+  meta: Record<string, string>,
+): Promise<void> {
+  const { config, log, cache, baseOf } = ctx;
+  try {
+    // Without a separate base (a custom builder), only a self-contained tarball can restore it.
+    const base = baseOf.get(tag);
+    const format = base && base !== tag ? config.cache.format : 'image';
+    await saveImageEntry(cache, key, tag, {
+      format,
+      ...(base ? { base } : {}),
+      treePaths: config.cache.treePaths,
+      meta,
     });
-    if (!inst.ok) {
-      log(`wheel: ${inst.category}: ${inst.reason}${inst.evidence ? `\n${inst.evidence}` : ''}`);
-      return undefined;
-    }
-    const verified = await verifyImage(tag, packageName, commit, recordFor(commit));
-    if (!verified.ok) {
-      log(`wheel: ${tag} failed verification (${verified.category}: ${verified.reason})`);
-      if (!(await dockerUnreachable())) await execa('docker', ['rmi', '-f', tag], { reject: false });
-      return undefined;
-    }
-    baseOf.set(tag, runtimeBase);
-    const seconds = (Date.now() - started) / 1000;
-    log(`wheel: ${tag} holds ${commit.slice(0, 12)} (${seconds.toFixed(1)} s)`);
-    return { ok: true, image: tag, artifact, seconds };
+  } catch (err) {
+    log(`cache: saving ${tag} failed (kept the image, not cached): ${(err as Error).message.split('\n')[0]}`);
   }
+}
 
-  /** A wheel of this key from the runner-local (or Actions) cache, installed; a wheel that does not verify is discarded. */
-  async function fromWheelCache(
-    key: string,
-    commit: string,
-    tag: string,
-    repoDir: string,
-  ): Promise<Resolved | undefined> {
-    const started = Date.now();
-    const wkey = wheelCacheKey(key);
-    const r = await cache.restore(wkey);
-    if (!r.hit) {
-      if (r.discarded) log(`cache: ${r.reason}`);
+async function fromCache(ctx: ResolverContext, key: string, commit: string): Promise<Resolved | undefined> {
+  const { log, cache, packageName, recordFor, baseOf } = ctx;
+  const started = Date.now();
+  const loaded = await loadImageEntry(cache, key);
+  if (!loaded.ok) {
+    if (loaded.discarded) log(`cache: ${loaded.reason}`);
+    else if (loaded.reason !== 'not in the cache') log(`cache: ${key}: ${loaded.reason}`);
+    return undefined;
+  }
+  const verified = await verifyImage(loaded.image, packageName, commit, recordFor(commit));
+  if (!verified.ok) {
+    // A check that failed for lack of a daemon says nothing about the entry: keep it and the image.
+    const lost = await dockerUnreachable();
+    if (lost) {
+      log(`cache: ${key} not verified: ${lost}`);
       return undefined;
     }
-    const whl = r.files.find((f) => f.name.endsWith('.whl'));
-    if (!whl) return undefined;
-    const got = await installVerified(whl.path, commit, tag, repoDir, { source: 'wheel', ref: whl.path }, started);
+    log(`cache: entry ${key} did not verify (${verified.reason}); discarded`);
+    await cache.remove(key);
+    await execa('docker', ['rmi', '-f', loaded.image], { reject: false });
+    return undefined;
+  }
+  baseOf.set(loaded.image, loaded.meta.base ?? loaded.image);
+  return {
+    ok: true,
+    image: loaded.image,
+    artifact: { source: 'cache', ref: loaded.image, ...(loaded.meta.from ? { from: loaded.meta.from } : {}) },
+    seconds: (Date.now() - started) / 1000,
+  };
+}
+
+async function fromIndex(ctx: ResolverContext, commit: string, tag: string): Promise<Resolved | undefined> {
+  const { index } = ctx;
+  const hit = lookupBySha(index.images, commit);
+  if (!hit) return undefined;
+  return pullVerified(ctx, 'index', hit.value, commit, tag);
+}
+
+/** Installs a wheel into the runtime base and verifies it (import and commit); undefined when it does not hold the commit. */
+async function installVerified(
+  ctx: ResolverContext,
+  wheelPath: string,
+  commit: string,
+  tag: string,
+  repoDir: string,
+  artifact: Resolved['artifact'],
+  started: number,
+): Promise<Resolved | undefined> {
+  const { config, log, packageName, isVllm, recordFor, runtimeBase, installTarget, baseOf } = ctx;
+  const inst = await installWheelImage({
+    wheelPath,
+    runtimeBase,
+    tag,
+    commit,
+    ...(installTarget ? { target: installTarget } : {}),
+    runtimeLines: config.wheel.runtimeLines ?? (isVllm ? [] : DEMO_RUNTIME_LINES),
+    extraDirs: config.engine.extraDirs,
+    repoDir,
+    ...(isVllm ? { stampCommitFor: packageName } : {}),
+    log,
+  });
+  if (!inst.ok) {
+    log(`wheel: ${inst.category}: ${inst.reason}${inst.evidence ? `\n${inst.evidence}` : ''}`);
+    return undefined;
+  }
+  const verified = await verifyImage(tag, packageName, commit, recordFor(commit));
+  if (!verified.ok) {
+    log(`wheel: ${tag} failed verification (${verified.category}: ${verified.reason})`);
+    if (!(await dockerUnreachable())) await execa('docker', ['rmi', '-f', tag], { reject: false });
+    return undefined;
+  }
+  baseOf.set(tag, runtimeBase);
+  const seconds = (Date.now() - started) / 1000;
+  log(`wheel: ${tag} holds ${commit.slice(0, 12)} (${seconds.toFixed(1)} s)`);
+  return { ok: true, image: tag, artifact, seconds };
+}
+
+/** A wheel of this key from the runner-local (or Actions) cache, installed; a wheel that does not verify is discarded. */
+async function fromWheelCache(
+  ctx: ResolverContext,
+  key: string,
+  commit: string,
+  tag: string,
+  repoDir: string,
+): Promise<Resolved | undefined> {
+  const { log, cache } = ctx;
+  const started = Date.now();
+  const wkey = wheelCacheKey(key);
+  const r = await cache.restore(wkey);
+  if (!r.hit) {
+    if (r.discarded) log(`cache: ${r.reason}`);
+    return undefined;
+  }
+  const whl = r.files.find((f) => f.name.endsWith('.whl'));
+  if (!whl) return undefined;
+  const got = await installVerified(ctx, whl.path, commit, tag, repoDir, { source: 'wheel', ref: whl.path }, started);
+  if (!got) await cache.remove(wkey);
+  return got;
+}
+
+/** Downloads a wheel (sha256 checked), caches it content-addressed and installs it from the cache. */
+async function fetchCacheInstall(
+  ctx: ResolverContext,
+  url: string,
+  fileName: string,
+  sha256: string | undefined,
+  key: string,
+  commit: string,
+  tag: string,
+  repoDir: string,
+  what: string,
+): Promise<Resolved | undefined> {
+  const { log, cache, opts } = ctx;
+  const started = Date.now();
+  await mkdir(opts.cacheDir, { recursive: true });
+  const tmp = await mkdtemp(join(opts.cacheDir, '.wheel-'));
+  try {
+    const fetched = await fetchWheel(url, fileName, tmp, sha256);
+    if (!fetched.ok) {
+      log(`${what}: ARTIFACT_DOWNLOAD_FAILED: ${fetched.reason}`);
+      return undefined;
+    }
+    ctx.counts.downloads += 1;
+    log(
+      `${what}: fetched ${fileName} (${fetched.bytes} bytes, sha256 ${fetched.sha256.slice(0, 12)}) in ${fetched.seconds.toFixed(1)} s`,
+    );
+    const wkey = wheelCacheKey(key);
+    await cache.save(wkey, [fetched.path], {
+      move: true,
+      meta: { commit, source: 'wheel', origin: url, sha256: fetched.sha256 },
+    });
+    const got = await installVerified(
+      ctx,
+      join(cache.entryDir(wkey), fileName),
+      commit,
+      tag,
+      repoDir,
+      { source: 'wheel', ref: url },
+      started,
+    );
     if (!got) await cache.remove(wkey);
     return got;
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
   }
+}
 
-  /** Downloads a wheel (sha256 checked), caches it content-addressed and installs it from the cache. */
-  async function fetchCacheInstall(
-    url: string,
-    fileName: string,
-    sha256: string | undefined,
-    key: string,
-    commit: string,
-    tag: string,
-    repoDir: string,
-    what: string,
-  ): Promise<Resolved | undefined> {
-    const started = Date.now();
-    await mkdir(opts.cacheDir, { recursive: true });
-    const tmp = await mkdtemp(join(opts.cacheDir, '.wheel-'));
-    try {
-      const fetched = await fetchWheel(url, fileName, tmp, sha256);
-      if (!fetched.ok) {
-        log(`${what}: ARTIFACT_DOWNLOAD_FAILED: ${fetched.reason}`);
-        return undefined;
-      }
-      downloads += 1;
+/** The per-commit wheel indexes, then a wheel the artifact index names (a .whl URL/path, or an index root). */
+async function fromWheelSources(
+  ctx: ResolverContext,
+  key: string,
+  commit: string,
+  tag: string,
+  repoDir: string,
+): Promise<Resolved | undefined> {
+  const { config, log, index, project } = ctx;
+  const rt = { python: config.toolchain.python };
+  const roots = config.wheel.indexTemplates.map((t) => ({
+    root: renderWheelIndex(t, commit, config.wheel.base),
+    what: 'wheel index',
+  }));
+  const named = lookupBySha(index.wheels, commit);
+  if (named && !named.value.endsWith('.whl')) roots.push({ root: named.value, what: 'index wheel' });
+  for (const { root, what } of roots) {
+    const found = await findIndexedWheel(root, project, rt, config.wheel.timeoutS * 1000);
+    if (!found.ok) {
+      log(`${what}: ${found.reason}`);
+      continue;
+    }
+    const got = await fetchCacheInstall(
+      ctx,
+      found.wheel.url,
+      found.wheel.fileName,
+      found.wheel.sha256,
+      key,
+      commit,
+      tag,
+      repoDir,
+      what,
+    );
+    if (got) return got;
+  }
+  if (named && named.value.endsWith('.whl')) {
+    const fileName = named.value.split('#')[0]!.split('/').pop()!;
+    const sha = /#sha256=([0-9a-f]{64})/i.exec(named.value)?.[1];
+    return fetchCacheInstall(
+      ctx,
+      named.value.split('#')[0]!,
+      decodeURIComponent(fileName),
+      sha,
+      key,
+      commit,
+      tag,
+      repoDir,
+      'index wheel',
+    );
+  }
+  return undefined;
+}
+
+/** Pull `ref` unless it is here, verify it holds `commit`, tag it as this resolver's. */
+async function pullVerified(
+  ctx: ResolverContext,
+  what: string,
+  ref: string,
+  commit: string,
+  tag: string,
+): Promise<Resolved | undefined> {
+  const { log, packageName, recordFor, baseOf } = ctx;
+  const started = Date.now();
+  if (!(await imageExists(ref))) {
+    const pulled = await execa('docker', ['pull', ref], { reject: false, all: true });
+    if (pulled.exitCode !== 0) {
       log(
-        `${what}: fetched ${fileName} (${fetched.bytes} bytes, sha256 ${fetched.sha256.slice(0, 12)}) in ${fetched.seconds.toFixed(1)} s`,
-      );
-      const wkey = wheelCacheKey(key);
-      await cache.save(wkey, [fetched.path], {
-        move: true,
-        meta: { commit, source: 'wheel', origin: url, sha256: fetched.sha256 },
-      });
-      const got = await installVerified(
-        join(cache.entryDir(wkey), fileName),
-        commit,
-        tag,
-        repoDir,
-        { source: 'wheel', ref: url },
-        started,
-      );
-      if (!got) await cache.remove(wkey);
-      return got;
-    } finally {
-      await rm(tmp, { recursive: true, force: true });
-    }
-  }
-
-  /** The per-commit wheel indexes, then a wheel the artifact index names (a .whl URL/path, or an index root). */
-  async function fromWheelSources(
-    key: string,
-    commit: string,
-    tag: string,
-    repoDir: string,
-  ): Promise<Resolved | undefined> {
-    const rt = { python: config.toolchain.python };
-    const roots = config.wheel.indexTemplates.map((t) => ({
-      root: renderWheelIndex(t, commit, config.wheel.base),
-      what: 'wheel index',
-    }));
-    const named = lookupBySha(index.wheels, commit);
-    if (named && !named.value.endsWith('.whl')) roots.push({ root: named.value, what: 'index wheel' });
-    for (const { root, what } of roots) {
-      const found = await findIndexedWheel(root, project, rt, config.wheel.timeoutS * 1000);
-      if (!found.ok) {
-        log(`${what}: ${found.reason}`);
-        continue;
-      }
-      const got = await fetchCacheInstall(
-        found.wheel.url,
-        found.wheel.fileName,
-        found.wheel.sha256,
-        key,
-        commit,
-        tag,
-        repoDir,
-        what,
-      );
-      if (got) return got;
-    }
-    if (named && named.value.endsWith('.whl')) {
-      const fileName = named.value.split('#')[0]!.split('/').pop()!;
-      const sha = /#sha256=([0-9a-f]{64})/i.exec(named.value)?.[1];
-      return fetchCacheInstall(
-        named.value.split('#')[0]!,
-        decodeURIComponent(fileName),
-        sha,
-        key,
-        commit,
-        tag,
-        repoDir,
-        'index wheel',
-      );
-    }
-    return undefined;
-  }
-
-  /** Pull `ref` unless it is here, verify it holds `commit`, tag it as this resolver's. */
-  async function pullVerified(what: string, ref: string, commit: string, tag: string): Promise<Resolved | undefined> {
-    const started = Date.now();
-    if (!(await imageExists(ref))) {
-      const pulled = await execa('docker', ['pull', ref], { reject: false, all: true });
-      if (pulled.exitCode !== 0) {
-        log(
-          `${what}: ARTIFACT_DOWNLOAD_FAILED for ${ref}: ${String(pulled.all).split('\n').slice(-2).join(' ')}; deriving or building instead`,
-        );
-        return undefined;
-      }
-      downloads += 1;
-      log(`${what}: pulled ${ref} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    }
-    const verified = await verifyImage(ref, packageName, commit, recordFor(commit));
-    if (!verified.ok) {
-      // A listed image that holds another commit or does not import is never used (seeds/003: broken human images).
-      log(
-        `${what}: ${ref} failed verification (${verified.category}: ${verified.reason}); deriving or building instead`,
+        `${what}: ARTIFACT_DOWNLOAD_FAILED for ${ref}: ${String(pulled.all).split('\n').slice(-2).join(' ')}; deriving or building instead`,
       );
       return undefined;
     }
-    await execa('docker', ['tag', ref, tag]);
-    baseOf.set(tag, ref);
-    return { ok: true, image: tag, artifact: { source: 'registry', ref }, seconds: (Date.now() - started) / 1000 };
+    ctx.counts.downloads += 1;
+    log(`${what}: pulled ${ref} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
-
-  /**
-   * The configured registry templates, without an index file: what `build --push` pushed
-   * (baseline/human by commit through `imageTemplates`, agent by commit + patch through
-   * `agentTemplate`) is probed (local, then an HTTP HEAD on the manifest), pulled and verified.
-   */
-  async function fromTemplates(commit: string, patch: string | undefined, tag: string): Promise<Resolved | undefined> {
-    const r = config.registry;
-    if (r.imageTemplates.length === 0) return undefined;
-    const templates = patch ? [r.agentTemplate] : r.imageTemplates;
-    const vars = { registry: r.registry, repo: r.repo, ...(patch ? { patchHash: sha256Hex(patch) } : {}) };
-    for (const t of templates) {
-      const ref = renderTemplate(t, commit, vars);
-      if (!(await imageAvailable(ref))) continue;
-      const got = await pullVerified('registry', ref, commit, tag);
-      if (got) return got;
-    }
+  const verified = await verifyImage(ref, packageName, commit, recordFor(commit));
+  if (!verified.ok) {
+    // A listed image that holds another commit or does not import is never used (seeds/003: broken human images).
+    log(`${what}: ${ref} failed verification (${verified.category}: ${verified.reason}); deriving or building instead`);
     return undefined;
   }
+  await execa('docker', ['tag', ref, tag]);
+  baseOf.set(tag, ref);
+  return { ok: true, image: tag, artifact: { source: 'registry', ref }, seconds: (Date.now() - started) / 1000 };
+}
 
-  /** Resolved without deriving or building: produced, cached (images, then wheels) or indexed (images, then wheels). */
-  async function existing(commit: string, patch: string | undefined, repoDir: string): Promise<Resolved | undefined> {
-    const key = keyFor(commit, patch);
-    const tag = imageTagForKey(repository, key);
-    const done = produced.get(key);
-    if (done && (await imageExists(done.image))) return { ...done, seconds: 0 };
-    const cached = (await fromCache(key, commit)) ?? (await fromWheelCache(key, commit, tag, repoDir));
-    if (cached) {
-      produced.set(key, cached);
-      return cached;
-    }
-    const found =
-      (patch ? undefined : await fromIndex(commit, tag)) ??
-      (await fromTemplates(commit, patch, tag)) ??
-      (patch ? undefined : await fromWheelSources(key, commit, tag, repoDir));
-    if (found) produced.set(key, found);
-    return found;
+/**
+ * The configured registry templates, without an index file: what `build --push` pushed
+ * (baseline/human by commit through `imageTemplates`, agent by commit + patch through
+ * `agentTemplate`) is probed (local, then an HTTP HEAD on the manifest), pulled and verified.
+ */
+async function fromTemplates(
+  ctx: ResolverContext,
+  commit: string,
+  patch: string | undefined,
+  tag: string,
+): Promise<Resolved | undefined> {
+  const { config } = ctx;
+  const r = config.registry;
+  if (r.imageTemplates.length === 0) return undefined;
+  const templates = patch ? [r.agentTemplate] : r.imageTemplates;
+  const vars = { registry: r.registry, repo: r.repo, ...(patch ? { patchHash: sha256Hex(patch) } : {}) };
+  for (const t of templates) {
+    const ref = renderTemplate(t, commit, vars);
+    if (!(await imageAvailable(ref))) continue;
+    const got = await pullVerified(ctx, 'registry', ref, commit, tag);
+    if (got) return got;
   }
+  return undefined;
+}
 
-  async function resolveKey(req: ImageRequest, commit: string, patch: string | undefined): Promise<ImageResolution> {
-    const repoDir = req.repoDir || opts.repoDir;
-    const key = keyFor(commit, patch);
-    const tag = imageTagForKey(repository, key);
-    const have = await existing(commit, patch, repoDir);
-    if (have) return have;
+/** Resolved without deriving or building: produced, cached (images, then wheels) or indexed (images, then wheels). */
+async function existing(
+  ctx: ResolverContext,
+  commit: string,
+  patch: string | undefined,
+  repoDir: string,
+): Promise<Resolved | undefined> {
+  const { repository, produced, keyFor } = ctx;
+  const key = keyFor(commit, patch);
+  const tag = imageTagForKey(repository, key);
+  const done = produced.get(key);
+  if (done && (await imageExists(done.image))) return { ...done, seconds: 0 };
+  const cached = (await fromCache(ctx, key, commit)) ?? (await fromWheelCache(ctx, key, commit, tag, repoDir));
+  if (cached) {
+    produced.set(key, cached);
+    return cached;
+  }
+  const found =
+    (patch ? undefined : await fromIndex(ctx, commit, tag)) ??
+    (await fromTemplates(ctx, commit, patch, tag)) ??
+    (patch ? undefined : await fromWheelSources(ctx, key, commit, tag, repoDir));
+  if (found) produced.set(key, found);
+  return found;
+}
 
-    // Overlay candidates: the agent derives from the baseline; baseline and human from each other.
-    const neighbours: Array<{ commit: string; variant: 'baseline' | 'human' }> = [];
-    if (patch) neighbours.push({ commit, variant: 'baseline' });
-    else {
-      const other = req.variant === 'human' ? req.task.parent : req.task.commit;
-      if (other) {
-        const otherFull = await resolveCommit(repoDir, other).catch(() => undefined);
-        if (otherFull && otherFull !== commit)
-          neighbours.push({ commit: otherFull, variant: req.variant === 'human' ? 'baseline' : 'human' });
-      }
-    }
-    for (const n of neighbours) {
-      let toRev = commit;
-      if (patch) {
-        const t = await treeWithPatch(repoDir, commit, patch);
-        if (!t.ok)
-          return {
-            ok: false,
-            category: 'PATCH_FAILED',
-            reason: 'the agent patch does not apply to the baseline commit',
-            evidence: t.error,
-          };
-        toRev = t.tree;
-      }
-      const changes = await diffNameStatus(repoDir, n.commit, toRev);
-      const c = classifyChange(changes.map((x) => x.path));
-      if (c.needs === 'build') {
-        log(
-          `overlay from ${n.commit.slice(0, 12)} not possible: ${buildReasons(c)
-            .map((r) => `${r.path} (${r.effect})`)
-            .join(', ')}`,
-        );
-        continue;
-      }
-      // The agent's base is needed anyway: resolve it fully (it may be built). A baseline/human
-      // neighbour is used only when it already exists, so two missing commits cost one build.
-      const base = patch
-        ? await resolveOne({ ...req, variant: 'baseline', commit: n.commit }, n.commit, undefined)
-        : await existing(n.commit, undefined, repoDir);
-      if (!base || !base.ok) continue;
-      const derived = await deriveOverlayImage({
-        repoDir,
-        fromImage: base.image,
-        fromCommit: n.commit,
-        toCommit: commit,
-        packageDir: config.engine.packageDir,
-        ...(config.engine.installedPath ? { installedPath: config.engine.installedPath } : {}),
-        commitRecord: recordFor(n.commit),
-        extraDirs: config.engine.extraDirs,
-        tag,
-        ...(patch ? { patch } : {}),
-        log,
-      });
-      if (!derived.ok) {
-        if (derived.category === 'PATCH_FAILED')
-          return {
-            ok: false,
-            category: 'PATCH_FAILED',
-            reason: derived.reason,
-            ...(derived.evidence ? { evidence: derived.evidence } : {}),
-          };
-        log(`overlay from ${n.commit.slice(0, 12)} failed (${derived.category}: ${derived.reason}); building instead`);
-        continue;
-      }
-      overlays += 1;
-      baseOf.set(tag, baseOf.get(base.image) ?? base.image);
-      await saveToCache(key, tag, { commit, from: n.commit, source: 'overlay' });
-      const r: Resolved = {
-        ok: true,
-        image: tag,
-        artifact: { source: 'overlay', ref: tag, from: n.commit },
-        seconds: derived.seconds,
-      };
-      produced.set(key, r);
-      return r;
-    }
+/** A key not resolved yet: an existing artifact, else an overlay from a neighbour, else a build. */
+async function resolveKey(
+  ctx: ResolverContext,
+  req: ImageRequest,
+  commit: string,
+  patch: string | undefined,
+): Promise<ImageResolution> {
+  const repoDir = req.repoDir || ctx.opts.repoDir;
+  const key = ctx.keyFor(commit, patch);
+  const tag = imageTagForKey(ctx.repository, key);
+  const have = await existing(ctx, commit, patch, repoDir);
+  if (have) return have;
+  const overlaid = await fromOverlay(ctx, req, key, commit, patch, tag, repoDir);
+  if (overlaid) return overlaid;
+  return fromBuild(ctx, key, commit, patch, tag, repoDir);
+}
 
-    builds += 1;
-    const logFile = join(opts.cacheDir, 'logs', `${key}.build.log`);
-    if (config.wheel.build && !opts.build) return buildWheelAndInstall(key, commit, patch, tag, repoDir, logFile);
-    const built = opts.build
-      ? await opts.build({ repoDir, commit, ...(patch ? { patch } : {}), tag, logFile })
-      : await buildArtifact({
-          repoDir,
-          commit,
-          ...(patch ? { patch } : {}),
-          builderImage: config.build.builderImage,
-          env: {
-            MAX_JOBS: config.build.maxJobs,
-            NVCC_THREADS: config.build.nvccThreads,
-            TORCH_CUDA_ARCH_LIST: config.toolchain.torchArchList,
-          },
-          timeoutS: config.build.timeoutS,
-          logFile,
-          tag,
-          packageName,
-          buildScript: isVllm ? VLLM_BUILD_SCRIPT : DEMO_BUILD_SCRIPT,
-          commitRecord: recordFor(commit),
-          log,
-        });
-    if (!built.ok) {
-      return {
-        ok: false,
-        category: built.category,
-        reason: built.reason,
-        ...(built.evidence ? { evidence: built.evidence } : {}),
-        log: built.logFile,
-      };
+/** Overlay candidates: the agent derives from the baseline; baseline and human from each other. */
+async function overlayNeighbours(
+  req: ImageRequest,
+  commit: string,
+  patch: string | undefined,
+  repoDir: string,
+): Promise<Array<{ commit: string; variant: 'baseline' | 'human' }>> {
+  const neighbours: Array<{ commit: string; variant: 'baseline' | 'human' }> = [];
+  if (patch) neighbours.push({ commit, variant: 'baseline' });
+  else {
+    const other = req.variant === 'human' ? req.task.parent : req.task.commit;
+    if (other) {
+      const otherFull = await resolveCommit(repoDir, other).catch(() => undefined);
+      if (otherFull && otherFull !== commit)
+        neighbours.push({ commit: otherFull, variant: req.variant === 'human' ? 'baseline' : 'human' });
     }
-    baseOf.set(built.image, opts.build ? built.image : config.build.builderImage);
-    await saveToCache(key, built.image, { commit, source: 'build' satisfies ArtifactSource });
+  }
+  return neighbours;
+}
+
+/**
+ * An overlay from the first neighbour whose diff ships as-is (the agent's patch landing on the
+ * baseline's files); undefined when none can, a failure when the agent's patch does not apply.
+ */
+async function fromOverlay(
+  ctx: ResolverContext,
+  req: ImageRequest,
+  key: string,
+  commit: string,
+  patch: string | undefined,
+  tag: string,
+  repoDir: string,
+): Promise<ImageResolution | undefined> {
+  const { config, log, recordFor, produced, baseOf } = ctx;
+  const neighbours = await overlayNeighbours(req, commit, patch, repoDir);
+  for (const n of neighbours) {
+    let toRev = commit;
+    if (patch) {
+      const t = await treeWithPatch(repoDir, commit, patch);
+      if (!t.ok)
+        return {
+          ok: false,
+          category: 'PATCH_FAILED',
+          reason: 'the agent patch does not apply to the baseline commit',
+          evidence: t.error,
+        };
+      toRev = t.tree;
+    }
+    const changes = await diffNameStatus(repoDir, n.commit, toRev);
+    const c = classifyChange(changes.map((x) => x.path));
+    if (c.needs === 'build') {
+      log(
+        `overlay from ${n.commit.slice(0, 12)} not possible: ${buildReasons(c)
+          .map((r) => `${r.path} (${r.effect})`)
+          .join(', ')}`,
+      );
+      continue;
+    }
+    // The agent's base is needed anyway: resolve it fully (it may be built). A baseline/human
+    // neighbour is used only when it already exists, so two missing commits cost one build.
+    const base = patch
+      ? await resolveOne(ctx, { ...req, variant: 'baseline', commit: n.commit }, n.commit, undefined)
+      : await existing(ctx, n.commit, undefined, repoDir);
+    if (!base || !base.ok) continue;
+    const derived = await deriveOverlayImage({
+      repoDir,
+      fromImage: base.image,
+      fromCommit: n.commit,
+      toCommit: commit,
+      packageDir: config.engine.packageDir,
+      ...(config.engine.installedPath ? { installedPath: config.engine.installedPath } : {}),
+      commitRecord: recordFor(n.commit),
+      extraDirs: config.engine.extraDirs,
+      tag,
+      ...(patch ? { patch } : {}),
+      log,
+    });
+    if (!derived.ok) {
+      if (derived.category === 'PATCH_FAILED')
+        return {
+          ok: false,
+          category: 'PATCH_FAILED',
+          reason: derived.reason,
+          ...(derived.evidence ? { evidence: derived.evidence } : {}),
+        };
+      log(`overlay from ${n.commit.slice(0, 12)} failed (${derived.category}: ${derived.reason}); building instead`);
+      continue;
+    }
+    ctx.counts.overlays += 1;
+    baseOf.set(tag, baseOf.get(base.image) ?? base.image);
+    await saveToCache(ctx, key, tag, { commit, from: n.commit, source: 'overlay' });
     const r: Resolved = {
       ok: true,
-      image: built.image,
-      artifact: { source: 'build', ref: built.image },
-      seconds: built.seconds,
+      image: tag,
+      artifact: { source: 'overlay', ref: tag, from: n.commit },
+      seconds: derived.seconds,
     };
     produced.set(key, r);
     return r;
   }
 
-  /** The CPU build job's wheel: pip wheel in the builder image, cached content-addressed, installed and verified. */
-  async function buildWheelAndInstall(
-    key: string,
-    commit: string,
-    patch: string | undefined,
-    tag: string,
-    repoDir: string,
-    logFile: string,
-  ): Promise<ImageResolution> {
-    const started = Date.now();
-    await mkdir(opts.cacheDir, { recursive: true });
-    const tmp = await mkdtemp(join(opts.cacheDir, '.wheel-build-'));
-    try {
-      const wb = await buildWheel({
+  return undefined;
+}
+
+/** The last resort, counted in `builds`: a wheel (`wheel.build`) or an image, saved to the cache. */
+async function fromBuild(
+  ctx: ResolverContext,
+  key: string,
+  commit: string,
+  patch: string | undefined,
+  tag: string,
+  repoDir: string,
+): Promise<ImageResolution> {
+  const { config, log, packageName, isVllm, recordFor, produced, baseOf, opts } = ctx;
+  ctx.counts.builds += 1;
+  const logFile = join(opts.cacheDir, 'logs', `${key}.build.log`);
+  if (config.wheel.build && !opts.build) return buildWheelAndInstall(ctx, key, commit, patch, tag, repoDir, logFile);
+  const built = opts.build
+    ? await opts.build({ repoDir, commit, ...(patch ? { patch } : {}), tag, logFile })
+    : await buildArtifact({
         repoDir,
         commit,
         ...(patch ? { patch } : {}),
@@ -581,77 +659,116 @@ export function createArtifactResolver(opts: ArtifactResolverOptions): ArtifactR
         },
         timeoutS: config.build.timeoutS,
         logFile,
-        outDir: tmp,
-        prepareScript: isVllm ? VLLM_WHEEL_PREPARE : DEMO_WHEEL_PREPARE,
-        network: config.allowNetwork,
+        tag,
+        packageName,
+        buildScript: isVllm ? VLLM_BUILD_SCRIPT : DEMO_BUILD_SCRIPT,
+        commitRecord: recordFor(commit),
         log,
       });
-      if (!wb.ok)
-        return {
-          ok: false,
-          category: wb.category,
-          reason: wb.reason,
-          ...(wb.evidence ? { evidence: wb.evidence } : {}),
-          log: wb.logFile,
-        };
-      const wkey = wheelCacheKey(key);
-      await cache.save(wkey, [wb.path], {
-        move: true,
-        meta: { commit, source: 'build', sha256: wb.sha256, ...(patch ? { patch: sha256Hex(patch) } : {}) },
-      });
-      const cachedPath = join(cache.entryDir(wkey), wb.fileName);
-      const got = await installVerified(
-        cachedPath,
-        commit,
-        tag,
-        repoDir,
-        { source: 'build', ref: cachedPath },
-        started,
-      );
-      if (!got) {
-        await cache.remove(wkey);
-        return {
-          ok: false,
-          category: 'BUILD_FAILED',
-          reason: `the wheel ${wb.fileName} built, but its runtime image did not install or verify`,
-          log: logFile,
-        };
-      }
-      produced.set(key, got);
-      return got;
-    } finally {
-      await rm(tmp, { recursive: true, force: true });
-    }
+  if (!built.ok) {
+    return {
+      ok: false,
+      category: built.category,
+      reason: built.reason,
+      ...(built.evidence ? { evidence: built.evidence } : {}),
+      log: built.logFile,
+    };
   }
-
-  /** One resolution per key at a time: concurrent requests for the same artifact share it. */
-  function resolveOne(req: ImageRequest, commit: string, patch: string | undefined): Promise<ImageResolution> {
-    const key = keyFor(commit, patch);
-    const running = inFlight.get(key);
-    if (running) return running;
-    const p = resolveKey(req, commit, patch).finally(() => inFlight.delete(key));
-    inFlight.set(key, p);
-    return p;
-  }
-
-  return {
-    get builds() {
-      return builds;
-    },
-    get overlays() {
-      return overlays;
-    },
-    get downloads() {
-      return downloads;
-    },
-    keyFor,
-    async resolve(req: ImageRequest): Promise<ImageResolution> {
-      const repoDir = req.repoDir || opts.repoDir;
-      const commit = await resolveCommit(repoDir, req.commit).catch(() => undefined);
-      if (!commit)
-        return { ok: false, category: 'MISSING_ARTIFACT', reason: `commit ${req.commit} is not in ${repoDir}` };
-      const patch = req.variant === 'agent' && req.patch ? req.patch : undefined;
-      return resolveOne({ ...req, repoDir }, commit, patch);
-    },
+  baseOf.set(built.image, opts.build ? built.image : config.build.builderImage);
+  await saveToCache(ctx, key, built.image, { commit, source: 'build' satisfies ArtifactSource });
+  const r: Resolved = {
+    ok: true,
+    image: built.image,
+    artifact: { source: 'build', ref: built.image },
+    seconds: built.seconds,
   };
+  produced.set(key, r);
+  return r;
+}
+
+/** The CPU build job's wheel: pip wheel in the builder image, cached content-addressed, installed and verified. */
+async function buildWheelAndInstall(
+  ctx: ResolverContext,
+  key: string,
+  commit: string,
+  patch: string | undefined,
+  tag: string,
+  repoDir: string,
+  logFile: string,
+): Promise<ImageResolution> {
+  const { config, log, cache, isVllm, produced, opts } = ctx;
+  const started = Date.now();
+  await mkdir(opts.cacheDir, { recursive: true });
+  const tmp = await mkdtemp(join(opts.cacheDir, '.wheel-build-'));
+  try {
+    const wb = await buildWheel({
+      repoDir,
+      commit,
+      ...(patch ? { patch } : {}),
+      builderImage: config.build.builderImage,
+      env: {
+        MAX_JOBS: config.build.maxJobs,
+        NVCC_THREADS: config.build.nvccThreads,
+        TORCH_CUDA_ARCH_LIST: config.toolchain.torchArchList,
+      },
+      timeoutS: config.build.timeoutS,
+      logFile,
+      outDir: tmp,
+      prepareScript: isVllm ? VLLM_WHEEL_PREPARE : DEMO_WHEEL_PREPARE,
+      network: config.allowNetwork,
+      log,
+    });
+    if (!wb.ok)
+      return {
+        ok: false,
+        category: wb.category,
+        reason: wb.reason,
+        ...(wb.evidence ? { evidence: wb.evidence } : {}),
+        log: wb.logFile,
+      };
+    const wkey = wheelCacheKey(key);
+    await cache.save(wkey, [wb.path], {
+      move: true,
+      meta: { commit, source: 'build', sha256: wb.sha256, ...(patch ? { patch: sha256Hex(patch) } : {}) },
+    });
+    const cachedPath = join(cache.entryDir(wkey), wb.fileName);
+    const got = await installVerified(
+      ctx,
+      cachedPath,
+      commit,
+      tag,
+      repoDir,
+      { source: 'build', ref: cachedPath },
+      started,
+    );
+    if (!got) {
+      await cache.remove(wkey);
+      return {
+        ok: false,
+        category: 'BUILD_FAILED',
+        reason: `the wheel ${wb.fileName} built, but its runtime image did not install or verify`,
+        log: logFile,
+      };
+    }
+    produced.set(key, got);
+    return got;
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+/** One resolution per key at a time: concurrent requests for the same artifact share it. */
+function resolveOne(
+  ctx: ResolverContext,
+  req: ImageRequest,
+  commit: string,
+  patch: string | undefined,
+): Promise<ImageResolution> {
+  const { inFlight, keyFor } = ctx;
+  const key = keyFor(commit, patch);
+  const running = inFlight.get(key);
+  if (running) return running;
+  const p = resolveKey(ctx, req, commit, patch).finally(() => inFlight.delete(key));
+  inFlight.set(key, p);
+  return p;
 }

@@ -45,7 +45,7 @@ export interface ApplyFixOptions {
 }
 
 /** Whether a URL names this machine (the build container then shares the host's network to reach it). */
-export function isLoopbackUrl(url: string): boolean {
+function isLoopbackUrl(url: string): boolean {
   try {
     const host = new URL(url).hostname;
     return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\./.test(host);
@@ -106,7 +106,7 @@ print('benchsweep-fix: the text to replace is not in ' + path + ' or its sibling
 sys.exit(3)
 `;
 
-export function derivedImageTag(image: string, recipeId: string): string {
+function derivedImageTag(image: string, recipeId: string): string {
   const hash = createHash('sha256').update(`${image}\0${recipeId}`).digest('hex').slice(0, 16);
   return `benchsweep/fixed:${recipeId
     .toLowerCase()

@@ -16,7 +16,7 @@ import type { BenchmarkKind, Metrics } from '../core/schemas.js';
 import { CATEGORIES, type Category } from '../core/taxonomy.js';
 import { createDockerExecutor } from '../adapters/executor-docker.js';
 import { createHostExecutor } from '../adapters/executor-host.js';
-import type { Executor, ProcessExit, ServerProcess } from '../adapters/executor.js';
+import type { Executor, OneShotResult, ProcessExit, ServerProcess } from '../adapters/executor.js';
 import { freePort } from '../adapters/ports.js';
 import { readLog } from '../adapters/process-logs.js';
 import { waitReady } from '../adapters/readiness.js';
@@ -160,200 +160,273 @@ export function incompleteRun(metrics: Metrics, resultJson: string | undefined):
   return warnings;
 }
 
+/** What the steps of one sample share: the spec, the executor, the log paths and the server once started. */
+interface SampleRun {
+  spec: SampleSpec;
+  ex: Executor;
+  serverLog: string;
+  clientLog: string;
+  secrets: string[];
+  serving: boolean;
+  base: Pick<SampleOutcome, 'kind' | 'logs'>;
+  seconds: () => number;
+  server?: ServerProcess;
+}
+
+/** The server's death while the benchmark ran, classified from its log. */
+type ServerDeath = { exit: ProcessExit; verdict: Verdict; classifiedAfterS: number };
+
+/** What the benchmark run left: the executor's answer, the server's death if any, and where its result file went. */
+interface ClientRun {
+  run: OneShotResult;
+  serverDied: ServerDeath | undefined;
+  clientStarted: number;
+  resultFile: string | undefined;
+}
+
 export async function runSample(spec: SampleSpec, executor?: Executor): Promise<SampleOutcome> {
   const started = Date.now();
   const ownExecutor = !executor;
   const ex = executor ?? createExecutor(spec);
   const serverLog = join(spec.logDir, 'server.log');
   const clientLog = join(spec.logDir, 'client.log');
-  const secrets = secretsOf(spec);
   const serving = !!spec.server;
   const logs = serving ? { server: serverLog, client: clientLog } : { client: clientLog };
-  const seconds = () => (Date.now() - started) / 1000;
-  const base = { ...(spec.kind ? { kind: spec.kind } : {}), logs };
-  let server: ServerProcess | undefined;
-
-  const fail = (v: Verdict, extra: Partial<SampleOutcome> = {}): SampleOutcome => ({
-    ok: false,
-    ...base,
-    category: v.category,
-    ...(v.evidence ? { evidence: redact(v.evidence, secrets) } : {}),
-    ...(v.fix ? { fix: v.fix } : {}),
-    ...extra,
-    durationS: seconds(),
-  });
-
+  const s: SampleRun = {
+    spec,
+    ex,
+    serverLog,
+    clientLog,
+    secrets: secretsOf(spec),
+    serving,
+    base: { ...(spec.kind ? { kind: spec.kind } : {}), logs },
+    seconds: () => (Date.now() - started) / 1000,
+  };
   try {
+    // 1. Serving: the server, started and awaited; a server that never answers is the sample's outcome.
     let port: number | undefined;
     let readyAfterS: number | undefined;
     if (spec.server) {
-      port = spec.port ?? (await freePort());
-      server = await ex.startServer({
-        argv: withEndpoint(spec.server.argv, LOOPBACK, port),
-        ...(spec.server.env ? { env: spec.server.env } : {}),
-        logFile: serverLog,
-        ...(spec.signal ? { signal: spec.signal } : {}),
-      });
-      const ready = await waitReady({
-        baseUrl: `http://${LOOPBACK}:${port}`,
-        timeoutS: spec.timeouts.readyS,
-        exited: server.exited,
-        ...(spec.signal ? { signal: spec.signal } : {}),
-      });
-      // Cancellation stops the server too: its exit is then ours, not a fault.
-      if (!ready.ready && (ready.reason === 'aborted' || spec.signal?.aborted)) {
-        return fail(
-          { category: 'TRANSIENT_INFRA', evidence: 'cancelled while waiting for the server' },
-          { port, aborted: true },
-        );
-      }
-      if (!ready.ready && ready.reason === 'exited' && ready.exit.infra) {
-        // The executor lost the server (the Docker engine went away): the runner's fault, retried.
-        return fail(
-          { category: 'TRANSIENT_INFRA', evidence: ready.exit.infra },
-          { port, classifiedAfterS: (Date.now() - ready.exit.at) / 1000 },
-        );
-      }
-      if (!ready.ready) {
-        const faultAt = ready.reason === 'exited' ? ready.exit.at : ready.reason === 'timeout' ? ready.at : Date.now();
-        const exitCode = ready.reason === 'exited' ? ready.exit.exitCode : null;
-        if (ready.reason === 'exited') await server.flushLogs(1000);
-        const text = redact(await readLog(serverLog), secrets);
-        const v = classifyFault(text, {
-          exitCode,
-          timedOut: ready.reason === 'timeout',
+      const up = await startServer(s, spec.server);
+      if (!up.ready) return up.outcome;
+      port = up.port;
+      readyAfterS = up.readyAfterS;
+    }
+    // 2. The benchmark (or the one offline process), stopped at once if the server dies under it.
+    const client = await runClient(s, port);
+    // 3. What the run says: a fault, classified, or the metrics.
+    const common = { ...(readyAfterS !== undefined ? { readyAfterS } : {}), ...(port !== undefined ? { port } : {}) };
+    return await judgeClient(s, client, common);
+  } finally {
+    await s.server?.stop().catch(() => {});
+    if (ownExecutor) await ex.close().catch(() => {});
+    await Promise.all([
+      redactFile(clientLog, s.secrets),
+      serving ? redactFile(serverLog, s.secrets) : Promise.resolve(),
+    ]);
+  }
+}
+
+/** A failed outcome with the verdict's category, its evidence redacted, and the sample's duration. */
+function fail(s: SampleRun, v: Verdict, extra: Partial<SampleOutcome> = {}): SampleOutcome {
+  return {
+    ok: false,
+    ...s.base,
+    category: v.category,
+    ...(v.evidence ? { evidence: redact(v.evidence, s.secrets) } : {}),
+    ...(v.fix ? { fix: v.fix } : {}),
+    ...extra,
+    durationS: s.seconds(),
+  };
+}
+
+/** Step 1: the server started on a free port and awaited; its failure to answer classified from its log. */
+async function startServer(
+  s: SampleRun,
+  serverSpec: NonNullable<SampleSpec['server']>,
+): Promise<{ ready: false; outcome: SampleOutcome } | { ready: true; port: number; readyAfterS: number }> {
+  const { spec } = s;
+  const port = spec.port ?? (await freePort());
+  const server = await s.ex.startServer({
+    argv: withEndpoint(serverSpec.argv, LOOPBACK, port),
+    ...(serverSpec.env ? { env: serverSpec.env } : {}),
+    logFile: s.serverLog,
+    ...(spec.signal ? { signal: spec.signal } : {}),
+  });
+  s.server = server;
+  const ready = await waitReady({
+    baseUrl: `http://${LOOPBACK}:${port}`,
+    timeoutS: spec.timeouts.readyS,
+    exited: server.exited,
+    ...(spec.signal ? { signal: spec.signal } : {}),
+  });
+  if (ready.ready) return { ready: true, port, readyAfterS: ready.afterS };
+  // Cancellation stops the server too: its exit is then ours, not a fault.
+  if (ready.reason === 'aborted' || spec.signal?.aborted) {
+    const outcome = fail(
+      s,
+      { category: 'TRANSIENT_INFRA', evidence: 'cancelled while waiting for the server' },
+      { port, aborted: true },
+    );
+    return { ready: false, outcome };
+  }
+  if (ready.reason === 'exited' && ready.exit.infra) {
+    // The executor lost the server (the Docker engine went away): the runner's fault, retried.
+    const outcome = fail(
+      s,
+      { category: 'TRANSIENT_INFRA', evidence: ready.exit.infra },
+      { port, classifiedAfterS: (Date.now() - ready.exit.at) / 1000 },
+    );
+    return { ready: false, outcome };
+  }
+  const faultAt = ready.reason === 'exited' ? ready.exit.at : ready.reason === 'timeout' ? ready.at : Date.now();
+  const exitCode = ready.reason === 'exited' ? ready.exit.exitCode : null;
+  if (ready.reason === 'exited') await server.flushLogs(1000);
+  const text = redact(await readLog(s.serverLog), s.secrets);
+  const v = classifyFault(text, {
+    exitCode,
+    timedOut: ready.reason === 'timeout',
+    phase: 'server-start',
+    fallback: ready.reason === 'timeout' ? 'SERVER_TIMEOUT' : 'SERVER_CRASH',
+    allowed: notBenchmarkStage,
+  });
+  if (ready.reason === 'timeout' && v.category === 'SERVER_TIMEOUT') {
+    const why = `not ready after ${spec.timeouts.readyS} s${ready.lastError ? ` (last answer: ${ready.lastError})` : ''}`;
+    v.evidence = v.evidence ? `${why}\n${v.evidence}` : why;
+  }
+  const classifiedAfterS = (Date.now() - faultAt) / 1000;
+  return { ready: false, outcome: fail(s, v, { classifiedAfterS, port, ...(exitCode !== null ? { exitCode } : {}) }) };
+}
+
+/** Step 2: the benchmark client, watched by the server's exit (classified at once if the server dies first). */
+async function runClient(s: SampleRun, port: number | undefined): Promise<ClientRun> {
+  const { spec, server } = s;
+  const clientArgv =
+    s.serving && port !== undefined ? withEndpoint(spec.client.argv, LOOPBACK, port) : [...spec.client.argv];
+  const resultFile = resultFileOf(spec.client.argv);
+  let serverDied: ServerDeath | undefined;
+  let clientDone = false;
+  const serverDeath = server
+    ? server.exited.then(async (exit) => {
+        if (clientDone) return;
+        if (exit.infra) {
+          serverDied = {
+            exit,
+            verdict: { category: 'TRANSIENT_INFRA', evidence: exit.infra },
+            classifiedAfterS: (Date.now() - exit.at) / 1000,
+          };
+          return;
+        }
+        await server.flushLogs(1000);
+        const text = redact(await readLog(s.serverLog), s.secrets);
+        const verdict = classifyFault(text, {
+          exitCode: exit.exitCode,
+          timedOut: false,
           phase: 'server-start',
-          fallback: ready.reason === 'timeout' ? 'SERVER_TIMEOUT' : 'SERVER_CRASH',
+          fallback: 'SERVER_CRASH',
           allowed: notBenchmarkStage,
         });
-        if (ready.reason === 'timeout' && v.category === 'SERVER_TIMEOUT') {
-          const why = `not ready after ${spec.timeouts.readyS} s${ready.lastError ? ` (last answer: ${ready.lastError})` : ''}`;
-          v.evidence = v.evidence ? `${why}\n${v.evidence}` : why;
-        }
-        const classifiedAfterS = (Date.now() - faultAt) / 1000;
-        return fail(v, { classifiedAfterS, port, ...(exitCode !== null ? { exitCode } : {}) });
-      }
-      readyAfterS = ready.afterS;
-    }
+        serverDied = { exit, verdict, classifiedAfterS: (Date.now() - exit.at) / 1000 };
+      })
+    : undefined;
+  const clientStarted = Date.now();
+  const run = await s.ex.runOnce({
+    ...(spec.clientImage ? { image: spec.clientImage } : {}),
+    argv: clientArgv,
+    env: spec.client.env ?? {},
+    logFile: s.clientLog,
+    timeoutS: spec.timeouts.benchmarkS,
+    ...(spec.signal ? { signal: spec.signal } : {}),
+    ...(server ? { stopWhen: server.exited } : {}),
+    ...(resultFile ? { collect: [resultFile], collectDir: spec.logDir } : {}),
+  });
+  clientDone = true;
+  if (serverDied === undefined && server?.exitedAlready()) await serverDeath;
+  // The server's fate as it stood when the client finished.
+  return { run, serverDied, clientStarted, resultFile };
+}
 
-    // The benchmark (or the one offline process), stopped at once if the server dies under it.
-    const clientArgv =
-      serving && port !== undefined ? withEndpoint(spec.client.argv, LOOPBACK, port) : [...spec.client.argv];
-    const resultFile = resultFileOf(spec.client.argv);
-    let serverDied: { exit: ProcessExit; verdict: Verdict; classifiedAfterS: number } | undefined;
-    let clientDone = false;
-    const serverDeath = server
-      ? server.exited.then(async (exit) => {
-          if (clientDone) return;
-          if (exit.infra) {
-            serverDied = {
-              exit,
-              verdict: { category: 'TRANSIENT_INFRA', evidence: exit.infra },
-              classifiedAfterS: (Date.now() - exit.at) / 1000,
-            };
-            return;
-          }
-          await server!.flushLogs(1000);
-          const text = redact(await readLog(serverLog), secrets);
-          const verdict = classifyFault(text, {
-            exitCode: exit.exitCode,
-            timedOut: false,
-            phase: 'server-start',
-            fallback: 'SERVER_CRASH',
-            allowed: notBenchmarkStage,
-          });
-          serverDied = { exit, verdict, classifiedAfterS: (Date.now() - exit.at) / 1000 };
-        })
-      : undefined;
-    const clientStarted = Date.now();
-    const run = await ex.runOnce({
-      ...(spec.clientImage ? { image: spec.clientImage } : {}),
-      argv: clientArgv,
-      env: spec.client.env ?? {},
-      logFile: clientLog,
-      timeoutS: spec.timeouts.benchmarkS,
-      ...(spec.signal ? { signal: spec.signal } : {}),
-      ...(server ? { stopWhen: server.exited } : {}),
-      ...(resultFile ? { collect: [resultFile], collectDir: spec.logDir } : {}),
+/** Step 3: the sample's outcome from the client's run: cancelled, lost, a server death, a timeout, a failed exit, no metrics, or success. */
+async function judgeClient(
+  s: SampleRun,
+  client: ClientRun,
+  common: { readyAfterS?: number; port?: number },
+): Promise<SampleOutcome> {
+  const { spec } = s;
+  const { run, serverDied, clientStarted, resultFile } = client;
+  if (run.aborted || spec.signal?.aborted)
+    return fail(
+      s,
+      { category: 'TRANSIENT_INFRA', evidence: 'cancelled during the benchmark' },
+      { ...common, aborted: true },
+    );
+  // The executor lost the benchmark or the server (the Docker engine went away): neither variant's fault.
+  const lost = run.infra ?? (serverDied?.exit.infra ? serverDied.exit.infra : undefined);
+  if (lost)
+    return fail(
+      s,
+      { category: 'TRANSIENT_INFRA', evidence: lost },
+      { ...common, classifiedAfterS: (Date.now() - run.endedAt) / 1000 },
+    );
+  if (serverDied) {
+    return fail(s, serverDied.verdict, {
+      ...common,
+      classifiedAfterS: serverDied.classifiedAfterS,
+      ...(serverDied.exit.exitCode !== null ? { exitCode: serverDied.exit.exitCode } : {}),
     });
-    clientDone = true;
-    if (serverDied === undefined && server?.exitedAlready()) await serverDeath;
-    const common = { ...(readyAfterS !== undefined ? { readyAfterS } : {}), ...(port !== undefined ? { port } : {}) };
-
-    if (run.aborted || spec.signal?.aborted)
-      return fail(
-        { category: 'TRANSIENT_INFRA', evidence: 'cancelled during the benchmark' },
-        { ...common, aborted: true },
-      );
-    // The executor lost the benchmark or the server (the Docker engine went away): neither variant's fault.
-    const lost = run.infra ?? (serverDied?.exit.infra ? serverDied.exit.infra : undefined);
-    if (lost)
-      return fail(
-        { category: 'TRANSIENT_INFRA', evidence: lost },
-        { ...common, classifiedAfterS: (Date.now() - run.endedAt) / 1000 },
-      );
-    if (serverDied) {
-      return fail(serverDied.verdict, {
-        ...common,
-        classifiedAfterS: serverDied.classifiedAfterS,
-        ...(serverDied.exit.exitCode !== null ? { exitCode: serverDied.exit.exitCode } : {}),
-      });
-    }
-    const clientText = redact(await readLog(clientLog), secrets);
-    const collected = resultFile ? run.files[resultFile] : undefined;
-    const resultJson = collected ? await readFile(collected, 'utf8').catch(() => undefined) : undefined;
-    const parsed = parseOutputs(clientText, resultJson, spec.kind);
-    const kind = spec.kind ?? parsed.kind;
-    const withKind = { ...common, ...(kind ? { kind } : {}), ...(collected ? { resultFile: collected } : {}) };
-
-    if (run.timedOut) {
-      const faultAt = clientStarted + spec.timeouts.benchmarkS * 1000;
-      return fail(
-        { category: 'BENCHMARK_TIMEOUT', evidence: `the benchmark ran past ${spec.timeouts.benchmarkS} s` },
-        { ...withKind, classifiedAfterS: (Date.now() - faultAt) / 1000 },
-      );
-    }
-    if (run.exitCode !== 0) {
-      const v = classifyFault(clientText, {
-        exitCode: run.exitCode,
-        timedOut: false,
-        phase: 'benchmark',
-        fallback: 'BENCHMARK_FAILED',
-        // A client that cannot import the engine or hits a dependency clash says so; a server-side category here would be a guess.
-        allowed: (c) => CATEGORIES[c].stage !== 'server' && CATEGORIES[c].stage !== 'patch' && c !== 'NO_METRICS',
-      });
-      return fail(v, {
-        ...withKind,
-        classifiedAfterS: (Date.now() - run.endedAt) / 1000,
-        ...(run.exitCode !== null ? { exitCode: run.exitCode } : {}),
-      });
-    }
-    const primary = kind ? primaryMetricFor(kind, parsed.metrics).name : undefined;
-    const sanity = checkMetricsSanity(parsed.metrics, primary);
-    if (!sanity.ok) {
-      const evidence =
-        parsed.truncated ??
-        (parsed.source === 'none' ? 'the benchmark exited 0 and printed no result block' : sanity.problems.join('; '));
-      return fail(
-        { category: 'NO_METRICS', evidence },
-        { ...withKind, classifiedAfterS: (Date.now() - run.endedAt) / 1000, exitCode: 0 },
-      );
-    }
-    const warnings = incompleteRun(parsed.metrics, resultJson);
-    return {
-      ok: true,
-      ...base,
-      ...withKind,
-      metrics: parsed.metrics,
-      metricsSource: parsed.source,
-      ...(warnings.length ? { warnings } : {}),
-      durationS: seconds(),
-    };
-  } finally {
-    await server?.stop().catch(() => {});
-    if (ownExecutor) await ex.close().catch(() => {});
-    await Promise.all([redactFile(clientLog, secrets), serving ? redactFile(serverLog, secrets) : Promise.resolve()]);
   }
+  const clientText = redact(await readLog(s.clientLog), s.secrets);
+  const collected = resultFile ? run.files[resultFile] : undefined;
+  const resultJson = collected ? await readFile(collected, 'utf8').catch(() => undefined) : undefined;
+  const parsed = parseOutputs(clientText, resultJson, spec.kind);
+  const kind = spec.kind ?? parsed.kind;
+  const withKind = { ...common, ...(kind ? { kind } : {}), ...(collected ? { resultFile: collected } : {}) };
+
+  if (run.timedOut) {
+    const faultAt = clientStarted + spec.timeouts.benchmarkS * 1000;
+    return fail(
+      s,
+      { category: 'BENCHMARK_TIMEOUT', evidence: `the benchmark ran past ${spec.timeouts.benchmarkS} s` },
+      { ...withKind, classifiedAfterS: (Date.now() - faultAt) / 1000 },
+    );
+  }
+  if (run.exitCode !== 0) {
+    const v = classifyFault(clientText, {
+      exitCode: run.exitCode,
+      timedOut: false,
+      phase: 'benchmark',
+      fallback: 'BENCHMARK_FAILED',
+      // A client that cannot import the engine or hits a dependency clash says so; a server-side category here would be a guess.
+      allowed: (c) => CATEGORIES[c].stage !== 'server' && CATEGORIES[c].stage !== 'patch' && c !== 'NO_METRICS',
+    });
+    return fail(s, v, {
+      ...withKind,
+      classifiedAfterS: (Date.now() - run.endedAt) / 1000,
+      ...(run.exitCode !== null ? { exitCode: run.exitCode } : {}),
+    });
+  }
+  const primary = kind ? primaryMetricFor(kind, parsed.metrics).name : undefined;
+  const sanity = checkMetricsSanity(parsed.metrics, primary);
+  if (!sanity.ok) {
+    const evidence =
+      parsed.truncated ??
+      (parsed.source === 'none' ? 'the benchmark exited 0 and printed no result block' : sanity.problems.join('; '));
+    return fail(
+      s,
+      { category: 'NO_METRICS', evidence },
+      { ...withKind, classifiedAfterS: (Date.now() - run.endedAt) / 1000, exitCode: 0 },
+    );
+  }
+  const warnings = incompleteRun(parsed.metrics, resultJson);
+  return {
+    ok: true,
+    ...s.base,
+    ...withKind,
+    metrics: parsed.metrics,
+    metricsSource: parsed.source,
+    ...(warnings.length ? { warnings } : {}),
+    durationS: s.seconds(),
+  };
 }
 
 /** Where a sample's logs go under a results folder (COMMON.md layout). */

@@ -15,7 +15,7 @@ export interface ArgvProblem {
 }
 
 /** Option words of an argv (`--flag`, `--flag=value`, `-tp`); values and negative numbers are not options. */
-export function optionWordsOf(argv: readonly string[]): string[] {
+function optionWordsOf(argv: readonly string[]): string[] {
   // The program's own words: `python3 -m module`, `python3 script.py`, `vllm serve`, `vllm bench serve`.
   let start = 1;
   if (/python/.test(argv[0] ?? '')) start = argv[1] === '-m' ? 3 : 2;

@@ -34,7 +34,7 @@ export interface EngineParsers {
   version?: string;
 }
 
-export function endpointOption(bench: BenchCommand): string | undefined {
+function endpointOption(bench: BenchCommand): string | undefined {
   let v: string | undefined;
   for (const o of bench.options) if (o.flag === '--endpoint' && o.value !== undefined) v = o.value;
   return v;

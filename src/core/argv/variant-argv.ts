@@ -224,72 +224,94 @@ export function buildTaskArgv(input: ArgvInput): ArgvResult {
   const kind = perf.kind ?? bench.kind;
   const env: Record<string, string> = { ...(perf.server?.env ?? {}), ...bench.env };
   const variants = input.variants.filter((v) => runCommitOf(v, input) !== undefined);
-  const argv: TaskArgv = {};
   const head = programWords(bench);
 
-  if (kind !== 'serving') {
-    for (const v of variants) {
-      const commit = runCommitOf(v, input)!;
-      const parsers = input.parsers(commit);
-      const p = parsers?.benchmark(bench);
-      if (p === null) {
-        const path = bench.script ?? bench.module ?? bench.argv.slice(0, 3).join(' ');
+  const parts: ArgvParts = { input, bench, env, variants, head, notes };
+  return kind === 'serving' ? servingArgv(parts) : offlineArgv(parts);
+}
+
+/** What both argv builders start from: the task, its benchmark line and the notes so far. */
+interface ArgvParts {
+  input: ArgvInput;
+  bench: BenchCommand;
+  env: Record<string, string>;
+  /** The variants with a commit to run. */
+  variants: Variant[];
+  /** The program words of the benchmark line (interpreter, script or module). */
+  head: string[];
+  notes: ArgvNote[];
+}
+
+/** Offline benchmarks (throughput, latency): each variant runs its own tree's script, checked against its parser. */
+function offlineArgv({ input, bench, env, variants, head, notes }: ArgvParts): ArgvResult {
+  const argv: TaskArgv = {};
+  for (const v of variants) {
+    const commit = runCommitOf(v, input)!;
+    const parsers = input.parsers(commit);
+    const p = parsers?.benchmark(bench);
+    if (p === null) {
+      const path = bench.script ?? bench.module ?? bench.argv.slice(0, 3).join(' ');
+      return {
+        ok: false,
+        reason: `the offline benchmark ${path} does not exist at ${commit.slice(0, 12)} (${v === 'human' ? 'the commit' : 'the parent'}), which the ${v} variant runs: an offline script runs the engine of its own tree, so no other tree's copy can stand in`,
+        source: parsers!.decidedBy,
+        notes,
+      };
+    }
+    const words: string[] = [];
+    for (const o of bench.options) {
+      if (p) {
+        const m = acceptFlag(p.parser, o.flag);
+        if (!m.ok && parsers!.exact) {
+          return {
+            ok: false,
+            reason: `${o.flag} ${m.why === 'ambiguous' ? `is ambiguous (${m.candidates!.join(', ')})` : 'is not accepted'} by ${p.parser.files.join(' + ')} at ${commit.slice(0, 12)} (${v}): argparse exits 2`,
+            source: parsers!.decidedBy,
+            suggestion: `Drop ${o.flag} or replace it with a flag of that engine version.`,
+            notes,
+          };
+        }
+        if (!m.ok)
+          notes.push({
+            reason: `${o.flag} is not in the flags of ${p.file} for this release range`,
+            source: parsers!.decidedBy,
+          });
+      }
+      words.push(...optionWords(o));
+    }
+    words.push(...bench.positionals);
+    if (input.gpus > 1 && !hasParallelFlag(bench)) {
+      const tp = tensorParallelFlag(p?.parser);
+      if (!tp) {
         return {
           ok: false,
-          reason: `the offline benchmark ${path} does not exist at ${commit.slice(0, 12)} (${v === 'human' ? 'the commit' : 'the parent'}), which the ${v} variant runs: an offline script runs the engine of its own tree, so no other tree's copy can stand in`,
+          reason: `the task needs ${input.gpus} GPUs but ${p!.file} at ${commit.slice(0, 12)} has no --tensor-parallel-size`,
           source: parsers!.decidedBy,
           notes,
         };
       }
-      const words: string[] = [];
-      for (const o of bench.options) {
-        if (p) {
-          const m = acceptFlag(p.parser, o.flag);
-          if (!m.ok && parsers!.exact) {
-            return {
-              ok: false,
-              reason: `${o.flag} ${m.why === 'ambiguous' ? `is ambiguous (${m.candidates!.join(', ')})` : 'is not accepted'} by ${p.parser.files.join(' + ')} at ${commit.slice(0, 12)} (${v}): argparse exits 2`,
-              source: parsers!.decidedBy,
-              suggestion: `Drop ${o.flag} or replace it with a flag of that engine version.`,
-              notes,
-            };
-          }
-          if (!m.ok)
-            notes.push({
-              reason: `${o.flag} is not in the flags of ${p.file} for this release range`,
-              source: parsers!.decidedBy,
-            });
-        }
-        words.push(...optionWords(o));
-      }
-      words.push(...bench.positionals);
-      if (input.gpus > 1 && !hasParallelFlag(bench)) {
-        const tp = tensorParallelFlag(p?.parser);
-        if (!tp) {
-          return {
-            ok: false,
-            reason: `the task needs ${input.gpus} GPUs but ${p!.file} at ${commit.slice(0, 12)} has no --tensor-parallel-size`,
-            source: parsers!.decidedBy,
-            notes,
-          };
-        }
-        words.push(tp, String(input.gpus));
-      }
-      const req = missingRequired(p?.parser, words);
-      if (req && parsers?.exact)
-        return {
-          ok: false,
-          reason: `${p!.file} at ${commit.slice(0, 12)} requires ${req} and the command does not give it: argparse exits 2`,
-          source: parsers.decidedBy,
-          notes,
-        };
-      argv[v] = { server: null, client: [...head, ...words], client_from: commit, env: { ...env } };
+      words.push(tp, String(input.gpus));
     }
-    return { ok: true, argv, notes };
+    const req = missingRequired(p?.parser, words);
+    if (req && parsers?.exact)
+      return {
+        ok: false,
+        reason: `${p!.file} at ${commit.slice(0, 12)} requires ${req} and the command does not give it: argparse exits 2`,
+        source: parsers.decidedBy,
+        notes,
+      };
+    argv[v] = { server: null, client: [...head, ...words], client_from: commit, env: { ...env } };
   }
+  return { ok: true, argv, notes };
+}
 
-  // Serving: one client for every arm, from a tree the agent's patch cannot change (the parent's
-  // when it has the script, else the commit's: the client only speaks HTTP to each arm's server).
+/**
+ * Serving: one client for every arm, from a tree the agent's patch cannot change (the parent's
+ * when it has the script, else the commit's: the client only speaks HTTP to each arm's server).
+ */
+function servingArgv({ input, bench, env, variants, head, notes }: ArgvParts): ArgvResult {
+  const { perf } = input;
+  const argv: TaskArgv = {};
   const parentParsers = input.parent ? input.parsers(input.parent) : undefined;
   const commitParsers = input.parsers(input.commit);
   let clientFrom = input.parent ?? input.commit;

@@ -16,10 +16,10 @@ export interface ArtifactKeyFields {
   recipes: readonly string[];
 }
 
-export const ARTIFACT_KEY_VERSION = 'benchsweep-artifact@1';
+const ARTIFACT_KEY_VERSION = 'benchsweep-artifact@1';
 
 /** The canonical form that is hashed: fixed field order, recipes sorted and deduplicated. */
-export function canonicalKeyFields(f: ArtifactKeyFields): string {
+function canonicalKeyFields(f: ArtifactKeyFields): string {
   return JSON.stringify({
     v: ARTIFACT_KEY_VERSION,
     commit: f.commit.toLowerCase(),

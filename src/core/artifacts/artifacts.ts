@@ -23,7 +23,7 @@ export type ArtifactIndex = z.infer<typeof ArtifactIndex>;
 const Seconds = z.number().nonnegative();
 
 /** Per-source cost of producing one artifact (seconds), for the plan's estimate. */
-export const ArtifactCosts = z.strictObject({
+const ArtifactCosts = z.strictObject({
   /** docker load of a runner-local tarball of a multi-GB image. */
   cacheS: Seconds.default(90),
   /** docker pull of a ~20 GB vLLM image. */

@@ -26,7 +26,7 @@ export const BASE_IMAGE_PACKAGES: readonly string[] = [
  * Changes made to the root filesystem after debootstrap (part of the tag): Debian's PEP 668 marker
  * is removed, so pip installs into the image's own Python (a throwaway root, no venv needed).
  */
-export const BASE_IMAGE_TWEAKS: readonly string[] = ['rm EXTERNALLY-MANAGED'];
+const BASE_IMAGE_TWEAKS: readonly string[] = ['rm EXTERNALLY-MANAGED'];
 
 /** `benchsweep/base:bookworm-py3-<12 hex of the contents>`. */
 export function baseImageTagFor(

@@ -178,7 +178,7 @@ function exactTotal(n1: number, n2: number): number {
 }
 
 /** Standard normal CDF (Abramowitz–Stegun 7.1.26 erf; error < 1.5e-7). */
-export function normalCdf(z: number): number {
+function normalCdf(z: number): number {
   const x = Math.abs(z) / Math.SQRT2;
   const t = 1 / (1 + 0.3275911 * x);
   const erf =

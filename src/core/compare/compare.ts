@@ -323,6 +323,95 @@ function listVariants(vs: readonly Variant[]): string {
   return vs.join(', ');
 }
 
+/** What decideOutcome reads: the variants' results and the comparisons already made. */
+export interface OutcomeFacts {
+  variants: Record<Variant, VariantResult>;
+  /** Whether any variant left a record at all. */
+  anyRecord: boolean;
+  /** Workload differences between human and agent (kind, model, argv); empty when identical. */
+  humanAgentDiff: readonly string[];
+  /** The baseline succeeded and ran the same workload as human and agent. */
+  baselineComparable: boolean;
+  agentVsHuman: Comparison;
+  threshold: number;
+}
+
+export interface OutcomeDecision {
+  outcome: Outcome;
+  evaluability: Evaluability;
+  reason: string;
+  /** A caveat the decision adds to the comparison (a workload mismatch). */
+  caveat?: string;
+}
+
+/**
+ * The outcome chain: the first rule that matches decides. Pure, so it is tested as a table
+ * (test/compare/decide-outcome.test.ts).
+ */
+export function decideOutcome(facts: OutcomeFacts): OutcomeDecision {
+  const { variants, humanAgentDiff, baselineComparable, agentVsHuman, threshold } = facts;
+  const ok = (v: Variant) => variants[v].status === 'success';
+  const agent = variants.agent;
+  const described = VARIANTS.map((v) => describeVariant(v, variants[v]).slice(v.length + 1));
+  const status = described.every((d) => d === described[0])
+    ? `all variants ${described[0]}`
+    : VARIANTS.map((v, i) => `${v} ${described[i]}`).join('; ');
+
+  if (!facts.anyRecord) return { outcome: 'not_evaluable', evaluability: 'no_results', reason: 'no result records' };
+  if (agent.status === 'failed' && PATCH_CATEGORIES.has(agent.category ?? '') && !ok('human')) {
+    // A patch that does not apply, or that moves the goalposts, fails whatever the human's run did.
+    return {
+      outcome: 'agent_failed',
+      evaluability: 'agent_failed',
+      reason: `the agent's patch was refused before any run (${agent.category}); ${describeVariant('human', variants.human)}`,
+    };
+  }
+  if (ok('human') && ok('agent')) {
+    if (humanAgentDiff.length > 0) {
+      const reason = `human and agent ran different workloads: ${humanAgentDiff.join('; ')}`;
+      return { outcome: 'not_evaluable', evaluability: 'workload_mismatch', reason, caveat: reason };
+    }
+    const evaluability: Evaluability = baselineComparable
+      ? 'valid_three_way'
+      : ok('baseline')
+        ? 'model_mismatch'
+        : 'human_agent_only';
+    const verdict = agentVsHuman.verdict;
+    const outcome: Outcome = verdict === 'better' ? 'agent_wins' : verdict === 'worse' ? 'human_wins' : 'tie';
+    let reason = verdictReason(agentVsHuman, outcome, threshold);
+    if (evaluability === 'human_agent_only') reason += `; ${describeVariant('baseline', variants.baseline)}`;
+    return { outcome, evaluability, reason };
+  }
+  if (ok('human') && agent.status === 'failed') {
+    if (!agent.category || AGENT_FAULT_CATEGORIES.has(agent.category)) {
+      return {
+        outcome: 'agent_failed',
+        evaluability: 'agent_failed',
+        reason: `the agent's variant failed${agent.category ? ` (${agent.category})` : ' (no category recorded)'} where the human's ran`,
+      };
+    }
+    return {
+      outcome: 'not_evaluable',
+      evaluability: 'agent_infra_failed',
+      reason:
+        `the agent's variant failed for a reason that is not the patch's (${agent.category}): ${CATEGORIES[agent.category as Category]?.action ?? ''}`.trim(),
+    };
+  }
+  if (ok('human'))
+    return { outcome: 'not_evaluable', evaluability: 'agent_not_run', reason: `no agent result (${agent.status})` };
+  if (VARIANTS.every((v) => variants[v].status === 'skipped' || variants[v].status === 'missing'))
+    return { outcome: 'not_evaluable', evaluability: 'not_run', reason: status };
+  if (VARIANTS.every((v) => variants[v].status === 'failed'))
+    return { outcome: 'not_evaluable', evaluability: 'all_failed', reason: status };
+  if (variants.baseline.status === 'failed' && variants.human.status !== 'success')
+    return { outcome: 'not_evaluable', evaluability: 'baseline_failed', reason: status };
+  return {
+    outcome: 'not_evaluable',
+    evaluability: 'human_failed',
+    reason: `${status}${ok('agent') && ok('baseline') ? ' (agent vs baseline shown for information only)' : ''}`,
+  };
+}
+
 /** The three-way comparison of one task from the latest record of each variant. */
 export function compareTask(records: ResultRecord[], opts: CompareOptions = {}): TaskComparison {
   const threshold = opts.threshold ?? DEFAULT_THRESHOLD;
@@ -426,69 +515,16 @@ export function compareTask(records: ResultRecord[], opts: CompareOptions = {}):
   for (const c of [humanVsBaseline, agentVsBaseline, agentVsHuman])
     if (c.note && !caveats.includes(c.note)) caveats.push(c.note);
 
-  let outcome: Outcome;
-  let evaluability: Evaluability;
-  let reason: string | undefined;
-  const agent = variants.agent;
-  const described = VARIANTS.map((v) => describeVariant(v, variants[v]).slice(v.length + 1));
-  const status = described.every((d) => d === described[0])
-    ? `all variants ${described[0]}`
-    : VARIANTS.map((v, i) => `${v} ${described[i]}`).join('; ');
-
-  if (present.length === 0) {
-    outcome = 'not_evaluable';
-    evaluability = 'no_results';
-    reason = 'no result records';
-  } else if (agent.status === 'failed' && PATCH_CATEGORIES.has(agent.category ?? '') && !ok('human')) {
-    // A patch that does not apply, or that moves the goalposts, fails whatever the human's run did.
-    outcome = 'agent_failed';
-    evaluability = 'agent_failed';
-    reason = `the agent's patch was refused before any run (${agent.category}); ${describeVariant('human', variants.human)}`;
-  } else if (ok('human') && ok('agent')) {
-    if (humanAgentDiff.length > 0) {
-      outcome = 'not_evaluable';
-      evaluability = 'workload_mismatch';
-      reason = `human and agent ran different workloads: ${humanAgentDiff.join('; ')}`;
-      caveats.push(reason);
-    } else {
-      evaluability = baselineComparable ? 'valid_three_way' : ok('baseline') ? 'model_mismatch' : 'human_agent_only';
-      const verdict = agentVsHuman.verdict;
-      outcome = verdict === 'better' ? 'agent_wins' : verdict === 'worse' ? 'human_wins' : 'tie';
-      reason = verdictReason(agentVsHuman, outcome, threshold);
-      if (evaluability === 'human_agent_only') reason += `; ${describeVariant('baseline', variants.baseline)}`;
-    }
-  } else if (ok('human') && agent.status === 'failed') {
-    if (!agent.category || AGENT_FAULT_CATEGORIES.has(agent.category)) {
-      outcome = 'agent_failed';
-      evaluability = 'agent_failed';
-      reason = `the agent's variant failed${agent.category ? ` (${agent.category})` : ' (no category recorded)'} where the human's ran`;
-    } else {
-      outcome = 'not_evaluable';
-      evaluability = 'agent_infra_failed';
-      reason =
-        `the agent's variant failed for a reason that is not the patch's (${agent.category}): ${CATEGORIES[agent.category as Category]?.action ?? ''}`.trim();
-    }
-  } else if (ok('human')) {
-    outcome = 'not_evaluable';
-    evaluability = 'agent_not_run';
-    reason = `no agent result (${agent.status})`;
-  } else if (VARIANTS.every((v) => variants[v].status === 'skipped' || variants[v].status === 'missing')) {
-    outcome = 'not_evaluable';
-    evaluability = 'not_run';
-    reason = status;
-  } else if (VARIANTS.every((v) => variants[v].status === 'failed')) {
-    outcome = 'not_evaluable';
-    evaluability = 'all_failed';
-    reason = status;
-  } else if (variants.baseline.status === 'failed' && variants.human.status !== 'success') {
-    outcome = 'not_evaluable';
-    evaluability = 'baseline_failed';
-    reason = status;
-  } else {
-    outcome = 'not_evaluable';
-    evaluability = 'human_failed';
-    reason = `${status}${ok('agent') && ok('baseline') ? ' (agent vs baseline shown for information only)' : ''}`;
-  }
+  const decision = decideOutcome({
+    variants,
+    anyRecord: present.length > 0,
+    humanAgentDiff,
+    baselineComparable,
+    agentVsHuman,
+    threshold,
+  });
+  const { outcome, evaluability, reason } = decision;
+  if (decision.caveat) caveats.push(decision.caveat);
 
   // Share of the human's improvement the agent reached, direction-aware; only when the human's
   // improvement is real (beyond the threshold, and significant when tested): a share of noise is noise.

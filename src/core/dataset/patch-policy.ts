@@ -10,7 +10,7 @@ import { pathsInPatch } from './patch-paths.js';
  * Directories no agent patch may touch, matched as a path segment at any depth so that vLLM's
  * in-package benchmark code (`vllm/benchmarks/`, run by `vllm bench serve`) is covered too.
  */
-export const PROTECTED_DIRECTORIES = ['benchmarks', 'tests', 'test', '.buildkite', '.github'] as const;
+const PROTECTED_DIRECTORIES = ['benchmarks', 'tests', 'test', '.buildkite', '.github'] as const;
 
 export type PatchPolicyDecision =
   | { allowed: true; paths: string[] }

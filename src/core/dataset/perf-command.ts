@@ -287,7 +287,7 @@ export function optionValue(cmd: BenchCommand | undefined, ...names: string[]): 
   return found;
 }
 
-export function hasOption(cmd: BenchCommand | undefined, ...names: string[]): boolean {
+function hasOption(cmd: BenchCommand | undefined, ...names: string[]): boolean {
   return !!cmd && cmd.options.some((o) => names.includes(flagName(o.flag)));
 }
 

@@ -199,61 +199,34 @@ export function classifyLines(
   };
 }
 
+/** What matching a logical line reads and advances: the hits per signature row and the engine version seen. */
+interface LineMatch {
+  context: ClassifyContext;
+  timedOut: boolean;
+  hits: Array<RowHits | undefined>;
+  version: { value: string; line: number; text: string } | undefined;
+}
+
 export function createLogClassifier(context: ClassifyContext = {}): LogClassifier {
   const phase: Phase | 'unknown' =
     context.phase ?? (context.stage ? PHASE_OF_STAGE[context.stage] : undefined) ?? 'unknown';
   const timedOut = context.timedOut === true;
-  const hits: Array<RowHits | undefined> = new Array(FAILURE_SIGNATURES.length);
+  const ms: LineMatch = { context, timedOut, hits: new Array(FAILURE_SIGNATURES.length), version: undefined };
   const examined = new Set<number>();
-  let version: { value: string; line: number; text: string } | undefined;
   let carry: Buffer = EMPTY;
   let lineNo = 1; // number of the line that `carry` starts
   const tail: Buffer[] = [];
   let tailBytes = 0;
 
-  function record(rowIndex: number, hit: Hit): void {
-    const h = (hits[rowIndex] ??= { recent: [] });
-    if (!h.last || hit.line >= h.last.line) h.last = hit;
-    if (hit.exception && (!h.lastException || hit.line >= h.lastException.line)) h.lastException = hit;
-    h.recent.push(hit);
-    if (h.recent.length > 1 && h.recent[h.recent.length - 2]!.line > hit.line) h.recent.sort((a, b) => a.line - b.line);
-    if (h.recent.length > EVIDENCE_LINES) h.recent.shift();
-  }
-
-  function logical(text: string, info: boolean, line: number): void {
-    if (!version && !context.engineVersion && (text.includes('LLM') || text.includes('vllm'))) {
-      for (const p of VERSION_PATTERNS) {
-        const m = p.exec(text);
-        if (m) {
-          version = { value: m[1]!, line, text };
-          break;
-        }
-      }
-    }
-    const exception = !info && EXCEPTION_LINE.test(text);
-    const plain = !info && ANY_PLAIN.test(text);
-    for (let r = 0; r < FAILURE_SIGNATURES.length; r++) {
-      if (!plain && !ALWAYS_TESTED[r]) continue;
-      const row = FAILURE_SIGNATURES[r]!;
-      const progress = row.strength === 'progress';
-      // INFO/DEBUG lines report progress, never a failure; progress matters only after a timeout.
-      if (info ? !progress || !timedOut : progress && !timedOut) continue;
-      if (!row.pattern.test(text)) continue;
-      record(r, { line, text, exception });
-      // A version-bound row does not claim its line: the row after it applies on other versions.
-      if (!row.versionRange) break;
-    }
-  }
-
   function examine(raw: string, line: number): void {
-    forEachLogicalLine(raw, (text, info) => logical(text, info, line));
+    forEachLogicalLine(raw, (text, info) => matchLogicalLine(ms, text, info, line));
   }
 
   /** Complete lines of `region` (ends with \n, or is the final unterminated line) from line `firstLine`. */
   function scan(region: Buffer, firstLine: number): number {
     const needles = [
       ...NEEDLES,
-      ...(version || context.engineVersion ? [] : VERSION_NEEDLES),
+      ...(ms.version || context.engineVersion ? [] : VERSION_NEEDLES),
       ...(timedOut ? PROGRESS_NEEDLES : []),
     ];
     const starts: number[] = [];
@@ -359,9 +332,45 @@ export function createLogClassifier(context: ClassifyContext = {}): LogClassifie
         carry = EMPTY;
       }
       const tailLines = readTail(lastLine);
-      return decide(context, phase, hits, version, tailLines);
+      return decide(context, phase, ms.hits, ms.version, tailLines);
     },
   };
+}
+
+/** Keeps a signature row's last hit, last exception hit and latest EVIDENCE_LINES hits. */
+function recordHit(hits: Array<RowHits | undefined>, rowIndex: number, hit: Hit): void {
+  const h = (hits[rowIndex] ??= { recent: [] });
+  if (!h.last || hit.line >= h.last.line) h.last = hit;
+  if (hit.exception && (!h.lastException || hit.line >= h.lastException.line)) h.lastException = hit;
+  h.recent.push(hit);
+  if (h.recent.length > 1 && h.recent[h.recent.length - 2]!.line > hit.line) h.recent.sort((a, b) => a.line - b.line);
+  if (h.recent.length > EVIDENCE_LINES) h.recent.shift();
+}
+
+/** One logical line against the version patterns and every signature row (the first row that claims it wins). */
+function matchLogicalLine(ms: LineMatch, text: string, info: boolean, line: number): void {
+  if (!ms.version && !ms.context.engineVersion && (text.includes('LLM') || text.includes('vllm'))) {
+    for (const p of VERSION_PATTERNS) {
+      const m = p.exec(text);
+      if (m) {
+        ms.version = { value: m[1]!, line, text };
+        break;
+      }
+    }
+  }
+  const exception = !info && EXCEPTION_LINE.test(text);
+  const plain = !info && ANY_PLAIN.test(text);
+  for (let r = 0; r < FAILURE_SIGNATURES.length; r++) {
+    if (!plain && !ALWAYS_TESTED[r]) continue;
+    const row = FAILURE_SIGNATURES[r]!;
+    const progress = row.strength === 'progress';
+    // INFO/DEBUG lines report progress, never a failure; progress matters only after a timeout.
+    if (info ? !progress || !ms.timedOut : progress && !ms.timedOut) continue;
+    if (!row.pattern.test(text)) continue;
+    recordHit(ms.hits, r, { line, text, exception });
+    // A version-bound row does not claim its line: the row after it applies on other versions.
+    if (!row.versionRange) break;
+  }
 }
 
 const TIER: Record<SignatureStrength, number> = { specific: 1, exception: 2, symptom: 3, wrapper: 4, progress: 5 };

@@ -10,7 +10,7 @@ import { VARIANTS } from '../schemas.js';
 /** plan | build | run | report share the CLI's commands; `state` finds the nightly's last state (action only). */
 export const COMMANDS = ['plan', 'build', 'run', 'report', 'state'] as const;
 
-/** Every input action.yml declares (keep the two in step: test/action/action-yml.test.ts checks). */
+/** Every input action.yml declares (keep the two in step: test/workflows/workflows.test.ts checks). */
 export const INPUT_NAMES = [
   'command',
   'dataset',

@@ -9,7 +9,7 @@ import type { Report, ReportTask } from '../report/report.js';
 import { OUTCOME_LABEL, formatChange, renderMarkdown, type MarkdownOptions } from '../report/report-markdown.js';
 
 export const STICKY_MARKER = '<!-- benchsweep:sticky -->';
-export const SUMMARY_MAX_BYTES = 1024 * 1024;
+const SUMMARY_MAX_BYTES = 1024 * 1024;
 export const COMMENT_MAX_CHARS = 65_536;
 /** A check run's output.summary and output.text are limited to 65,535 characters each. */
 export const CHECK_OUTPUT_MAX_CHARS = 65_535;

@@ -20,7 +20,7 @@ import type { Task } from '../task.js';
 const Repo = z.looseObject({ full_name: z.string() });
 const Label = z.looseObject({ name: z.string() });
 
-export const PullRequestPayload = z.looseObject({
+const PullRequestPayload = z.looseObject({
   action: z.string().optional(),
   number: z.number().optional(),
   label: Label.optional(),
@@ -55,7 +55,7 @@ export interface GateOptions {
   label?: string;
 }
 
-export const DEFAULT_GATE_LABEL = 'safe-to-bench';
+const DEFAULT_GATE_LABEL = 'safe-to-bench';
 
 /** Events whose code is the repository's own (dispatch, schedule, push) are trusted. */
 const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target', 'pull_request_review', 'issue_comment']);
@@ -156,15 +156,15 @@ export function decidePrGate(eventName: string, payload: unknown, options: GateO
 // ---- approval bound to a SHA (verify-pr-bench.yml) ------------------------------------------------
 
 /** Who may approve: GitHub's author_association of people with write access to the repository. */
-export const MAINTAINER_ASSOCIATIONS: ReadonlySet<string> = new Set(['OWNER', 'MEMBER', 'COLLABORATOR']);
+const MAINTAINER_ASSOCIATIONS: ReadonlySet<string> = new Set(['OWNER', 'MEMBER', 'COLLABORATOR']);
 
 /** `/benchsweep run <sha>` at the start of a line of a comment. */
-export const RUN_COMMAND = /^\/benchsweep\s+run\s+([0-9a-f]{12,40})\s*$/im;
+const RUN_COMMAND = /^\/benchsweep\s+run\s+([0-9a-f]{12,40})\s*$/im;
 
 const User = z.looseObject({ login: z.string(), type: z.string().optional() });
 
 /** GET /repos/{owner}/{repo}/pulls/{n}: the PR as it is now. */
-export const PullRequestState = z.looseObject({
+const PullRequestState = z.looseObject({
   number: z.number(),
   state: z.string(),
   head: z.looseObject({ sha: z.string(), repo: Repo.nullish() }),
@@ -172,7 +172,7 @@ export const PullRequestState = z.looseObject({
 });
 
 /** GET /repos/{owner}/{repo}/pulls/{n}/reviews (all pages, in order). */
-export const Review = z.looseObject({
+const Review = z.looseObject({
   state: z.string(),
   commit_id: z.string().nullish(),
   author_association: z.string().optional(),

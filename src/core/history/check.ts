@@ -237,7 +237,7 @@ function pct(ratio: number): string {
   return `${change >= 0 ? '+' : ''}${change.toFixed(2)}%`;
 }
 
-export function describeChange(c: HistoryChange): string {
+function describeChange(c: HistoryChange): string {
   if (c.metric === 'status') {
     return `${c.task} ${c.variant}: ${c.status === 'success' ? `succeeds again (was ${c.category ?? 'failing'})` : `now ${c.status}${c.category ? ` (${c.category})` : ''}, succeeded in the previous sweep`}`;
   }

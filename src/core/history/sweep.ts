@@ -37,7 +37,7 @@ export const StoredTask = z.looseObject({
 });
 export type StoredTask = z.infer<typeof StoredTask>;
 
-export const SweepSource = z.looseObject({
+const SweepSource = z.looseObject({
   commit: z.string().optional(),
   ref: z.string().optional(),
   repository: z.string().optional(),
@@ -132,7 +132,7 @@ export interface SweepInput {
 }
 
 /** JSON with object keys sorted: the same content always hashes the same. */
-export function canonicalJson(value: unknown): string {
+function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v && typeof v === 'object' && !Array.isArray(v)
       ? Object.fromEntries(
@@ -142,7 +142,7 @@ export function canonicalJson(value: unknown): string {
   );
 }
 
-export function sweepId(tasks: readonly StoredTask[], reportGeneratedAt: string | undefined): string {
+function sweepId(tasks: readonly StoredTask[], reportGeneratedAt: string | undefined): string {
   return createHash('sha256')
     .update(canonicalJson({ report_generated_at: reportGeneratedAt ?? null, tasks }))
     .digest('hex')

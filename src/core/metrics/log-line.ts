@@ -18,7 +18,7 @@ export function stripAnsi(text: string): string {
 const RENDERED_ANSI =
   /(?:ESC|\\x1[bB]|\\u001[bB]|\\033|\\e|\^\[|␛)\[[0-9;?]*[A-Za-z]|\[(?:\d{1,3}(?:;\d{1,3})*)?m(?=\S|\s|$)/g;
 
-export function stripRenderedAnsi(text: string): string {
+function stripRenderedAnsi(text: string): string {
   return text.includes('[') ? text.replace(RENDERED_ANSI, '') : text;
 }
 
@@ -46,7 +46,7 @@ const PREFIXES: RegExp[] = [
   /^(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL)\s+\d{2}-\d{2}\s+[\d:.]+\s+(?:\[[^\]]*\]\s*|[\w.-]+:\d+\]\s*)?/, // vLLM logger, `[file.py:1]` or old `file.py:1]`
 ];
 
-export function stripPrefixes(line: string): string {
+function stripPrefixes(line: string): string {
   let out = line;
   for (let guard = 0; guard < 12; guard++) {
     let changed = false;
@@ -60,14 +60,6 @@ export function stripPrefixes(line: string): string {
     if (!changed) break;
   }
   return out;
-}
-
-/** The visible text of one physical line: ANSI removed, the last carriage-return segment kept. */
-export function visibleLine(raw: string): string {
-  const clean = stripAnsi(raw);
-  const trimmed = clean.replace(/\r+$/, '');
-  const cr = trimmed.lastIndexOf('\r');
-  return cr >= 0 ? trimmed.slice(cr + 1) : trimmed;
 }
 
 /**
@@ -117,12 +109,6 @@ export function forEachLogicalLine(raw: string, fn: (text: string, info: boolean
       if (line) fn(line, INFO_LINE.test(piece));
     }
   }
-}
-
-export function logicalLines(raw: string): string[] {
-  const out: string[] = [];
-  forEachLogicalLine(raw, (t) => out.push(t));
-  return out;
 }
 
 function cleanLogical(piece: string): string {

@@ -7,14 +7,14 @@
  */
 
 /** A decimal as Python prints it (`.2f`, `{:2f}`, float repr, exponent). */
-export const NUM = String.raw`[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?`;
+const NUM = String.raw`[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?`;
 /** Start of a label: the line start or a separator that logs put before printed text. */
 const B = String.raw`(?:^|[\s|>\])])`;
 /** End of a number: whitespace or the end of the line (values are padded with spaces). */
 const E = String.raw`(?=\s|$)`;
 
 /** Serving labels (flat v0.3.1 lines and the tabular block v0.4+), with the metric they set. */
-export const SERVING_LABELS: ReadonlyArray<{ label: string; metric: string; tableOnly?: boolean }> = [
+const SERVING_LABELS: ReadonlyArray<{ label: string; metric: string; tableOnly?: boolean }> = [
   { label: 'Successful requests', metric: 'completed' },
   { label: 'Failed requests', metric: 'failed' },
   // Also printed unpadded in the preamble (#21095): only the copy inside a result table (padded
@@ -43,7 +43,7 @@ const STAT = String.raw`(Mean|Median|P\d+(?:\.\d+)?) (TTFT|TPOT|ITL|E2EL)`;
 const SERVING_LABEL_ALT = SERVING_LABELS.map((l) => l.label).join('|');
 const UNIT = String.raw`(?: \((?:s|ms|req/s|tok/s|RPS)\))?`;
 
-export const SERVING_LINE = new RegExp(`${B}(?:(${SERVING_LABEL_ALT})|${STAT})${UNIT}:\\s+(${NUM})${E}`);
+const SERVING_LINE = new RegExp(`${B}(?:(${SERVING_LABEL_ALT})|${STAT})${UNIT}:\\s+(${NUM})${E}`);
 
 /** The header of the tabular block: `============ Serving Benchmark Result ============`. */
 export const SERVING_HEADER = /=+ ?Serving Benchmark Result ?=+/;

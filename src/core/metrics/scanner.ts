@@ -105,167 +105,32 @@ const LITERALS = CANDIDATE_LITERALS.map((l) => Buffer.from(l, 'latin1'));
 
 const LATENCY_PERCENTILE_COUNT = 6; // 10, 25, 50, 75, 90, 99 (#3889)
 
+/** What the line state machine (`segment`) reads and advances: the block being read and those read. */
+interface BlockState {
+  wanted: BenchmarkKind | undefined;
+  blocks: ResultBlock[];
+  open: OpenBlock | undefined;
+  /** The last `Traffic request rate` line, for the serving block that follows it. */
+  pendingRate: { value: number; line: number } | undefined;
+}
+
 export function createMetricsScanner(opts: ScannerOptions = {}): MetricsScanner {
   const wanted = opts.kind && opts.kind !== 'auto' ? opts.kind : undefined;
-  const blocks: ResultBlock[] = [];
-  let open: OpenBlock | undefined;
-  let pendingRate: { value: number; line: number } | undefined;
+  const st: BlockState = { wanted, blocks: [], open: undefined, pendingRate: undefined };
   let carry: Buffer = EMPTY;
   let lineNo = 1; // number of the line that `carry` starts
   let mode: 'undecided' | 'text' | 'json' = 'undecided';
   let jsonParts: Buffer[] = [];
   let jsonBytes = 0;
 
-  function finish(): void {
-    if (!open) return;
-    const b = open;
-    open = undefined;
-    if (Object.keys(b.metrics).length === 0) return;
-    if (wanted && b.kind !== wanted) return;
-    if (b.preambleRate !== undefined && !('request_rate' in b.metrics)) b.metrics['request_rate'] = b.preambleRate;
-    const complete = isComplete(b);
-    blocks.push({
-      kind: b.kind,
-      startLine: b.startLine,
-      endLine: b.endLine,
-      complete,
-      partial: !complete || b.headless,
-      metrics: b.metrics,
-    });
-  }
-
-  function start(format: Format, kind: BenchmarkKind, line: number, firstMetric?: string): OpenBlock {
-    finish();
-    open = {
-      format,
-      kind,
-      startLine: line,
-      endLine: line,
-      metrics: {},
-      closed: false,
-      percentiles: 0,
-      headless: format === 'serving-flat' && firstMetric !== 'completed',
-    };
-    if (kind === 'serving' && pendingRate && line - pendingRate.line <= MAX_PREAMBLE_GAP)
-      open.preambleRate = pendingRate.value;
-    if (kind === 'serving') pendingRate = undefined;
-    return open;
-  }
-
-  function set(b: OpenBlock, metric: string, value: number, line: number): void {
-    if (!Number.isFinite(value)) return;
-    b.metrics[metric] = value;
-    b.endLine = line;
-  }
-
-  function segment(s: string, line: number): void {
-    if (open && line - open.endLine > MAX_GAP_LINES) finish();
-
-    if (SERVING_HEADER.test(s)) {
-      start('serving-table', 'serving', line);
-      return;
-    }
-    if (
-      open &&
-      (open.format === 'serving-table' || open.format === 'serving-flat') &&
-      !open.closed &&
-      CLOSING_RULE.test(s)
-    ) {
-      open.closed = true;
-      open.endLine = line;
-      finish();
-      return;
-    }
-
-    const serving = matchServingLine(s);
-    if (serving) {
-      let b = open && (open.format === 'serving-table' || open.format === 'serving-flat') ? open : undefined;
-      if (serving.tableOnly && b?.format !== 'serving-table' && !serving.padded) return; // preamble copy
-      if (b && serving.metric in b.metrics) b = undefined; // a label again: a new block began
-      if (!b) b = start('serving-flat', 'serving', line, serving.metric);
-      set(b, serving.metric, serving.value, line);
-      return;
-    }
-    let rate: RegExpExecArray | null;
-    if ((rate = TRAFFIC_RATE.exec(s))) {
-      const value = Number(rate[1]);
-      if (Number.isFinite(value)) pendingRate = { value, line };
-      return;
-    }
-
-    let m: RegExpExecArray | null;
-    if ((m = THROUGHPUT_THREE.exec(s))) {
-      const b = start('throughput', 'throughput', line);
-      set(b, 'requests_per_second', Number(m[1]), line);
-      set(b, 'tokens_per_second', Number(m[2]), line);
-      set(b, 'output_tokens_per_second', Number(m[3]), line);
-      return;
-    }
-    if ((m = THROUGHPUT_TWO.exec(s))) {
-      const b = start('throughput', 'throughput', line);
-      set(b, 'requests_per_second', Number(m[1]), line);
-      set(b, 'tokens_per_second', Number(m[2]), line);
-      return;
-    }
-    if ((m = THROUGHPUT_TOKENS_ONLY.exec(s))) {
-      const b = start('throughput', 'throughput', line);
-      set(b, 'tokens_per_second', Number(m[1]), line);
-      return;
-    }
-    if ((m = THROUGHPUT_TOTALS.exec(s))) {
-      if (open?.format === 'throughput' && line - open.endLine <= MAX_TRAILER_GAP) {
-        set(open, m[1] === 'prompt' ? 'total_prompt_tokens' : 'total_output_tokens', Number(m[2]), line);
-      }
-      return;
-    }
-
-    if ((m = SERVING_2023_TOTAL_TIME.exec(s))) {
-      const b = start('serving-2023', 'serving', line);
-      set(b, 'duration', Number(m[1]), line);
-      return;
-    }
-    if ((m = SERVING_2023_THROUGHPUT.exec(s))) {
-      let b = open?.format === 'serving-2023' && !('request_throughput' in open.metrics) ? open : undefined;
-      b ??= start('serving-2023', 'serving', line);
-      set(b, 'request_throughput', Number(m[1]), line);
-      return;
-    }
-    if ((m = SERVING_2023_LATENCY.exec(s))) {
-      const metric =
-        m[1] === ' per token'
-          ? 'avg_latency_per_token'
-          : m[1] === ' per output token'
-            ? 'avg_latency_per_output_token'
-            : 'avg_latency';
-      let b = open?.format === 'serving-2023' && !(metric in open.metrics) ? open : undefined;
-      b ??= start('serving-2023', 'serving', line);
-      set(b, metric, Number(m[2]), line);
-      return;
-    }
-
-    if ((m = LATENCY_AVG.exec(s))) {
-      const b = start('latency', 'latency', line);
-      set(b, 'avg_latency', Number(m[1]), line);
-      return;
-    }
-    if ((m = LATENCY_PERCENTILE.exec(s))) {
-      const metric = `latency_p${m[1]}`;
-      if (open?.format === 'latency' && line - open.endLine <= MAX_TRAILER_GAP && !(metric in open.metrics)) {
-        set(open, metric, Number(m[2]), line);
-        open.percentiles += 1;
-      }
-      return;
-    }
-  }
-
   function candidateLine(raw: string, line: number): void {
     const clean = stripAnsi(raw);
     // The engine's logger writes its periodic stats ("Avg prompt throughput: ..."); results are printed.
     if (LOGGER_LINE.test(clean)) return;
     if (clean.includes('\r')) {
-      for (const part of clean.split('\r')) if (part) segment(part, line);
+      for (const part of clean.split('\r')) if (part) segment(st, part, line);
     } else {
-      segment(clean, line);
+      segment(st, clean, line);
     }
   }
 
@@ -291,8 +156,8 @@ export function createMetricsScanner(opts: ScannerOptions = {}): MetricsScanner 
     while (cur < region.length) {
       let target = cur;
       // Inside a table every line is read up to its rule, so no row is lost to interleaved logs.
-      const window = open?.format === 'serving-table' ? MAX_GAP_LINES : BLOCK_WINDOW;
-      if (!open || line - open.endLine >= window) {
+      const window = st.open?.format === 'serving-table' ? MAX_GAP_LINES : BLOCK_WINDOW;
+      if (!st.open || line - st.open.endLine >= window) {
         while (next < starts.length && starts[next]! < cur) next++;
         if (next === starts.length) break;
         target = starts[next]!;
@@ -383,10 +248,155 @@ export function createMetricsScanner(opts: ScannerOptions = {}): MetricsScanner 
         scanLines(carry, lineNo);
         carry = EMPTY;
       }
-      finish();
-      return select(blocks);
+      finish(st);
+      return select(st.blocks);
     },
   };
+}
+
+/** Closes the open block: kept when it holds metrics of the wanted kind. */
+function finish(st: BlockState): void {
+  if (!st.open) return;
+  const b = st.open;
+  st.open = undefined;
+  if (Object.keys(b.metrics).length === 0) return;
+  if (st.wanted && b.kind !== st.wanted) return;
+  if (b.preambleRate !== undefined && !('request_rate' in b.metrics)) b.metrics['request_rate'] = b.preambleRate;
+  const complete = isComplete(b);
+  st.blocks.push({
+    kind: b.kind,
+    startLine: b.startLine,
+    endLine: b.endLine,
+    complete,
+    partial: !complete || b.headless,
+    metrics: b.metrics,
+  });
+}
+
+/** Opens a block of `format` at `line` (closing the one open), taking the preamble's rate for serving. */
+function start(st: BlockState, format: Format, kind: BenchmarkKind, line: number, firstMetric?: string): OpenBlock {
+  finish(st);
+  st.open = {
+    format,
+    kind,
+    startLine: line,
+    endLine: line,
+    metrics: {},
+    closed: false,
+    percentiles: 0,
+    headless: format === 'serving-flat' && firstMetric !== 'completed',
+  };
+  if (kind === 'serving' && st.pendingRate && line - st.pendingRate.line <= MAX_PREAMBLE_GAP)
+    st.open.preambleRate = st.pendingRate.value;
+  if (kind === 'serving') st.pendingRate = undefined;
+  return st.open;
+}
+
+function setMetric(b: OpenBlock, metric: string, value: number, line: number): void {
+  if (!Number.isFinite(value)) return;
+  b.metrics[metric] = value;
+  b.endLine = line;
+}
+
+/** One decoded line (or \r-separated part of one): the format state machine of every vLLM era. */
+function segment(st: BlockState, s: string, line: number): void {
+  if (st.open && line - st.open.endLine > MAX_GAP_LINES) finish(st);
+
+  if (SERVING_HEADER.test(s)) {
+    start(st, 'serving-table', 'serving', line);
+    return;
+  }
+  if (
+    st.open &&
+    (st.open.format === 'serving-table' || st.open.format === 'serving-flat') &&
+    !st.open.closed &&
+    CLOSING_RULE.test(s)
+  ) {
+    st.open.closed = true;
+    st.open.endLine = line;
+    finish(st);
+    return;
+  }
+
+  const serving = matchServingLine(s);
+  if (serving) {
+    let b = st.open && (st.open.format === 'serving-table' || st.open.format === 'serving-flat') ? st.open : undefined;
+    if (serving.tableOnly && b?.format !== 'serving-table' && !serving.padded) return; // preamble copy
+    if (b && serving.metric in b.metrics) b = undefined; // a label again: a new block began
+    if (!b) b = start(st, 'serving-flat', 'serving', line, serving.metric);
+    setMetric(b, serving.metric, serving.value, line);
+    return;
+  }
+  let rate: RegExpExecArray | null;
+  if ((rate = TRAFFIC_RATE.exec(s))) {
+    const value = Number(rate[1]);
+    if (Number.isFinite(value)) st.pendingRate = { value, line };
+    return;
+  }
+
+  let m: RegExpExecArray | null;
+  if ((m = THROUGHPUT_THREE.exec(s))) {
+    const b = start(st, 'throughput', 'throughput', line);
+    setMetric(b, 'requests_per_second', Number(m[1]), line);
+    setMetric(b, 'tokens_per_second', Number(m[2]), line);
+    setMetric(b, 'output_tokens_per_second', Number(m[3]), line);
+    return;
+  }
+  if ((m = THROUGHPUT_TWO.exec(s))) {
+    const b = start(st, 'throughput', 'throughput', line);
+    setMetric(b, 'requests_per_second', Number(m[1]), line);
+    setMetric(b, 'tokens_per_second', Number(m[2]), line);
+    return;
+  }
+  if ((m = THROUGHPUT_TOKENS_ONLY.exec(s))) {
+    const b = start(st, 'throughput', 'throughput', line);
+    setMetric(b, 'tokens_per_second', Number(m[1]), line);
+    return;
+  }
+  if ((m = THROUGHPUT_TOTALS.exec(s))) {
+    if (st.open?.format === 'throughput' && line - st.open.endLine <= MAX_TRAILER_GAP) {
+      setMetric(st.open, m[1] === 'prompt' ? 'total_prompt_tokens' : 'total_output_tokens', Number(m[2]), line);
+    }
+    return;
+  }
+
+  if ((m = SERVING_2023_TOTAL_TIME.exec(s))) {
+    const b = start(st, 'serving-2023', 'serving', line);
+    setMetric(b, 'duration', Number(m[1]), line);
+    return;
+  }
+  if ((m = SERVING_2023_THROUGHPUT.exec(s))) {
+    let b = st.open?.format === 'serving-2023' && !('request_throughput' in st.open.metrics) ? st.open : undefined;
+    b ??= start(st, 'serving-2023', 'serving', line);
+    setMetric(b, 'request_throughput', Number(m[1]), line);
+    return;
+  }
+  if ((m = SERVING_2023_LATENCY.exec(s))) {
+    const metric =
+      m[1] === ' per token'
+        ? 'avg_latency_per_token'
+        : m[1] === ' per output token'
+          ? 'avg_latency_per_output_token'
+          : 'avg_latency';
+    let b = st.open?.format === 'serving-2023' && !(metric in st.open.metrics) ? st.open : undefined;
+    b ??= start(st, 'serving-2023', 'serving', line);
+    setMetric(b, metric, Number(m[2]), line);
+    return;
+  }
+
+  if ((m = LATENCY_AVG.exec(s))) {
+    const b = start(st, 'latency', 'latency', line);
+    setMetric(b, 'avg_latency', Number(m[1]), line);
+    return;
+  }
+  if ((m = LATENCY_PERCENTILE.exec(s))) {
+    const metric = `latency_p${m[1]}`;
+    if (st.open?.format === 'latency' && line - st.open.endLine <= MAX_TRAILER_GAP && !(metric in st.open.metrics)) {
+      setMetric(st.open, metric, Number(m[2]), line);
+      st.open.percentiles += 1;
+    }
+    return;
+  }
 }
 
 /**

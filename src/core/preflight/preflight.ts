@@ -40,7 +40,7 @@ export type {
 } from './preflight-types.js';
 
 /** The default model of the offline benchmark scripts when no --model is given. */
-export const SCRIPT_DEFAULT_MODEL = 'facebook/opt-125m';
+const SCRIPT_DEFAULT_MODEL = 'facebook/opt-125m';
 
 const GIB = 1024 ** 3;
 
@@ -175,7 +175,7 @@ function versionText(task: Task, opts: PreflightOptions, which: 'commit' | 'pare
   return opts.parentEngineVersion ?? opts.parsers?.(task.parent)?.version;
 }
 
-export function buildContext(task: Task, opts: PreflightOptions): PreflightContext {
+function buildContext(task: Task, opts: PreflightOptions): PreflightContext {
   const parsed = task.perfCommand ? parsePerfCommand(task.perfCommand) : undefined;
   const engine = parseEngineVersion(versionText(task, opts, 'commit'));
   const parentEngine = parseEngineVersion(versionText(task, opts, 'parent'));

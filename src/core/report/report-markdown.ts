@@ -51,7 +51,7 @@ export function formatComparison(c: Comparison): string {
   return text;
 }
 
-export function formatVariant(v: VariantResult): string {
+function formatVariant(v: VariantResult): string {
   if (v.status === 'success' && v.value !== null) {
     const n = v.samples?.length ?? 1;
     return `${formatValue(v.value)}${n > 1 ? ` (n=${n})` : ''}`;
@@ -272,7 +272,7 @@ interface RenderShape {
 }
 
 /** The sentence that says rows were cut and where the rest is. */
-export function moreTasksPointer(more: number, fullReportUrl?: string): string {
+function moreTasksPointer(more: number, fullReportUrl?: string): string {
   return `… ${more} more task${more === 1 ? '' : 's'}: see the full report (report.md, report.json, report.html in the run's \`benchsweep-report\` artifact${fullReportUrl ? `: ${fullReportUrl}` : ''}).`;
 }
 

@@ -16,7 +16,7 @@ import {
   type TaskComparison,
 } from '../compare/compare.js';
 
-export const REPORT_SCHEMA = 'benchsweep/report@1';
+const REPORT_SCHEMA = 'benchsweep/report@1';
 
 export interface Counts {
   tasks: number;
@@ -92,7 +92,7 @@ const OUTCOME_KEYS: ReadonlyArray<Exclude<keyof Counts, 'tasks' | 'evaluable'>> 
   'not_evaluable',
 ];
 
-export function emptyCounts(): Counts {
+function emptyCounts(): Counts {
   return { tasks: 0, evaluable: 0, agent_wins: 0, human_wins: 0, tie: 0, agent_failed: 0, not_evaluable: 0 };
 }
 
@@ -215,7 +215,7 @@ const WINNER_OF: Record<Outcome, string | undefined> = {
 };
 
 /** Compare a summary's numbers with the rows: every disagreement becomes a note; the rows win. */
-export function checkClaim(claim: SummaryClaim, tasks: readonly ReportTask[], counts: Counts): string[] {
+function checkClaim(claim: SummaryClaim, tasks: readonly ReportTask[], counts: Counts): string[] {
   const notes: string[] = [];
   for (const [key, claimed] of Object.entries(claim.counts ?? {}) as Array<[keyof Counts, number]>) {
     const actual = counts[key];

@@ -45,7 +45,7 @@ function stringStartsAt(src: string, i: number): boolean {
 }
 
 /** The text between the `(` at `open` and its matching `)` (strings and comments skipped). */
-export function callArguments(src: string, open: number): string {
+function callArguments(src: string, open: number): string {
   let depth = 0;
   let i = open;
   while (i < src.length) {

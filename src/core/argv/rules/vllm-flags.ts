@@ -15,7 +15,7 @@ import { VLLM_FLAG_DELTAS, type FlagParserKey, type FlagTableDelta, type FlagTab
 export type { FlagParserKey, FlagTableRow } from './vllm-flags-data.js';
 
 /** The stored deltas replayed per parser into whole rows. */
-export function expandFlagRows(deltas: readonly FlagTableDelta[]): FlagTableRow[] {
+function expandFlagRows(deltas: readonly FlagTableDelta[]): FlagTableRow[] {
   const current = new Map<FlagParserKey, Set<string>>();
   return deltas.map(({ add, remove, ...row }) => {
     const flags = new Set(current.get(row.parser) ?? []);
@@ -41,7 +41,7 @@ function keyOf(bench: BenchCommand): FlagParserKey | undefined {
   return undefined;
 }
 
-export function flagRow(
+function flagRow(
   parser: FlagParserKey,
   v: Version,
   rows: readonly FlagTableRow[] = VLLM_FLAG_ROWS,

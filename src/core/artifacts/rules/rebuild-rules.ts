@@ -29,7 +29,7 @@ export interface RebuildRule {
 }
 
 /** Top-level directories that are installed as the Python package (vLLM's old name was cacheflow). */
-export const PACKAGE_DIRS = ['vllm', 'cacheflow', 'demo_engine'] as const;
+const PACKAGE_DIRS = ['vllm', 'cacheflow', 'demo_engine'] as const;
 
 // cacheflow: vllm-commit-facts c45f3c3a (cacheflow/models/attention.py, the package before its rename).
 const PKG = `(?:${PACKAGE_DIRS.join('|')})`;

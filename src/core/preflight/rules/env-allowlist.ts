@@ -194,7 +194,7 @@ export const ENV_REFUSED: readonly RefusedEnv[] = [
   },
 ];
 
-export const ALLOWED_ENV_NAMES: ReadonlySet<string> = new Set(ENV_ALLOWED.map((r) => r.name));
+const ALLOWED_ENV_NAMES: ReadonlySet<string> = new Set(ENV_ALLOWED.map((r) => r.name));
 
 export interface EnvRefusal {
   name: string;

@@ -9,7 +9,7 @@ export interface GatedModelRow {
   source: string;
 }
 
-export const GATED_MODELS: readonly GatedModelRow[] = [
+const GATED_MODELS: readonly GatedModelRow[] = [
   {
     pattern: /^meta-llama\//i,
     why: 'Meta’s Llama licence must be accepted on the hub',

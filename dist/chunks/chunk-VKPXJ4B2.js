@@ -1092,18 +1092,18 @@ ${indent}${text.slice(fold + 1, end2)}`;
     }
     function consumeMoreIndentedLines(text, i2, indent) {
       let end = i2;
-      let start = i2 + 1;
-      let ch = text[start];
+      let start2 = i2 + 1;
+      let ch = text[start2];
       while (ch === " " || ch === "	") {
-        if (i2 < start + indent) {
+        if (i2 < start2 + indent) {
           ch = text[++i2];
         } else {
           do {
             ch = text[++i2];
           } while (ch && ch !== "\n");
           end = i2;
-          start = i2 + 1;
-          ch = text[start];
+          start2 = i2 + 1;
+          ch = text[start2];
         }
       }
       return end;
@@ -1134,12 +1134,12 @@ var require_stringifyString = __commonJS({
       const strLen = str2.length;
       if (strLen <= limit)
         return false;
-      for (let i2 = 0, start = 0; i2 < strLen; ++i2) {
+      for (let i2 = 0, start2 = 0; i2 < strLen; ++i2) {
         if (str2[i2] === "\n") {
-          if (i2 - start > limit)
+          if (i2 - start2 > limit)
             return true;
-          start = i2 + 1;
-          if (strLen - start <= limit)
+          start2 = i2 + 1;
+          if (strLen - start2 <= limit)
             return false;
         }
       }
@@ -1153,19 +1153,19 @@ var require_stringifyString = __commonJS({
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
       let str2 = "";
-      let start = 0;
+      let start2 = 0;
       for (let i2 = 0, ch = json2[i2]; ch; ch = json2[++i2]) {
         if (ch === " " && json2[i2 + 1] === "\\" && json2[i2 + 2] === "n") {
-          str2 += json2.slice(start, i2) + "\\ ";
+          str2 += json2.slice(start2, i2) + "\\ ";
           i2 += 1;
-          start = i2;
+          start2 = i2;
           ch = "\\";
         }
         if (ch === "\\")
           switch (json2[i2 + 1]) {
             case "u":
               {
-                str2 += json2.slice(start, i2);
+                str2 += json2.slice(start2, i2);
                 const code = json2.substr(i2 + 2, 4);
                 switch (code) {
                   case "0000":
@@ -1199,14 +1199,14 @@ var require_stringifyString = __commonJS({
                       str2 += json2.substr(i2, 6);
                 }
                 i2 += 5;
-                start = i2 + 1;
+                start2 = i2 + 1;
               }
               break;
             case "n":
               if (implicitKey || json2[i2 + 2] === '"' || json2.length < minMultiLineLength) {
                 i2 += 1;
               } else {
-                str2 += json2.slice(start, i2) + "\n\n";
+                str2 += json2.slice(start2, i2) + "\n\n";
                 while (json2[i2 + 2] === "\\" && json2[i2 + 3] === "n" && json2[i2 + 4] !== '"') {
                   str2 += "\n";
                   i2 += 2;
@@ -1215,14 +1215,14 @@ var require_stringifyString = __commonJS({
                 if (json2[i2 + 2] === " ")
                   str2 += "\\";
                 i2 += 1;
-                start = i2 + 1;
+                start2 = i2 + 1;
               }
               break;
             default:
               i2 += 1;
           }
       }
-      str2 = start ? str2 + json2.slice(start) : json2;
+      str2 = start2 ? str2 + json2.slice(start2) : json2;
       return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
@@ -1301,10 +1301,10 @@ ${indent}`) + "'";
         else
           break;
       }
-      let start = value.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
-      if (start) {
-        value = value.substring(start.length);
-        start = start.replace(/\n+/g, `$&${indent}`);
+      let start2 = value.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
+      if (start2) {
+        value = value.substring(start2.length);
+        start2 = start2.replace(/\n+/g, `$&${indent}`);
       }
       const indentSize = indent ? "2" : "1";
       let header = (startWithSpace ? indentSize : "") + chomp;
@@ -1322,14 +1322,14 @@ ${indent}`) + "'";
             literalFallback = true;
           };
         }
-        const body = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
+        const body = foldFlowLines.foldFlowLines(`${start2}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
         if (!literalFallback)
           return `>${header}
 ${indent}${body}`;
       }
       value = value.replace(/\n+/g, `$&${indent}`);
       return `|${header}
-${indent}${start}${value}${end}`;
+${indent}${start2}${value}${end}`;
     }
     function plainString(item, ctx, onComment, onChompKeep) {
       const { type, value } = item;
@@ -1960,23 +1960,23 @@ ${indent}${line}` : "\n";
         lines2.push(str2);
         linesAtValue = lines2.length;
       }
-      const { start, end } = flowChars;
+      const { start: start2, end } = flowChars;
       if (lines2.length === 0) {
-        return start + end;
+        return start2 + end;
       } else {
         if (!reqNewline) {
           const len = lines2.reduce((sum, line) => sum + line.length + 2, 2);
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
-          let str2 = start;
+          let str2 = start2;
           for (const line of lines2)
             str2 += line ? `
 ${indentStep}${indent}${line}` : "\n";
           return `${str2}
 ${indent}${end}`;
         } else {
-          return `${start}${fcPadding}${lines2.join(" ")}${fcPadding}${end}`;
+          return `${start2}${fcPadding}${lines2.join(" ")}${fcPadding}${end}`;
         }
       }
     }
@@ -3771,7 +3771,7 @@ var require_resolve_props = __commonJS({
       let newlineAfterProp = null;
       let comma = null;
       let found = null;
-      let start = null;
+      let start2 = null;
       for (const token of tokens) {
         if (reqSpace) {
           if (token.type !== "space" && token.type !== "newline" && token.type !== "comma")
@@ -3823,7 +3823,7 @@ var require_resolve_props = __commonJS({
             if (token.source.endsWith(":"))
               onError(token.offset + token.source.length - 1, "BAD_ALIAS", "Anchor ending in : is ambiguous", true);
             anchor2 = token;
-            start ?? (start = token.offset);
+            start2 ?? (start2 = token.offset);
             atNewline = false;
             hasSpace = false;
             reqSpace = true;
@@ -3832,7 +3832,7 @@ var require_resolve_props = __commonJS({
             if (tag)
               onError(token, "MULTIPLE_TAGS", "A node can have at most one tag");
             tag = token;
-            start ?? (start = token.offset);
+            start2 ?? (start2 = token.offset);
             atNewline = false;
             hasSpace = false;
             reqSpace = true;
@@ -3880,7 +3880,7 @@ var require_resolve_props = __commonJS({
         tag,
         newlineAfterProp,
         end,
-        start: start ?? end
+        start: start2 ?? end
       };
     }
     exports.resolveProps = resolveProps;
@@ -3982,8 +3982,8 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep, value } = collItem;
-        const keyProps = resolveProps.resolveProps(start, {
+        const { start: start2, key, sep, value } = collItem;
+        const keyProps = resolveProps.resolveProps(start2, {
           indicator: "explicit-key-ind",
           next: key ?? sep?.[0],
           offset,
@@ -4010,14 +4010,14 @@ var require_resolve_block_map = __commonJS({
             continue;
           }
           if (keyProps.newlineAfterProp || utilContainsNewline.containsNewline(key)) {
-            onError(key ?? start[start.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
+            onError(key ?? start2[start2.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
           }
         } else if (keyProps.found?.indent !== bm.indent) {
           onError(offset, "BAD_INDENT", startColMsg);
         }
         ctx.atKey = true;
         const keyStart = keyProps.end;
-        const keyNode = key ? composeNode(ctx, key, keyProps, onError) : composeEmptyNode(ctx, keyStart, start, null, keyProps, onError);
+        const keyNode = key ? composeNode(ctx, key, keyProps, onError) : composeEmptyNode(ctx, keyStart, start2, null, keyProps, onError);
         if (ctx.schema.compat)
           utilFlowIndentCheck.flowIndentCheck(bm.indent, key, onError);
         ctx.atKey = false;
@@ -4087,8 +4087,8 @@ var require_resolve_block_seq = __commonJS({
         ctx.atKey = false;
       let offset = bs.offset;
       let commentEnd = null;
-      for (const { start, value } of bs.items) {
-        const props = resolveProps.resolveProps(start, {
+      for (const { start: start2, value } of bs.items) {
+        const props = resolveProps.resolveProps(start2, {
           indicator: "seq-item-ind",
           next: value,
           offset,
@@ -4109,7 +4109,7 @@ var require_resolve_block_seq = __commonJS({
             continue;
           }
         }
-        const node2 = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, start, null, props, onError);
+        const node2 = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, start2, null, props, onError);
         if (ctx.schema.compat)
           utilFlowIndentCheck.flowIndentCheck(bs.indent, value, onError);
         offset = node2.range[2];
@@ -4193,8 +4193,8 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i2 = 0; i2 < fc.items.length; ++i2) {
         const collItem = fc.items[i2];
-        const { start, key, sep, value } = collItem;
-        const props = resolveProps.resolveProps(start, {
+        const { start: start2, key, sep, value } = collItem;
+        const props = resolveProps.resolveProps(start2, {
           flow: fcName,
           indicator: "explicit-key-ind",
           next: key ?? sep?.[0],
@@ -4234,7 +4234,7 @@ var require_resolve_flow_collection = __commonJS({
             onError(props.start, "MISSING_CHAR", `Missing , between ${fcName} items`);
           if (props.comment) {
             let prevItemComment = "";
-            loop: for (const st of start) {
+            loop: for (const st of start2) {
               switch (st.type) {
                 case "comma":
                 case "space":
@@ -4267,7 +4267,7 @@ var require_resolve_flow_collection = __commonJS({
         } else {
           ctx.atKey = true;
           const keyStart = props.end;
-          const keyNode = key ? composeNode(ctx, key, props, onError) : composeEmptyNode(ctx, keyStart, start, null, props, onError);
+          const keyNode = key ? composeNode(ctx, key, props, onError) : composeEmptyNode(ctx, keyStart, start2, null, props, onError);
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
@@ -4430,10 +4430,10 @@ var require_resolve_block_scalar = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
-      const start = scalar.offset;
+      const start2 = scalar.offset;
       const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
       if (!header)
-        return { value: "", type: null, comment: "", range: [start, start, start] };
+        return { value: "", type: null, comment: "", range: [start2, start2, start2] };
       const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
       const lines2 = scalar.source ? splitLines(scalar.source) : [];
       let chompStart = lines2.length;
@@ -4446,10 +4446,10 @@ var require_resolve_block_scalar = __commonJS({
       }
       if (chompStart === 0) {
         const value2 = header.chomp === "+" && lines2.length > 0 ? "\n".repeat(Math.max(1, lines2.length - 1)) : "";
-        let end2 = start + header.length;
+        let end2 = start2 + header.length;
         if (scalar.source)
           end2 += scalar.source.length;
-        return { value: value2, type, comment: header.comment, range: [start, end2, end2] };
+        return { value: value2, type, comment: header.comment, range: [start2, end2, end2] };
       }
       let trimIndent = scalar.indent + header.indent;
       let offset = scalar.offset + header.length;
@@ -4530,8 +4530,8 @@ var require_resolve_block_scalar = __commonJS({
         default:
           value += "\n";
       }
-      const end = start + header.length + scalar.source.length;
-      return { value, type, comment: header.comment, range: [start, end, end] };
+      const end = start2 + header.length + scalar.source.length;
+      return { value, type, comment: header.comment, range: [start2, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
       if (props[0].type !== "block-scalar-header") {
@@ -5053,7 +5053,7 @@ var require_compose_doc = __commonJS({
     var composeNode = require_compose_node();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
-    function composeDoc(options, directives, { offset, start, value, end }, onError) {
+    function composeDoc(options, directives, { offset, start: start2, value, end }, onError) {
       const opts = Object.assign({ _directives: directives }, options);
       const doc = new Document.Document(void 0, opts);
       const ctx = {
@@ -5063,7 +5063,7 @@ var require_compose_doc = __commonJS({
         options: doc.options,
         schema: doc.schema
       };
-      const props = resolveProps.resolveProps(start, {
+      const props = resolveProps.resolveProps(start2, {
         indicator: "doc-start",
         next: value ?? end?.[0],
         offset,
@@ -5076,7 +5076,7 @@ var require_compose_doc = __commonJS({
         if (value && (value.type === "block-map" || value.type === "block-seq") && !props.hasNewline)
           onError(props.end, "MISSING_CHAR", "Block collection cannot start on same line with directives-end marker");
       }
-      doc.contents = value ? composeNode.composeNode(ctx, value, props, onError) : composeNode.composeEmptyNode(ctx, props.end, start, null, props, onError);
+      doc.contents = value ? composeNode.composeNode(ctx, value, props, onError) : composeNode.composeEmptyNode(ctx, props.end, start2, null, props, onError);
       const contentEnd = doc.contents.range[2];
       const re = resolveEnd.resolveEnd(end, contentEnd, false, onError);
       if (re.comment)
@@ -5525,9 +5525,9 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep, value }) {
+    function stringifyItem({ start: start2, key, sep, value }) {
       let res = "";
-      for (const st of start)
+      for (const st of start2)
         res += st.source;
       if (key)
         res += stringifyToken(key);
@@ -6317,8 +6317,8 @@ var require_line_counter = __commonJS({
             return { line: low + 1, col: 1 };
           if (low === 0)
             return { line: 0, col: offset };
-          const start = this.lineStarts[low - 1];
-          return { line: low, col: offset - start + 1 };
+          const start2 = this.lineStarts[low - 1];
+          return { line: low, col: offset - start2 + 1 };
         };
       }
     };
@@ -6698,7 +6698,7 @@ var require_parser = __commonJS({
       *scalar(scalar) {
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
-          const start = getFirstKeyStartProps(prev);
+          const start2 = getFirstKeyStartProps(prev);
           let sep;
           if (scalar.end) {
             sep = scalar.end;
@@ -6710,7 +6710,7 @@ var require_parser = __commonJS({
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep }]
+            items: [{ start: start2, key: scalar, sep }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -6785,7 +6785,7 @@ var require_parser = __commonJS({
         if (this.indent >= map2.indent) {
           const atMapIndent = !this.onKeyLine && this.indent === map2.indent;
           const atNextItem = atMapIndent && (it.sep || it.explicitKey) && this.type !== "seq-item-ind";
-          let start = [];
+          let start2 = [];
           if (atNextItem && it.sep && !it.value) {
             const nl3 = [];
             for (let i2 = 0; i2 < it.sep.length; ++i2) {
@@ -6805,14 +6805,14 @@ var require_parser = __commonJS({
               }
             }
             if (nl3.length >= 2)
-              start = it.sep.splice(nl3[1]);
+              start2 = it.sep.splice(nl3[1]);
           }
           switch (this.type) {
             case "anchor":
             case "tag":
               if (atNextItem || it.value) {
-                start.push(this.sourceToken);
-                map2.items.push({ start });
+                start2.push(this.sourceToken);
+                map2.items.push({ start: start2 });
                 this.onKeyLine = true;
               } else if (it.sep) {
                 it.sep.push(this.sourceToken);
@@ -6825,8 +6825,8 @@ var require_parser = __commonJS({
                 it.start.push(this.sourceToken);
                 it.explicitKey = true;
               } else if (atNextItem || it.value) {
-                start.push(this.sourceToken);
-                map2.items.push({ start, explicitKey: true });
+                start2.push(this.sourceToken);
+                map2.items.push({ start: start2, explicitKey: true });
               } else {
                 this.stack.push({
                   type: "block-map",
@@ -6843,12 +6843,12 @@ var require_parser = __commonJS({
                   if (includesToken(it.start, "newline")) {
                     Object.assign(it, { key: null, sep: [this.sourceToken] });
                   } else {
-                    const start2 = getFirstKeyStartProps(it.start);
+                    const start3 = getFirstKeyStartProps(it.start);
                     this.stack.push({
                       type: "block-map",
                       offset: this.offset,
                       indent: this.indent,
-                      items: [{ start: start2, key: null, sep: [this.sourceToken] }]
+                      items: [{ start: start3, key: null, sep: [this.sourceToken] }]
                     });
                   }
                 } else if (it.value) {
@@ -6858,10 +6858,10 @@ var require_parser = __commonJS({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start, key: null, sep: [this.sourceToken] }]
+                    items: [{ start: start2, key: null, sep: [this.sourceToken] }]
                   });
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
-                  const start2 = getFirstKeyStartProps(it.start);
+                  const start3 = getFirstKeyStartProps(it.start);
                   const key = it.key;
                   const sep = it.sep;
                   sep.push(this.sourceToken);
@@ -6871,10 +6871,10 @@ var require_parser = __commonJS({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep }]
+                    items: [{ start: start3, key, sep }]
                   });
-                } else if (start.length > 0) {
-                  it.sep = it.sep.concat(start, this.sourceToken);
+                } else if (start2.length > 0) {
+                  it.sep = it.sep.concat(start2, this.sourceToken);
                 } else {
                   it.sep.push(this.sourceToken);
                 }
@@ -6882,7 +6882,7 @@ var require_parser = __commonJS({
                 if (!it.sep) {
                   Object.assign(it, { key: null, sep: [this.sourceToken] });
                 } else if (it.value || atNextItem) {
-                  map2.items.push({ start, key: null, sep: [this.sourceToken] });
+                  map2.items.push({ start: start2, key: null, sep: [this.sourceToken] });
                 } else if (includesToken(it.sep, "map-value-ind")) {
                   this.stack.push({
                     type: "block-map",
@@ -6902,7 +6902,7 @@ var require_parser = __commonJS({
             case "double-quoted-scalar": {
               const fs2 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map2.items.push({ start, key: fs2, sep: [] });
+                map2.items.push({ start: start2, key: fs2, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
                 this.stack.push(fs2);
@@ -6926,7 +6926,7 @@ var require_parser = __commonJS({
                     return;
                   }
                 } else if (atMapIndent) {
-                  map2.items.push({ start });
+                  map2.items.push({ start: start2 });
                 }
                 this.stack.push(bv);
                 return;
@@ -7063,7 +7063,7 @@ var require_parser = __commonJS({
             yield* this.step();
           } else if (this.type === "map-value-ind" && parent.type !== "flow-collection") {
             const prev = getPrevProps(parent);
-            const start = getFirstKeyStartProps(prev);
+            const start2 = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
             const sep = fc.end.splice(1, fc.end.length);
             sep.push(this.sourceToken);
@@ -7071,7 +7071,7 @@ var require_parser = __commonJS({
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep }]
+              items: [{ start: start2, key: fc, sep }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -7130,35 +7130,35 @@ var require_parser = __commonJS({
           case "explicit-key-ind": {
             this.onKeyLine = true;
             const prev = getPrevProps(parent);
-            const start = getFirstKeyStartProps(prev);
-            start.push(this.sourceToken);
+            const start2 = getFirstKeyStartProps(prev);
+            start2.push(this.sourceToken);
             return {
               type: "block-map",
               offset: this.offset,
               indent: this.indent,
-              items: [{ start, explicitKey: true }]
+              items: [{ start: start2, explicitKey: true }]
             };
           }
           case "map-value-ind": {
             this.onKeyLine = true;
             const prev = getPrevProps(parent);
-            const start = getFirstKeyStartProps(prev);
+            const start2 = getFirstKeyStartProps(prev);
             return {
               type: "block-map",
               offset: this.offset,
               indent: this.indent,
-              items: [{ start, key: null, sep: [this.sourceToken] }]
+              items: [{ start: start2, key: null, sep: [this.sourceToken] }]
             };
           }
         }
         return null;
       }
-      atIndentedComment(start, indent) {
+      atIndentedComment(start2, indent) {
         if (this.type !== "comment")
           return false;
         if (this.indent <= indent)
           return false;
-        return start.every((st) => st.type === "newline" || st.type === "space");
+        return start2.every((st) => st.type === "newline" || st.type === "space");
       }
       *documentEnd(docEnd) {
         if (this.type !== "doc-mode") {
@@ -8545,9 +8545,9 @@ function nullish(input2) {
   return input2 === null || input2 === void 0;
 }
 function cleanRegex(source) {
-  const start = source.startsWith("^") ? 1 : 0;
+  const start2 = source.startsWith("^") ? 1 : 0;
   const end = source.endsWith("$") ? source.length - 1 : source.length;
-  return source.slice(start, end);
+  return source.slice(start2, end);
 }
 function floatSafeRemainder(val, step) {
   const ratio = val / step;
@@ -9018,9 +9018,9 @@ function sizeCaps(defChecks) {
   }
   return caps;
 }
-function attachSchema(issues2, start, inst) {
+function attachSchema(issues2, start2, inst) {
   var _a3;
-  for (let i2 = start; i2 < issues2.length; i2++) {
+  for (let i2 = start2; i2 < issues2.length; i2++) {
     (_a3 = issues2[i2]).schema ?? (_a3.schema = inst);
   }
 }
@@ -11205,10 +11205,10 @@ function capSize(inst, size) {
     if (n2 > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
       for (const [max, ch] of sizeCaps(inst._zod.def.checks)) {
         if (n2 > max && ch._zod.def.when(payload)) {
-          const start = payload.issues.length;
+          const start2 = payload.issues.length;
           ch._zod.check(payload);
-          payload.issues[start].continue = false;
-          attachSchema(payload.issues, start, inst);
+          payload.issues[start2].continue = false;
+          attachSchema(payload.issues, start2, inst);
           return payload;
         }
       }
@@ -23354,8 +23354,8 @@ function describe(description) {
   const ch = new $ZodCheck({ check: "describe" });
   ch._zod.onattach = [
     (inst) => {
-      const existing = globalRegistry.get(inst) ?? {};
-      globalRegistry.add(inst, { ...existing, description });
+      const existing2 = globalRegistry.get(inst) ?? {};
+      globalRegistry.add(inst, { ...existing2, description });
     }
   ];
   ch._zod.check = () => {
@@ -23367,8 +23367,8 @@ function meta(metadata) {
   const ch = new $ZodCheck({ check: "meta" });
   ch._zod.onattach = [
     (inst) => {
-      const existing = globalRegistry.get(inst) ?? {};
-      globalRegistry.add(inst, { ...existing, ...metadata });
+      const existing2 = globalRegistry.get(inst) ?? {};
+      globalRegistry.add(inst, { ...existing2, ...metadata });
     }
   ];
   ch._zod.check = () => {
@@ -23547,8 +23547,8 @@ function processSchema(schema, ctx, _params = { path: [], schemaPath: [] }) {
   const _result = ctx.seen.get(schema);
   return _result.schema;
 }
-function encodeJSONPointerSegment(segment) {
-  return segment.replace(/~/g, "~0").replace(/\//g, "~1");
+function encodeJSONPointerSegment(segment2) {
+  return segment2.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 function extractDefs(ctx, schema) {
   const root = ctx.seen.get(schema);
@@ -23560,8 +23560,8 @@ function extractDefs(ctx, schema) {
   for (const entry of ctx.seen.entries()) {
     const id = ctx.metadataRegistry.get(entry[0])?.id;
     if (id) {
-      const existing = idToSchema.get(id);
-      if (existing && existing !== entry[0]) {
+      const existing2 = idToSchema.get(id);
+      if (existing2 && existing2 !== entry[0]) {
         throw new Error(`Duplicate schema id "${id}" detected during JSON Schema conversion. Two different schemas cannot share the same id when converted together.`);
       }
       idToSchema.set(id, entry[0]);
@@ -23835,9 +23835,9 @@ function finalize(ctx, schema) {
           const allOf = json2?.allOf;
           if (!Array.isArray(allOf))
             continue;
-          const existing = carriers.get(allOf);
-          if (existing)
-            existing.push(json2);
+          const existing2 = carriers.get(allOf);
+          if (existing2)
+            existing2.push(json2);
           else
             carriers.set(allOf, [json2]);
         }
@@ -26690,8 +26690,8 @@ function detectVersion(schema, defaultTarget) {
 function applyMinItems(items, minItems) {
   return items.map((item, index) => index < minItems ? item : item.optional());
 }
-function decodeJSONPointerSegment(segment) {
-  return segment.replace(/~1/g, "/").replace(/~0/g, "~");
+function decodeJSONPointerSegment(segment2) {
+  return segment2.replace(/~1/g, "/").replace(/~0/g, "~");
 }
 function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
@@ -29817,9 +29817,9 @@ var DEFAULT_WEIGHTS_GIB = 16;
 function estimateJob(input2, config2) {
   const e = config2.estimate;
   const samples = e.variants * (e.repeats + (e.warmup ? 1 : 0));
-  const start = e.serverStartS + e.serverStartPerGiBS * (input2.weightsGiB ?? DEFAULT_WEIGHTS_GIB);
+  const start2 = e.serverStartS + e.serverStartPerGiBS * (input2.weightsGiB ?? DEFAULT_WEIGHTS_GIB);
   const bench = e.benchmarkS[input2.kind ?? "serving"];
-  const wallS = e.setupS + samples * (start + bench);
+  const wallS = e.setupS + samples * (start2 + bench);
   return { samples, wallS, gpuHours: wallS * input2.gpus / 3600 };
 }
 function estimateSweep(jobs, config2) {
@@ -31508,7 +31508,7 @@ function literalValue(text) {
 function splitTopLevel(args) {
   const parts = [];
   let depth = 0;
-  let start = 0;
+  let start2 = 0;
   let i2 = 0;
   while (i2 < args.length) {
     const c3 = args[i2];
@@ -31524,12 +31524,12 @@ function splitTopLevel(args) {
     if (c3 === "(" || c3 === "[" || c3 === "{") depth++;
     else if (c3 === ")" || c3 === "]" || c3 === "}") depth--;
     else if (c3 === "," && depth === 0) {
-      parts.push(args.slice(start, i2));
-      start = i2 + 1;
+      parts.push(args.slice(start2, i2));
+      start2 = i2 + 1;
     }
     i2++;
   }
-  parts.push(args.slice(start));
+  parts.push(args.slice(start2));
   return parts.map((p) => p.trim()).filter((p) => p.length > 0);
 }
 function memo2(fn) {
@@ -31889,68 +31889,74 @@ function buildTaskArgv(input2) {
   const kind = perf.kind ?? bench.kind;
   const env = { ...perf.server?.env ?? {}, ...bench.env };
   const variants = input2.variants.filter((v) => runCommitOf(v, input2) !== void 0);
-  const argv = {};
   const head = programWords(bench);
-  if (kind !== "serving") {
-    for (const v of variants) {
-      const commit = runCommitOf(v, input2);
-      const parsers = input2.parsers(commit);
-      const p = parsers?.benchmark(bench);
-      if (p === null) {
-        const path10 = bench.script ?? bench.module ?? bench.argv.slice(0, 3).join(" ");
-        return {
-          ok: false,
-          reason: `the offline benchmark ${path10} does not exist at ${commit.slice(0, 12)} (${v === "human" ? "the commit" : "the parent"}), which the ${v} variant runs: an offline script runs the engine of its own tree, so no other tree's copy can stand in`,
-          source: parsers.decidedBy,
-          notes
-        };
-      }
-      const words = [];
-      for (const o2 of bench.options) {
-        if (p) {
-          const m = acceptFlag(p.parser, o2.flag);
-          if (!m.ok && parsers.exact) {
-            return {
-              ok: false,
-              reason: `${o2.flag} ${m.why === "ambiguous" ? `is ambiguous (${m.candidates.join(", ")})` : "is not accepted"} by ${p.parser.files.join(" + ")} at ${commit.slice(0, 12)} (${v}): argparse exits 2`,
-              source: parsers.decidedBy,
-              suggestion: `Drop ${o2.flag} or replace it with a flag of that engine version.`,
-              notes
-            };
-          }
-          if (!m.ok)
-            notes.push({
-              reason: `${o2.flag} is not in the flags of ${p.file} for this release range`,
-              source: parsers.decidedBy
-            });
-        }
-        words.push(...optionWords(o2));
-      }
-      words.push(...bench.positionals);
-      if (input2.gpus > 1 && !hasParallelFlag(bench)) {
-        const tp = tensorParallelFlag(p?.parser);
-        if (!tp) {
+  const parts = { input: input2, bench, env, variants, head, notes };
+  return kind === "serving" ? servingArgv(parts) : offlineArgv(parts);
+}
+function offlineArgv({ input: input2, bench, env, variants, head, notes }) {
+  const argv = {};
+  for (const v of variants) {
+    const commit = runCommitOf(v, input2);
+    const parsers = input2.parsers(commit);
+    const p = parsers?.benchmark(bench);
+    if (p === null) {
+      const path10 = bench.script ?? bench.module ?? bench.argv.slice(0, 3).join(" ");
+      return {
+        ok: false,
+        reason: `the offline benchmark ${path10} does not exist at ${commit.slice(0, 12)} (${v === "human" ? "the commit" : "the parent"}), which the ${v} variant runs: an offline script runs the engine of its own tree, so no other tree's copy can stand in`,
+        source: parsers.decidedBy,
+        notes
+      };
+    }
+    const words = [];
+    for (const o2 of bench.options) {
+      if (p) {
+        const m = acceptFlag(p.parser, o2.flag);
+        if (!m.ok && parsers.exact) {
           return {
             ok: false,
-            reason: `the task needs ${input2.gpus} GPUs but ${p.file} at ${commit.slice(0, 12)} has no --tensor-parallel-size`,
+            reason: `${o2.flag} ${m.why === "ambiguous" ? `is ambiguous (${m.candidates.join(", ")})` : "is not accepted"} by ${p.parser.files.join(" + ")} at ${commit.slice(0, 12)} (${v}): argparse exits 2`,
             source: parsers.decidedBy,
+            suggestion: `Drop ${o2.flag} or replace it with a flag of that engine version.`,
             notes
           };
         }
-        words.push(tp, String(input2.gpus));
+        if (!m.ok)
+          notes.push({
+            reason: `${o2.flag} is not in the flags of ${p.file} for this release range`,
+            source: parsers.decidedBy
+          });
       }
-      const req = missingRequired(p?.parser, words);
-      if (req && parsers?.exact)
+      words.push(...optionWords(o2));
+    }
+    words.push(...bench.positionals);
+    if (input2.gpus > 1 && !hasParallelFlag(bench)) {
+      const tp = tensorParallelFlag(p?.parser);
+      if (!tp) {
         return {
           ok: false,
-          reason: `${p.file} at ${commit.slice(0, 12)} requires ${req} and the command does not give it: argparse exits 2`,
+          reason: `the task needs ${input2.gpus} GPUs but ${p.file} at ${commit.slice(0, 12)} has no --tensor-parallel-size`,
           source: parsers.decidedBy,
           notes
         };
-      argv[v] = { server: null, client: [...head, ...words], client_from: commit, env: { ...env } };
+      }
+      words.push(tp, String(input2.gpus));
     }
-    return { ok: true, argv, notes };
+    const req = missingRequired(p?.parser, words);
+    if (req && parsers?.exact)
+      return {
+        ok: false,
+        reason: `${p.file} at ${commit.slice(0, 12)} requires ${req} and the command does not give it: argparse exits 2`,
+        source: parsers.decidedBy,
+        notes
+      };
+    argv[v] = { server: null, client: [...head, ...words], client_from: commit, env: { ...env } };
   }
+  return { ok: true, argv, notes };
+}
+function servingArgv({ input: input2, bench, env, variants, head, notes }) {
+  const { perf } = input2;
+  const argv = {};
   const parentParsers = input2.parent ? input2.parsers(input2.parent) : void 0;
   const commitParsers = input2.parsers(input2.commit);
   let clientFrom = input2.parent ?? input2.commit;
@@ -39141,21 +39147,21 @@ var splitGenerator = function* (state, preserveNewlines, chunk) {
     return;
   }
   let { previousChunks } = state;
-  let start = -1;
+  let start2 = -1;
   for (let end = 0; end < chunk.length; end += 1) {
     if (chunk[end] !== "\n") {
       continue;
     }
-    let line = chunk.slice(start + 1, preserveNewlines ? end + 1 : end);
+    let line = chunk.slice(start2 + 1, preserveNewlines ? end + 1 : end);
     if (previousChunks.length > 0) {
       line = concatString(previousChunks, line);
       previousChunks = "";
     }
     yield preserveNewlines ? line : stripCarriageReturn(line, state);
-    start = end;
+    start2 = end;
   }
-  if (start !== chunk.length - 1) {
-    previousChunks = concatString(previousChunks, chunk.slice(start + 1));
+  if (start2 !== chunk.length - 1) {
+    previousChunks = concatString(previousChunks, chunk.slice(start2 + 1));
   }
   state.previousChunks = previousChunks;
 };
@@ -45836,8 +45842,8 @@ var CANDIDATE_LITERALS = [
   // Traffic request rate: X (the preamble)
 ];
 var TRAFFIC_RATE = new RegExp(`${B}Traffic request rate: (${NUM})(?: RPS\\.?)?\\s*$`);
-function matchServingLine(segment) {
-  const m = SERVING_LINE.exec(segment);
+function matchServingLine(segment2) {
+  const m = SERVING_LINE.exec(segment2);
   if (!m) return void 0;
   const value = Number(m[4]);
   if (!Number.isFinite(value)) return void 0;
@@ -45948,144 +45954,19 @@ var LITERALS = CANDIDATE_LITERALS.map((l) => Buffer.from(l, "latin1"));
 var LATENCY_PERCENTILE_COUNT = 6;
 function createMetricsScanner(opts = {}) {
   const wanted = opts.kind && opts.kind !== "auto" ? opts.kind : void 0;
-  const blocks = [];
-  let open2;
-  let pendingRate;
+  const st = { wanted, blocks: [], open: void 0, pendingRate: void 0 };
   let carry = EMPTY;
   let lineNo = 1;
   let mode = "undecided";
   let jsonParts = [];
   let jsonBytes = 0;
-  function finish() {
-    if (!open2) return;
-    const b = open2;
-    open2 = void 0;
-    if (Object.keys(b.metrics).length === 0) return;
-    if (wanted && b.kind !== wanted) return;
-    if (b.preambleRate !== void 0 && !("request_rate" in b.metrics)) b.metrics["request_rate"] = b.preambleRate;
-    const complete = isComplete(b);
-    blocks.push({
-      kind: b.kind,
-      startLine: b.startLine,
-      endLine: b.endLine,
-      complete,
-      partial: !complete || b.headless,
-      metrics: b.metrics
-    });
-  }
-  function start(format2, kind, line, firstMetric) {
-    finish();
-    open2 = {
-      format: format2,
-      kind,
-      startLine: line,
-      endLine: line,
-      metrics: {},
-      closed: false,
-      percentiles: 0,
-      headless: format2 === "serving-flat" && firstMetric !== "completed"
-    };
-    if (kind === "serving" && pendingRate && line - pendingRate.line <= MAX_PREAMBLE_GAP)
-      open2.preambleRate = pendingRate.value;
-    if (kind === "serving") pendingRate = void 0;
-    return open2;
-  }
-  function set2(b, metric, value, line) {
-    if (!Number.isFinite(value)) return;
-    b.metrics[metric] = value;
-    b.endLine = line;
-  }
-  function segment(s, line) {
-    if (open2 && line - open2.endLine > MAX_GAP_LINES) finish();
-    if (SERVING_HEADER.test(s)) {
-      start("serving-table", "serving", line);
-      return;
-    }
-    if (open2 && (open2.format === "serving-table" || open2.format === "serving-flat") && !open2.closed && CLOSING_RULE.test(s)) {
-      open2.closed = true;
-      open2.endLine = line;
-      finish();
-      return;
-    }
-    const serving = matchServingLine(s);
-    if (serving) {
-      let b = open2 && (open2.format === "serving-table" || open2.format === "serving-flat") ? open2 : void 0;
-      if (serving.tableOnly && b?.format !== "serving-table" && !serving.padded) return;
-      if (b && serving.metric in b.metrics) b = void 0;
-      if (!b) b = start("serving-flat", "serving", line, serving.metric);
-      set2(b, serving.metric, serving.value, line);
-      return;
-    }
-    let rate;
-    if (rate = TRAFFIC_RATE.exec(s)) {
-      const value = Number(rate[1]);
-      if (Number.isFinite(value)) pendingRate = { value, line };
-      return;
-    }
-    let m;
-    if (m = THROUGHPUT_THREE.exec(s)) {
-      const b = start("throughput", "throughput", line);
-      set2(b, "requests_per_second", Number(m[1]), line);
-      set2(b, "tokens_per_second", Number(m[2]), line);
-      set2(b, "output_tokens_per_second", Number(m[3]), line);
-      return;
-    }
-    if (m = THROUGHPUT_TWO.exec(s)) {
-      const b = start("throughput", "throughput", line);
-      set2(b, "requests_per_second", Number(m[1]), line);
-      set2(b, "tokens_per_second", Number(m[2]), line);
-      return;
-    }
-    if (m = THROUGHPUT_TOKENS_ONLY.exec(s)) {
-      const b = start("throughput", "throughput", line);
-      set2(b, "tokens_per_second", Number(m[1]), line);
-      return;
-    }
-    if (m = THROUGHPUT_TOTALS.exec(s)) {
-      if (open2?.format === "throughput" && line - open2.endLine <= MAX_TRAILER_GAP) {
-        set2(open2, m[1] === "prompt" ? "total_prompt_tokens" : "total_output_tokens", Number(m[2]), line);
-      }
-      return;
-    }
-    if (m = SERVING_2023_TOTAL_TIME.exec(s)) {
-      const b = start("serving-2023", "serving", line);
-      set2(b, "duration", Number(m[1]), line);
-      return;
-    }
-    if (m = SERVING_2023_THROUGHPUT.exec(s)) {
-      let b = open2?.format === "serving-2023" && !("request_throughput" in open2.metrics) ? open2 : void 0;
-      b ??= start("serving-2023", "serving", line);
-      set2(b, "request_throughput", Number(m[1]), line);
-      return;
-    }
-    if (m = SERVING_2023_LATENCY.exec(s)) {
-      const metric = m[1] === " per token" ? "avg_latency_per_token" : m[1] === " per output token" ? "avg_latency_per_output_token" : "avg_latency";
-      let b = open2?.format === "serving-2023" && !(metric in open2.metrics) ? open2 : void 0;
-      b ??= start("serving-2023", "serving", line);
-      set2(b, metric, Number(m[2]), line);
-      return;
-    }
-    if (m = LATENCY_AVG.exec(s)) {
-      const b = start("latency", "latency", line);
-      set2(b, "avg_latency", Number(m[1]), line);
-      return;
-    }
-    if (m = LATENCY_PERCENTILE.exec(s)) {
-      const metric = `latency_p${m[1]}`;
-      if (open2?.format === "latency" && line - open2.endLine <= MAX_TRAILER_GAP && !(metric in open2.metrics)) {
-        set2(open2, metric, Number(m[2]), line);
-        open2.percentiles += 1;
-      }
-      return;
-    }
-  }
   function candidateLine(raw, line) {
     const clean = stripAnsi(raw);
     if (LOGGER_LINE.test(clean)) return;
     if (clean.includes("\r")) {
-      for (const part of clean.split("\r")) if (part) segment(part, line);
+      for (const part of clean.split("\r")) if (part) segment(st, part, line);
     } else {
-      segment(clean, line);
+      segment(st, clean, line);
     }
   }
   function scanLines2(region, firstLine) {
@@ -46104,8 +45985,8 @@ function createMetricsScanner(opts = {}) {
     let next = 0;
     while (cur < region.length) {
       let target = cur;
-      const window = open2?.format === "serving-table" ? MAX_GAP_LINES : BLOCK_WINDOW;
-      if (!open2 || line - open2.endLine >= window) {
+      const window = st.open?.format === "serving-table" ? MAX_GAP_LINES : BLOCK_WINDOW;
+      if (!st.open || line - st.open.endLine >= window) {
         while (next < starts.length && starts[next] < cur) next++;
         if (next === starts.length) break;
         target = starts[next];
@@ -46189,10 +46070,133 @@ function createMetricsScanner(opts = {}) {
         scanLines2(carry, lineNo);
         carry = EMPTY;
       }
-      finish();
-      return select(blocks);
+      finish(st);
+      return select(st.blocks);
     }
   };
+}
+function finish(st) {
+  if (!st.open) return;
+  const b = st.open;
+  st.open = void 0;
+  if (Object.keys(b.metrics).length === 0) return;
+  if (st.wanted && b.kind !== st.wanted) return;
+  if (b.preambleRate !== void 0 && !("request_rate" in b.metrics)) b.metrics["request_rate"] = b.preambleRate;
+  const complete = isComplete(b);
+  st.blocks.push({
+    kind: b.kind,
+    startLine: b.startLine,
+    endLine: b.endLine,
+    complete,
+    partial: !complete || b.headless,
+    metrics: b.metrics
+  });
+}
+function start(st, format2, kind, line, firstMetric) {
+  finish(st);
+  st.open = {
+    format: format2,
+    kind,
+    startLine: line,
+    endLine: line,
+    metrics: {},
+    closed: false,
+    percentiles: 0,
+    headless: format2 === "serving-flat" && firstMetric !== "completed"
+  };
+  if (kind === "serving" && st.pendingRate && line - st.pendingRate.line <= MAX_PREAMBLE_GAP)
+    st.open.preambleRate = st.pendingRate.value;
+  if (kind === "serving") st.pendingRate = void 0;
+  return st.open;
+}
+function setMetric(b, metric, value, line) {
+  if (!Number.isFinite(value)) return;
+  b.metrics[metric] = value;
+  b.endLine = line;
+}
+function segment(st, s, line) {
+  if (st.open && line - st.open.endLine > MAX_GAP_LINES) finish(st);
+  if (SERVING_HEADER.test(s)) {
+    start(st, "serving-table", "serving", line);
+    return;
+  }
+  if (st.open && (st.open.format === "serving-table" || st.open.format === "serving-flat") && !st.open.closed && CLOSING_RULE.test(s)) {
+    st.open.closed = true;
+    st.open.endLine = line;
+    finish(st);
+    return;
+  }
+  const serving = matchServingLine(s);
+  if (serving) {
+    let b = st.open && (st.open.format === "serving-table" || st.open.format === "serving-flat") ? st.open : void 0;
+    if (serving.tableOnly && b?.format !== "serving-table" && !serving.padded) return;
+    if (b && serving.metric in b.metrics) b = void 0;
+    if (!b) b = start(st, "serving-flat", "serving", line, serving.metric);
+    setMetric(b, serving.metric, serving.value, line);
+    return;
+  }
+  let rate;
+  if (rate = TRAFFIC_RATE.exec(s)) {
+    const value = Number(rate[1]);
+    if (Number.isFinite(value)) st.pendingRate = { value, line };
+    return;
+  }
+  let m;
+  if (m = THROUGHPUT_THREE.exec(s)) {
+    const b = start(st, "throughput", "throughput", line);
+    setMetric(b, "requests_per_second", Number(m[1]), line);
+    setMetric(b, "tokens_per_second", Number(m[2]), line);
+    setMetric(b, "output_tokens_per_second", Number(m[3]), line);
+    return;
+  }
+  if (m = THROUGHPUT_TWO.exec(s)) {
+    const b = start(st, "throughput", "throughput", line);
+    setMetric(b, "requests_per_second", Number(m[1]), line);
+    setMetric(b, "tokens_per_second", Number(m[2]), line);
+    return;
+  }
+  if (m = THROUGHPUT_TOKENS_ONLY.exec(s)) {
+    const b = start(st, "throughput", "throughput", line);
+    setMetric(b, "tokens_per_second", Number(m[1]), line);
+    return;
+  }
+  if (m = THROUGHPUT_TOTALS.exec(s)) {
+    if (st.open?.format === "throughput" && line - st.open.endLine <= MAX_TRAILER_GAP) {
+      setMetric(st.open, m[1] === "prompt" ? "total_prompt_tokens" : "total_output_tokens", Number(m[2]), line);
+    }
+    return;
+  }
+  if (m = SERVING_2023_TOTAL_TIME.exec(s)) {
+    const b = start(st, "serving-2023", "serving", line);
+    setMetric(b, "duration", Number(m[1]), line);
+    return;
+  }
+  if (m = SERVING_2023_THROUGHPUT.exec(s)) {
+    let b = st.open?.format === "serving-2023" && !("request_throughput" in st.open.metrics) ? st.open : void 0;
+    b ??= start(st, "serving-2023", "serving", line);
+    setMetric(b, "request_throughput", Number(m[1]), line);
+    return;
+  }
+  if (m = SERVING_2023_LATENCY.exec(s)) {
+    const metric = m[1] === " per token" ? "avg_latency_per_token" : m[1] === " per output token" ? "avg_latency_per_output_token" : "avg_latency";
+    let b = st.open?.format === "serving-2023" && !(metric in st.open.metrics) ? st.open : void 0;
+    b ??= start(st, "serving-2023", "serving", line);
+    setMetric(b, metric, Number(m[2]), line);
+    return;
+  }
+  if (m = LATENCY_AVG.exec(s)) {
+    const b = start(st, "latency", "latency", line);
+    setMetric(b, "avg_latency", Number(m[1]), line);
+    return;
+  }
+  if (m = LATENCY_PERCENTILE.exec(s)) {
+    const metric = `latency_p${m[1]}`;
+    if (st.open?.format === "latency" && line - st.open.endLine <= MAX_TRAILER_GAP && !(metric in st.open.metrics)) {
+      setMetric(st.open, metric, Number(m[2]), line);
+      st.open.percentiles += 1;
+    }
+    return;
+  }
 }
 function countNewlines(buf, from, to) {
   let n2 = 0;
@@ -46942,50 +46946,19 @@ function classifyLog(text, context = {}) {
 function createLogClassifier(context = {}) {
   const phase = context.phase ?? (context.stage ? PHASE_OF_STAGE[context.stage] : void 0) ?? "unknown";
   const timedOut = context.timedOut === true;
-  const hits = new Array(FAILURE_SIGNATURES.length);
+  const ms = { context, timedOut, hits: new Array(FAILURE_SIGNATURES.length), version: void 0 };
   const examined = /* @__PURE__ */ new Set();
-  let version2;
   let carry = EMPTY2;
   let lineNo = 1;
   const tail = [];
   let tailBytes = 0;
-  function record2(rowIndex, hit) {
-    const h3 = hits[rowIndex] ??= { recent: [] };
-    if (!h3.last || hit.line >= h3.last.line) h3.last = hit;
-    if (hit.exception && (!h3.lastException || hit.line >= h3.lastException.line)) h3.lastException = hit;
-    h3.recent.push(hit);
-    if (h3.recent.length > 1 && h3.recent[h3.recent.length - 2].line > hit.line) h3.recent.sort((a2, b) => a2.line - b.line);
-    if (h3.recent.length > EVIDENCE_LINES) h3.recent.shift();
-  }
-  function logical(text, info, line) {
-    if (!version2 && !context.engineVersion && (text.includes("LLM") || text.includes("vllm"))) {
-      for (const p of VERSION_PATTERNS) {
-        const m = p.exec(text);
-        if (m) {
-          version2 = { value: m[1], line, text };
-          break;
-        }
-      }
-    }
-    const exception = !info && EXCEPTION_LINE.test(text);
-    const plain = !info && ANY_PLAIN.test(text);
-    for (let r = 0; r < FAILURE_SIGNATURES.length; r++) {
-      if (!plain && !ALWAYS_TESTED[r]) continue;
-      const row = FAILURE_SIGNATURES[r];
-      const progress = row.strength === "progress";
-      if (info ? !progress || !timedOut : progress && !timedOut) continue;
-      if (!row.pattern.test(text)) continue;
-      record2(r, { line, text, exception });
-      if (!row.versionRange) break;
-    }
-  }
   function examine(raw, line) {
-    forEachLogicalLine(raw, (text, info) => logical(text, info, line));
+    forEachLogicalLine(raw, (text, info) => matchLogicalLine(ms, text, info, line));
   }
   function scan(region, firstLine) {
     const needles = [
       ...NEEDLES,
-      ...version2 || context.engineVersion ? [] : VERSION_NEEDLES,
+      ...ms.version || context.engineVersion ? [] : VERSION_NEEDLES,
       ...timedOut ? PROGRESS_NEEDLES : []
     ];
     const starts = [];
@@ -47005,18 +46978,18 @@ function createLogClassifier(context = {}) {
       const order = starts.map((_, k) => k).sort((a2, b) => starts[a2] - starts[b]);
       let lastStart = -1;
       for (const k of order) {
-        const start = starts[k];
-        if (start === lastStart) continue;
-        lastStart = start;
-        line += countNewlines(region, cur, start);
-        cur = start;
+        const start2 = starts[k];
+        if (start2 === lastStart) continue;
+        lastStart = start2;
+        line += countNewlines(region, cur, start2);
+        cur = start2;
         if (examined.has(line)) continue;
         examined.add(line);
-        let end = region.indexOf(NL2, start);
+        let end = region.indexOf(NL2, start2);
         if (end === -1) end = region.length;
         const hit = at[k];
-        const from = end - start > MAX_LINE2 ? Math.max(start, hit - MAX_LINE2 / 2) : start;
-        const to = end - start > MAX_LINE2 ? Math.min(end, hit + MAX_LINE2 / 2) : end;
+        const from = end - start2 > MAX_LINE2 ? Math.max(start2, hit - MAX_LINE2 / 2) : start2;
+        const to = end - start2 > MAX_LINE2 ? Math.min(end, hit + MAX_LINE2 / 2) : end;
         examine(region.toString("utf8", from, to), line);
       }
     }
@@ -47084,9 +47057,39 @@ function createLogClassifier(context = {}) {
         carry = EMPTY2;
       }
       const tailLines = readTail(lastLine);
-      return decide(context, phase, hits, version2, tailLines);
+      return decide(context, phase, ms.hits, ms.version, tailLines);
     }
   };
+}
+function recordHit(hits, rowIndex, hit) {
+  const h3 = hits[rowIndex] ??= { recent: [] };
+  if (!h3.last || hit.line >= h3.last.line) h3.last = hit;
+  if (hit.exception && (!h3.lastException || hit.line >= h3.lastException.line)) h3.lastException = hit;
+  h3.recent.push(hit);
+  if (h3.recent.length > 1 && h3.recent[h3.recent.length - 2].line > hit.line) h3.recent.sort((a2, b) => a2.line - b.line);
+  if (h3.recent.length > EVIDENCE_LINES) h3.recent.shift();
+}
+function matchLogicalLine(ms, text, info, line) {
+  if (!ms.version && !ms.context.engineVersion && (text.includes("LLM") || text.includes("vllm"))) {
+    for (const p of VERSION_PATTERNS) {
+      const m = p.exec(text);
+      if (m) {
+        ms.version = { value: m[1], line, text };
+        break;
+      }
+    }
+  }
+  const exception = !info && EXCEPTION_LINE.test(text);
+  const plain = !info && ANY_PLAIN.test(text);
+  for (let r = 0; r < FAILURE_SIGNATURES.length; r++) {
+    if (!plain && !ALWAYS_TESTED[r]) continue;
+    const row = FAILURE_SIGNATURES[r];
+    const progress = row.strength === "progress";
+    if (info ? !progress || !ms.timedOut : progress && !ms.timedOut) continue;
+    if (!row.pattern.test(text)) continue;
+    recordHit(ms.hits, r, { line, text, exception });
+    if (!row.versionRange) break;
+  }
 }
 var TIER = { specific: 1, exception: 2, symptom: 3, wrapper: 4, progress: 5 };
 function decide(context, phase, hits, logVersion, tailLines) {
@@ -47209,13 +47212,13 @@ function createBuildLog(o2) {
   const started = Date.now();
   const parts = [];
   const seconds = () => (Date.now() - started) / 1e3;
-  const write = async () => {
+  const write2 = async () => {
     await mkdir4(dirname4(o2.logFile), { recursive: true });
     await writeFile3(o2.logFile, parts.join("\n") + "\n");
   };
-  const fail = async (category, reason, evidence, fix) => {
+  const fail2 = async (category, reason, evidence, fix) => {
     parts.push(`${o2.resultLabel}: ${category}: ${reason}`);
-    await write();
+    await write2();
     o2.log?.(`${o2.what} failed: ${category}: ${reason}`);
     return {
       ok: false,
@@ -47227,7 +47230,7 @@ function createBuildLog(o2) {
       logFile: o2.logFile
     };
   };
-  return { parts, seconds, write, fail };
+  return { parts, seconds, write: write2, fail: fail2 };
 }
 
 // src/adapters/docker-daemon.ts
@@ -47544,7 +47547,7 @@ async function deriveOverlayImage(o2) {
     logLines2.push(line);
     o2.log?.(line);
   };
-  const fail = (category, reason, changes2, evidence) => {
+  const fail2 = (category, reason, changes2, evidence) => {
     say(`overlay failed: ${reason}`);
     return {
       ok: false,
@@ -47561,14 +47564,14 @@ async function deriveOverlayImage(o2) {
   let toRev = o2.toCommit;
   if (o2.patch) {
     const t = await treeWithPatch(o2.repoDir, o2.toCommit, o2.patch);
-    if (!t.ok) return fail("PATCH_FAILED", "the patch does not apply to the commit", [], t.error);
+    if (!t.ok) return fail2("PATCH_FAILED", "the patch does not apply to the commit", [], t.error);
     toRev = t.tree;
   }
   const diff = await diffNameStatus(o2.repoDir, o2.fromCommit, toRev);
   const classification = classifyChange(diff.map((d) => d.path));
   if (classification.needs === "build") {
     const why = buildReasons(classification).map((r) => `${r.path} (${r.effect})`).join(", ");
-    return fail("MISSING_ARTIFACT", `not derivable without a build: ${why}`, []);
+    return fail2("MISSING_ARTIFACT", `not derivable without a build: ${why}`, []);
   }
   const installedPath = o2.installedPath ?? await detectInstalledPath(o2.fromImage, packageName);
   const maps = [{ repoDir: o2.packageDir, installedPath }, ...o2.extraDirs ?? []];
@@ -47616,7 +47619,7 @@ async function deriveOverlayImage(o2) {
     });
     say(String(built.all ?? ""));
     if (built.exitCode !== 0)
-      return fail(
+      return fail2(
         "BUILD_FAILED",
         `docker build of the overlay failed (exit ${built.exitCode})`,
         changes,
@@ -47625,7 +47628,7 @@ async function deriveOverlayImage(o2) {
     const verified = await verifyImage(o2.tag, packageName, o2.toCommit, record2);
     if (!verified.ok) {
       await execa("docker", ["rmi", "-f", o2.tag], { reject: false });
-      return fail(
+      return fail2(
         verified.category ?? "BUILD_FAILED",
         verified.reason ?? "verification failed",
         changes,
@@ -47666,19 +47669,19 @@ async function buildArtifact(o2) {
     parts: logParts,
     seconds,
     write: writeLog,
-    fail
+    fail: fail2
   } = createBuildLog({
     logFile: o2.logFile,
     resultLabel: "BUILD RESULT",
     what: `build ${o2.tag}`,
     ...o2.log ? { log: o2.log } : {}
   });
-  if (!/^[0-9a-f]{40}$/.test(o2.commit)) return fail("BUILD_FAILED", `not a full commit sha: ${o2.commit}`);
+  if (!/^[0-9a-f]{40}$/.test(o2.commit)) return fail2("BUILD_FAILED", `not a full commit sha: ${o2.commit}`);
   const packageName = o2.packageName ?? "demo_engine";
   let rev = o2.commit;
   if (o2.patch) {
     const t = await treeWithPatch(o2.repoDir, o2.commit, o2.patch);
-    if (!t.ok) return fail("PATCH_FAILED", "the patch does not apply to the commit", t.error);
+    if (!t.ok) return fail2("PATCH_FAILED", "the patch does not apply to the commit", t.error);
     rev = t.tree;
   }
   const ctx = await mkdtemp3(join5(tmpdir3(), "bs-build-"));
@@ -47701,8 +47704,8 @@ async function buildArtifact(o2) {
       await ensureBuildBase(o2.builderImage, o2.log);
     } catch (err) {
       const lost = await dockerUnreachable();
-      if (lost) return fail("TRANSIENT_INFRA", lost);
-      return fail(
+      if (lost) return fail2("TRANSIENT_INFRA", lost);
+      return fail2(
         "BUILD_FAILED",
         `the builder image ${o2.builderImage} could not be made: ${err.message.split("\n")[0]}`
       );
@@ -47721,15 +47724,15 @@ async function buildArtifact(o2) {
       execa: { timeout: o2.timeoutS * 1e3, killSignal: "SIGKILL", env: { DOCKER_BUILDKIT: "0" } }
     });
     logParts.push(built.all);
-    if (built.timedOut) return fail("BUILD_TIMEOUT", `the build ran past its ${o2.timeoutS} s limit and was killed`);
+    if (built.timedOut) return fail2("BUILD_TIMEOUT", `the build ran past its ${o2.timeoutS} s limit and was killed`);
     if (built.exitCode !== 0) {
       const text = String(built.all ?? "");
       const c3 = classifyLog(text, { exitCode: built.exitCode ?? 1, phase: "build" });
       if (c3.matched && c3.category !== "BUILD_FAILED")
-        return fail(c3.category, `the build log matches ${c3.signature ?? c3.category}`, c3.evidence, c3.fix);
+        return fail2(c3.category, `the build log matches ${c3.signature ?? c3.category}`, c3.evidence, c3.fix);
       const lost = await dockerUnreachable();
-      if (lost) return fail("TRANSIENT_INFRA", `the Docker engine went away during the build: ${lost}`);
-      return fail("BUILD_FAILED", `docker build exited ${built.exitCode}`, c3.evidence);
+      if (lost) return fail2("TRANSIENT_INFRA", `the Docker engine went away during the build: ${lost}`);
+      return fail2("BUILD_FAILED", `docker build exited ${built.exitCode}`, c3.evidence);
     }
     const verified = await verifyImage(o2.tag, packageName, o2.commit, o2.commitRecord ?? DEMO_COMMIT_RECORD);
     logParts.push(
@@ -47739,13 +47742,13 @@ ${verified.evidence ?? ""}`}`
     if (!verified.ok) {
       const lost = await dockerUnreachable();
       if (lost)
-        return fail(
+        return fail2(
           "TRANSIENT_INFRA",
           `the Docker engine went away while verifying the image: ${lost}`,
           verified.evidence
         );
       await execa("docker", ["rmi", "-f", o2.tag], { reject: false });
-      return fail(verified.category ?? "BUILD_FAILED", verified.reason ?? "verification failed", verified.evidence);
+      return fail2(verified.category ?? "BUILD_FAILED", verified.reason ?? "verification failed", verified.evidence);
     }
     logParts.push(`BUILD RESULT: success in ${seconds().toFixed(1)} s`);
     await writeLog();
@@ -48017,18 +48020,18 @@ async function buildWheel(o2) {
     parts: logParts,
     seconds,
     write: writeLog,
-    fail
+    fail: fail2
   } = createBuildLog({
     logFile: o2.logFile,
     resultLabel: "WHEEL BUILD RESULT",
     what: `wheel build of ${o2.commit.slice(0, 12)}`,
     ...o2.log ? { log: o2.log } : {}
   });
-  if (!/^[0-9a-f]{40}$/.test(o2.commit)) return fail("BUILD_FAILED", `not a full commit sha: ${o2.commit}`);
+  if (!/^[0-9a-f]{40}$/.test(o2.commit)) return fail2("BUILD_FAILED", `not a full commit sha: ${o2.commit}`);
   let rev = o2.commit;
   if (o2.patch) {
     const t = await treeWithPatch(o2.repoDir, o2.commit, o2.patch);
-    if (!t.ok) return fail("PATCH_FAILED", "the patch does not apply to the commit", t.error);
+    if (!t.ok) return fail2("PATCH_FAILED", "the patch does not apply to the commit", t.error);
     rev = t.tree;
   }
   const ctx = await mkdtemp4(join7(tmpdir4(), "bs-wheel-"));
@@ -48078,18 +48081,18 @@ async function buildWheel(o2) {
     });
     const text = String(run.stderr ?? "");
     logParts.push(text);
-    if (run.timedOut) return fail("BUILD_TIMEOUT", `the wheel build ran past its ${o2.timeoutS} s limit and was killed`);
+    if (run.timedOut) return fail2("BUILD_TIMEOUT", `the wheel build ran past its ${o2.timeoutS} s limit and was killed`);
     if (run.exitCode !== 0) {
       const c3 = classifyLog(text, { exitCode: run.exitCode ?? 1, phase: "build" });
       if (c3.matched && c3.category !== "BUILD_FAILED")
-        return fail(c3.category, `the build log matches ${c3.signature ?? c3.category}`, c3.evidence, c3.fix);
+        return fail2(c3.category, `the build log matches ${c3.signature ?? c3.category}`, c3.evidence, c3.fix);
       if (/No module named pip/.test(text))
-        return fail(
+        return fail2(
           "BUILD_FAILED",
           `the builder image ${o2.builderImage} has no pip`,
           text.split("\n").slice(-5).join("\n")
         );
-      return fail(
+      return fail2(
         "BUILD_FAILED",
         `pip wheel exited ${run.exitCode}`,
         c3.evidence ?? text.split("\n").slice(-10).join("\n")
@@ -48100,7 +48103,7 @@ async function buildWheel(o2) {
     await execa("tar", ["-x", "-C", unpacked, "-f", outTar]);
     const wheels = (await readdir3(unpacked)).filter((f) => f.endsWith(".whl") && parseWheelName(f));
     if (wheels.length !== 1)
-      return fail(
+      return fail2(
         "BUILD_FAILED",
         `pip wheel produced ${wheels.length} wheels (${wheels.join(", ") || "none"}), expected one`
       );
@@ -48374,320 +48377,417 @@ function createArtifactResolver(opts) {
   const config2 = ArtifactConfig.parse(opts.config ?? {});
   const log2 = opts.log ?? (() => {
   });
-  const cache = new ArtifactCache({ dir: opts.cacheDir, actionsMaxBytes: config2.actionsCacheMaxBytes, log: log2 });
-  const index = opts.index ?? { images: {}, wheels: {} };
-  const repository = opts.imageRepository ?? "benchsweep/artifact";
-  const packageName = config2.engine.packageDir.replace(/\/+$/, "").split("/").pop();
+  const packageDir = config2.engine.packageDir;
   const isVllm = config2.engine.commitRecord === "vllm-version-file";
-  const recordFor = (fromCommit) => isVllm ? vllmCommitRecord(fromCommit) : DEMO_COMMIT_RECORD;
-  const produced = /* @__PURE__ */ new Map();
-  const inFlight = /* @__PURE__ */ new Map();
-  let builds = 0;
-  let overlays = 0;
-  let downloads = 0;
-  const project = config2.wheel.project ?? projectForPackage(config2.engine.packageDir);
-  const runtimeBase = config2.wheel.runtimeBase ?? config2.build.builderImage;
-  const installTarget = config2.wheel.installTarget ?? (isVllm ? void 0 : "/opt/engine/site");
   const keyFor = (commit, patch) => artifactKeyFor(config2, commit, patch);
-  async function imageExists2(ref) {
-    return (await execa("docker", ["image", "inspect", ref], { reject: false })).exitCode === 0;
-  }
-  const baseOf = /* @__PURE__ */ new Map();
-  async function saveToCache(key, tag, meta3) {
-    try {
-      const base = baseOf.get(tag);
-      const format2 = base && base !== tag ? config2.cache.format : "image";
-      await saveImageEntry(cache, key, tag, {
-        format: format2,
-        ...base ? { base } : {},
-        treePaths: config2.cache.treePaths,
-        meta: meta3
-      });
-    } catch (err) {
-      log2(`cache: saving ${tag} failed (kept the image, not cached): ${err.message.split("\n")[0]}`);
+  const ctx = {
+    opts,
+    config: config2,
+    log: log2,
+    cache: new ArtifactCache({ dir: opts.cacheDir, actionsMaxBytes: config2.actionsCacheMaxBytes, log: log2 }),
+    index: opts.index ?? { images: {}, wheels: {} },
+    repository: opts.imageRepository ?? "benchsweep/artifact",
+    packageName: packageDir.replace(/\/+$/, "").split("/").pop(),
+    isVllm,
+    recordFor: (fromCommit) => isVllm ? vllmCommitRecord(fromCommit) : DEMO_COMMIT_RECORD,
+    produced: /* @__PURE__ */ new Map(),
+    inFlight: /* @__PURE__ */ new Map(),
+    counts: { builds: 0, overlays: 0, downloads: 0 },
+    project: config2.wheel.project ?? projectForPackage(packageDir),
+    runtimeBase: config2.wheel.runtimeBase ?? config2.build.builderImage,
+    // The demo layout puts the package on PYTHONPATH=/opt/engine/site (COMMON.md); vLLM installs into site-packages.
+    installTarget: config2.wheel.installTarget ?? (isVllm ? void 0 : "/opt/engine/site"),
+    keyFor,
+    baseOf: /* @__PURE__ */ new Map()
+  };
+  return {
+    get builds() {
+      return ctx.counts.builds;
+    },
+    get overlays() {
+      return ctx.counts.overlays;
+    },
+    get downloads() {
+      return ctx.counts.downloads;
+    },
+    keyFor,
+    async resolve(req) {
+      const repoDir = req.repoDir || opts.repoDir;
+      const commit = await resolveCommit(repoDir, req.commit).catch(() => void 0);
+      if (!commit)
+        return { ok: false, category: "MISSING_ARTIFACT", reason: `commit ${req.commit} is not in ${repoDir}` };
+      const patch = req.variant === "agent" && req.patch ? req.patch : void 0;
+      return resolveOne(ctx, { ...req, repoDir }, commit, patch);
     }
-  }
-  async function fromCache(key, commit) {
-    const started = Date.now();
-    const loaded = await loadImageEntry(cache, key);
-    if (!loaded.ok) {
-      if (loaded.discarded) log2(`cache: ${loaded.reason}`);
-      else if (loaded.reason !== "not in the cache") log2(`cache: ${key}: ${loaded.reason}`);
-      return void 0;
-    }
-    const verified = await verifyImage(loaded.image, packageName, commit, recordFor(commit));
-    if (!verified.ok) {
-      const lost = await dockerUnreachable();
-      if (lost) {
-        log2(`cache: ${key} not verified: ${lost}`);
-        return void 0;
-      }
-      log2(`cache: entry ${key} did not verify (${verified.reason}); discarded`);
-      await cache.remove(key);
-      await execa("docker", ["rmi", "-f", loaded.image], { reject: false });
-      return void 0;
-    }
-    baseOf.set(loaded.image, loaded.meta.base ?? loaded.image);
-    return {
-      ok: true,
-      image: loaded.image,
-      artifact: { source: "cache", ref: loaded.image, ...loaded.meta.from ? { from: loaded.meta.from } : {} },
-      seconds: (Date.now() - started) / 1e3
-    };
-  }
-  async function fromIndex(commit, tag) {
-    const hit = lookupBySha(index.images, commit);
-    if (!hit) return void 0;
-    return pullVerified("index", hit.value, commit, tag);
-  }
-  async function installVerified(wheelPath, commit, tag, repoDir, artifact, started) {
-    const inst = await installWheelImage({
-      wheelPath,
-      runtimeBase,
-      tag,
-      commit,
-      ...installTarget ? { target: installTarget } : {},
-      runtimeLines: config2.wheel.runtimeLines ?? (isVllm ? [] : DEMO_RUNTIME_LINES),
-      extraDirs: config2.engine.extraDirs,
-      repoDir,
-      ...isVllm ? { stampCommitFor: packageName } : {},
-      log: log2
+  };
+}
+async function imageExists2(ref) {
+  return (await execa("docker", ["image", "inspect", ref], { reject: false })).exitCode === 0;
+}
+async function saveToCache(ctx, key, tag, meta3) {
+  const { config: config2, log: log2, cache, baseOf } = ctx;
+  try {
+    const base = baseOf.get(tag);
+    const format2 = base && base !== tag ? config2.cache.format : "image";
+    await saveImageEntry(cache, key, tag, {
+      format: format2,
+      ...base ? { base } : {},
+      treePaths: config2.cache.treePaths,
+      meta: meta3
     });
-    if (!inst.ok) {
-      log2(`wheel: ${inst.category}: ${inst.reason}${inst.evidence ? `
-${inst.evidence}` : ""}`);
-      return void 0;
-    }
-    const verified = await verifyImage(tag, packageName, commit, recordFor(commit));
-    if (!verified.ok) {
-      log2(`wheel: ${tag} failed verification (${verified.category}: ${verified.reason})`);
-      if (!await dockerUnreachable()) await execa("docker", ["rmi", "-f", tag], { reject: false });
-      return void 0;
-    }
-    baseOf.set(tag, runtimeBase);
-    const seconds = (Date.now() - started) / 1e3;
-    log2(`wheel: ${tag} holds ${commit.slice(0, 12)} (${seconds.toFixed(1)} s)`);
-    return { ok: true, image: tag, artifact, seconds };
+  } catch (err) {
+    log2(`cache: saving ${tag} failed (kept the image, not cached): ${err.message.split("\n")[0]}`);
   }
-  async function fromWheelCache(key, commit, tag, repoDir) {
-    const started = Date.now();
-    const wkey = wheelCacheKey(key);
-    const r = await cache.restore(wkey);
-    if (!r.hit) {
-      if (r.discarded) log2(`cache: ${r.reason}`);
+}
+async function fromCache(ctx, key, commit) {
+  const { log: log2, cache, packageName, recordFor, baseOf } = ctx;
+  const started = Date.now();
+  const loaded = await loadImageEntry(cache, key);
+  if (!loaded.ok) {
+    if (loaded.discarded) log2(`cache: ${loaded.reason}`);
+    else if (loaded.reason !== "not in the cache") log2(`cache: ${key}: ${loaded.reason}`);
+    return void 0;
+  }
+  const verified = await verifyImage(loaded.image, packageName, commit, recordFor(commit));
+  if (!verified.ok) {
+    const lost = await dockerUnreachable();
+    if (lost) {
+      log2(`cache: ${key} not verified: ${lost}`);
       return void 0;
     }
-    const whl = r.files.find((f) => f.name.endsWith(".whl"));
-    if (!whl) return void 0;
-    const got = await installVerified(whl.path, commit, tag, repoDir, { source: "wheel", ref: whl.path }, started);
+    log2(`cache: entry ${key} did not verify (${verified.reason}); discarded`);
+    await cache.remove(key);
+    await execa("docker", ["rmi", "-f", loaded.image], { reject: false });
+    return void 0;
+  }
+  baseOf.set(loaded.image, loaded.meta.base ?? loaded.image);
+  return {
+    ok: true,
+    image: loaded.image,
+    artifact: { source: "cache", ref: loaded.image, ...loaded.meta.from ? { from: loaded.meta.from } : {} },
+    seconds: (Date.now() - started) / 1e3
+  };
+}
+async function fromIndex(ctx, commit, tag) {
+  const { index } = ctx;
+  const hit = lookupBySha(index.images, commit);
+  if (!hit) return void 0;
+  return pullVerified(ctx, "index", hit.value, commit, tag);
+}
+async function installVerified(ctx, wheelPath, commit, tag, repoDir, artifact, started) {
+  const { config: config2, log: log2, packageName, isVllm, recordFor, runtimeBase, installTarget, baseOf } = ctx;
+  const inst = await installWheelImage({
+    wheelPath,
+    runtimeBase,
+    tag,
+    commit,
+    ...installTarget ? { target: installTarget } : {},
+    runtimeLines: config2.wheel.runtimeLines ?? (isVllm ? [] : DEMO_RUNTIME_LINES),
+    extraDirs: config2.engine.extraDirs,
+    repoDir,
+    ...isVllm ? { stampCommitFor: packageName } : {},
+    log: log2
+  });
+  if (!inst.ok) {
+    log2(`wheel: ${inst.category}: ${inst.reason}${inst.evidence ? `
+${inst.evidence}` : ""}`);
+    return void 0;
+  }
+  const verified = await verifyImage(tag, packageName, commit, recordFor(commit));
+  if (!verified.ok) {
+    log2(`wheel: ${tag} failed verification (${verified.category}: ${verified.reason})`);
+    if (!await dockerUnreachable()) await execa("docker", ["rmi", "-f", tag], { reject: false });
+    return void 0;
+  }
+  baseOf.set(tag, runtimeBase);
+  const seconds = (Date.now() - started) / 1e3;
+  log2(`wheel: ${tag} holds ${commit.slice(0, 12)} (${seconds.toFixed(1)} s)`);
+  return { ok: true, image: tag, artifact, seconds };
+}
+async function fromWheelCache(ctx, key, commit, tag, repoDir) {
+  const { log: log2, cache } = ctx;
+  const started = Date.now();
+  const wkey = wheelCacheKey(key);
+  const r = await cache.restore(wkey);
+  if (!r.hit) {
+    if (r.discarded) log2(`cache: ${r.reason}`);
+    return void 0;
+  }
+  const whl = r.files.find((f) => f.name.endsWith(".whl"));
+  if (!whl) return void 0;
+  const got = await installVerified(ctx, whl.path, commit, tag, repoDir, { source: "wheel", ref: whl.path }, started);
+  if (!got) await cache.remove(wkey);
+  return got;
+}
+async function fetchCacheInstall(ctx, url2, fileName, sha256, key, commit, tag, repoDir, what) {
+  const { log: log2, cache, opts } = ctx;
+  const started = Date.now();
+  await mkdir10(opts.cacheDir, { recursive: true });
+  const tmp = await mkdtemp6(join9(opts.cacheDir, ".wheel-"));
+  try {
+    const fetched = await fetchWheel(url2, fileName, tmp, sha256);
+    if (!fetched.ok) {
+      log2(`${what}: ARTIFACT_DOWNLOAD_FAILED: ${fetched.reason}`);
+      return void 0;
+    }
+    ctx.counts.downloads += 1;
+    log2(
+      `${what}: fetched ${fileName} (${fetched.bytes} bytes, sha256 ${fetched.sha256.slice(0, 12)}) in ${fetched.seconds.toFixed(1)} s`
+    );
+    const wkey = wheelCacheKey(key);
+    await cache.save(wkey, [fetched.path], {
+      move: true,
+      meta: { commit, source: "wheel", origin: url2, sha256: fetched.sha256 }
+    });
+    const got = await installVerified(
+      ctx,
+      join9(cache.entryDir(wkey), fileName),
+      commit,
+      tag,
+      repoDir,
+      { source: "wheel", ref: url2 },
+      started
+    );
     if (!got) await cache.remove(wkey);
     return got;
+  } finally {
+    await rm8(tmp, { recursive: true, force: true });
   }
-  async function fetchCacheInstall(url2, fileName, sha256, key, commit, tag, repoDir, what) {
-    const started = Date.now();
-    await mkdir10(opts.cacheDir, { recursive: true });
-    const tmp = await mkdtemp6(join9(opts.cacheDir, ".wheel-"));
-    try {
-      const fetched = await fetchWheel(url2, fileName, tmp, sha256);
-      if (!fetched.ok) {
-        log2(`${what}: ARTIFACT_DOWNLOAD_FAILED: ${fetched.reason}`);
-        return void 0;
-      }
-      downloads += 1;
+}
+async function fromWheelSources(ctx, key, commit, tag, repoDir) {
+  const { config: config2, log: log2, index, project } = ctx;
+  const rt = { python: config2.toolchain.python };
+  const roots = config2.wheel.indexTemplates.map((t) => ({
+    root: renderWheelIndex(t, commit, config2.wheel.base),
+    what: "wheel index"
+  }));
+  const named = lookupBySha(index.wheels, commit);
+  if (named && !named.value.endsWith(".whl")) roots.push({ root: named.value, what: "index wheel" });
+  for (const { root, what } of roots) {
+    const found = await findIndexedWheel(root, project, rt, config2.wheel.timeoutS * 1e3);
+    if (!found.ok) {
+      log2(`${what}: ${found.reason}`);
+      continue;
+    }
+    const got = await fetchCacheInstall(
+      ctx,
+      found.wheel.url,
+      found.wheel.fileName,
+      found.wheel.sha256,
+      key,
+      commit,
+      tag,
+      repoDir,
+      what
+    );
+    if (got) return got;
+  }
+  if (named && named.value.endsWith(".whl")) {
+    const fileName = named.value.split("#")[0].split("/").pop();
+    const sha = /#sha256=([0-9a-f]{64})/i.exec(named.value)?.[1];
+    return fetchCacheInstall(
+      ctx,
+      named.value.split("#")[0],
+      decodeURIComponent(fileName),
+      sha,
+      key,
+      commit,
+      tag,
+      repoDir,
+      "index wheel"
+    );
+  }
+  return void 0;
+}
+async function pullVerified(ctx, what, ref, commit, tag) {
+  const { log: log2, packageName, recordFor, baseOf } = ctx;
+  const started = Date.now();
+  if (!await imageExists2(ref)) {
+    const pulled = await execa("docker", ["pull", ref], { reject: false, all: true });
+    if (pulled.exitCode !== 0) {
       log2(
-        `${what}: fetched ${fileName} (${fetched.bytes} bytes, sha256 ${fetched.sha256.slice(0, 12)}) in ${fetched.seconds.toFixed(1)} s`
-      );
-      const wkey = wheelCacheKey(key);
-      await cache.save(wkey, [fetched.path], {
-        move: true,
-        meta: { commit, source: "wheel", origin: url2, sha256: fetched.sha256 }
-      });
-      const got = await installVerified(
-        join9(cache.entryDir(wkey), fileName),
-        commit,
-        tag,
-        repoDir,
-        { source: "wheel", ref: url2 },
-        started
-      );
-      if (!got) await cache.remove(wkey);
-      return got;
-    } finally {
-      await rm8(tmp, { recursive: true, force: true });
-    }
-  }
-  async function fromWheelSources(key, commit, tag, repoDir) {
-    const rt = { python: config2.toolchain.python };
-    const roots = config2.wheel.indexTemplates.map((t) => ({
-      root: renderWheelIndex(t, commit, config2.wheel.base),
-      what: "wheel index"
-    }));
-    const named = lookupBySha(index.wheels, commit);
-    if (named && !named.value.endsWith(".whl")) roots.push({ root: named.value, what: "index wheel" });
-    for (const { root, what } of roots) {
-      const found = await findIndexedWheel(root, project, rt, config2.wheel.timeoutS * 1e3);
-      if (!found.ok) {
-        log2(`${what}: ${found.reason}`);
-        continue;
-      }
-      const got = await fetchCacheInstall(
-        found.wheel.url,
-        found.wheel.fileName,
-        found.wheel.sha256,
-        key,
-        commit,
-        tag,
-        repoDir,
-        what
-      );
-      if (got) return got;
-    }
-    if (named && named.value.endsWith(".whl")) {
-      const fileName = named.value.split("#")[0].split("/").pop();
-      const sha = /#sha256=([0-9a-f]{64})/i.exec(named.value)?.[1];
-      return fetchCacheInstall(
-        named.value.split("#")[0],
-        decodeURIComponent(fileName),
-        sha,
-        key,
-        commit,
-        tag,
-        repoDir,
-        "index wheel"
-      );
-    }
-    return void 0;
-  }
-  async function pullVerified(what, ref, commit, tag) {
-    const started = Date.now();
-    if (!await imageExists2(ref)) {
-      const pulled = await execa("docker", ["pull", ref], { reject: false, all: true });
-      if (pulled.exitCode !== 0) {
-        log2(
-          `${what}: ARTIFACT_DOWNLOAD_FAILED for ${ref}: ${String(pulled.all).split("\n").slice(-2).join(" ")}; deriving or building instead`
-        );
-        return void 0;
-      }
-      downloads += 1;
-      log2(`${what}: pulled ${ref} in ${((Date.now() - started) / 1e3).toFixed(1)} s`);
-    }
-    const verified = await verifyImage(ref, packageName, commit, recordFor(commit));
-    if (!verified.ok) {
-      log2(
-        `${what}: ${ref} failed verification (${verified.category}: ${verified.reason}); deriving or building instead`
+        `${what}: ARTIFACT_DOWNLOAD_FAILED for ${ref}: ${String(pulled.all).split("\n").slice(-2).join(" ")}; deriving or building instead`
       );
       return void 0;
     }
-    await execa("docker", ["tag", ref, tag]);
-    baseOf.set(tag, ref);
-    return { ok: true, image: tag, artifact: { source: "registry", ref }, seconds: (Date.now() - started) / 1e3 };
+    ctx.counts.downloads += 1;
+    log2(`${what}: pulled ${ref} in ${((Date.now() - started) / 1e3).toFixed(1)} s`);
   }
-  async function fromTemplates(commit, patch, tag) {
-    const r = config2.registry;
-    if (r.imageTemplates.length === 0) return void 0;
-    const templates = patch ? [r.agentTemplate] : r.imageTemplates;
-    const vars = { registry: r.registry, repo: r.repo, ...patch ? { patchHash: sha256Hex(patch) } : {} };
-    for (const t of templates) {
-      const ref = renderTemplate(t, commit, vars);
-      if (!await imageAvailable(ref)) continue;
-      const got = await pullVerified("registry", ref, commit, tag);
-      if (got) return got;
-    }
+  const verified = await verifyImage(ref, packageName, commit, recordFor(commit));
+  if (!verified.ok) {
+    log2(`${what}: ${ref} failed verification (${verified.category}: ${verified.reason}); deriving or building instead`);
     return void 0;
   }
-  async function existing(commit, patch, repoDir) {
-    const key = keyFor(commit, patch);
-    const tag = imageTagForKey(repository, key);
-    const done = produced.get(key);
-    if (done && await imageExists2(done.image)) return { ...done, seconds: 0 };
-    const cached2 = await fromCache(key, commit) ?? await fromWheelCache(key, commit, tag, repoDir);
-    if (cached2) {
-      produced.set(key, cached2);
-      return cached2;
-    }
-    const found = (patch ? void 0 : await fromIndex(commit, tag)) ?? await fromTemplates(commit, patch, tag) ?? (patch ? void 0 : await fromWheelSources(key, commit, tag, repoDir));
-    if (found) produced.set(key, found);
-    return found;
+  await execa("docker", ["tag", ref, tag]);
+  baseOf.set(tag, ref);
+  return { ok: true, image: tag, artifact: { source: "registry", ref }, seconds: (Date.now() - started) / 1e3 };
+}
+async function fromTemplates(ctx, commit, patch, tag) {
+  const { config: config2 } = ctx;
+  const r = config2.registry;
+  if (r.imageTemplates.length === 0) return void 0;
+  const templates = patch ? [r.agentTemplate] : r.imageTemplates;
+  const vars = { registry: r.registry, repo: r.repo, ...patch ? { patchHash: sha256Hex(patch) } : {} };
+  for (const t of templates) {
+    const ref = renderTemplate(t, commit, vars);
+    if (!await imageAvailable(ref)) continue;
+    const got = await pullVerified(ctx, "registry", ref, commit, tag);
+    if (got) return got;
   }
-  async function resolveKey(req, commit, patch) {
-    const repoDir = req.repoDir || opts.repoDir;
-    const key = keyFor(commit, patch);
-    const tag = imageTagForKey(repository, key);
-    const have = await existing(commit, patch, repoDir);
-    if (have) return have;
-    const neighbours = [];
-    if (patch) neighbours.push({ commit, variant: "baseline" });
-    else {
-      const other = req.variant === "human" ? req.task.parent : req.task.commit;
-      if (other) {
-        const otherFull = await resolveCommit(repoDir, other).catch(() => void 0);
-        if (otherFull && otherFull !== commit)
-          neighbours.push({ commit: otherFull, variant: req.variant === "human" ? "baseline" : "human" });
-      }
+  return void 0;
+}
+async function existing(ctx, commit, patch, repoDir) {
+  const { repository, produced, keyFor } = ctx;
+  const key = keyFor(commit, patch);
+  const tag = imageTagForKey(repository, key);
+  const done = produced.get(key);
+  if (done && await imageExists2(done.image)) return { ...done, seconds: 0 };
+  const cached2 = await fromCache(ctx, key, commit) ?? await fromWheelCache(ctx, key, commit, tag, repoDir);
+  if (cached2) {
+    produced.set(key, cached2);
+    return cached2;
+  }
+  const found = (patch ? void 0 : await fromIndex(ctx, commit, tag)) ?? await fromTemplates(ctx, commit, patch, tag) ?? (patch ? void 0 : await fromWheelSources(ctx, key, commit, tag, repoDir));
+  if (found) produced.set(key, found);
+  return found;
+}
+async function resolveKey(ctx, req, commit, patch) {
+  const repoDir = req.repoDir || ctx.opts.repoDir;
+  const key = ctx.keyFor(commit, patch);
+  const tag = imageTagForKey(ctx.repository, key);
+  const have = await existing(ctx, commit, patch, repoDir);
+  if (have) return have;
+  const overlaid = await fromOverlay(ctx, req, key, commit, patch, tag, repoDir);
+  if (overlaid) return overlaid;
+  return fromBuild(ctx, key, commit, patch, tag, repoDir);
+}
+async function overlayNeighbours(req, commit, patch, repoDir) {
+  const neighbours = [];
+  if (patch) neighbours.push({ commit, variant: "baseline" });
+  else {
+    const other = req.variant === "human" ? req.task.parent : req.task.commit;
+    if (other) {
+      const otherFull = await resolveCommit(repoDir, other).catch(() => void 0);
+      if (otherFull && otherFull !== commit)
+        neighbours.push({ commit: otherFull, variant: req.variant === "human" ? "baseline" : "human" });
     }
-    for (const n2 of neighbours) {
-      let toRev = commit;
-      if (patch) {
-        const t = await treeWithPatch(repoDir, commit, patch);
-        if (!t.ok)
-          return {
-            ok: false,
-            category: "PATCH_FAILED",
-            reason: "the agent patch does not apply to the baseline commit",
-            evidence: t.error
-          };
-        toRev = t.tree;
-      }
-      const changes = await diffNameStatus(repoDir, n2.commit, toRev);
-      const c3 = classifyChange(changes.map((x) => x.path));
-      if (c3.needs === "build") {
-        log2(
-          `overlay from ${n2.commit.slice(0, 12)} not possible: ${buildReasons(c3).map((r4) => `${r4.path} (${r4.effect})`).join(", ")}`
-        );
-        continue;
-      }
-      const base = patch ? await resolveOne({ ...req, variant: "baseline", commit: n2.commit }, n2.commit, void 0) : await existing(n2.commit, void 0, repoDir);
-      if (!base || !base.ok) continue;
-      const derived2 = await deriveOverlayImage({
-        repoDir,
-        fromImage: base.image,
-        fromCommit: n2.commit,
-        toCommit: commit,
-        packageDir: config2.engine.packageDir,
-        ...config2.engine.installedPath ? { installedPath: config2.engine.installedPath } : {},
-        commitRecord: recordFor(n2.commit),
-        extraDirs: config2.engine.extraDirs,
-        tag,
-        ...patch ? { patch } : {},
-        log: log2
-      });
-      if (!derived2.ok) {
-        if (derived2.category === "PATCH_FAILED")
-          return {
-            ok: false,
-            category: "PATCH_FAILED",
-            reason: derived2.reason,
-            ...derived2.evidence ? { evidence: derived2.evidence } : {}
-          };
-        log2(`overlay from ${n2.commit.slice(0, 12)} failed (${derived2.category}: ${derived2.reason}); building instead`);
-        continue;
-      }
-      overlays += 1;
-      baseOf.set(tag, baseOf.get(base.image) ?? base.image);
-      await saveToCache(key, tag, { commit, from: n2.commit, source: "overlay" });
-      const r3 = {
-        ok: true,
-        image: tag,
-        artifact: { source: "overlay", ref: tag, from: n2.commit },
-        seconds: derived2.seconds
-      };
-      produced.set(key, r3);
-      return r3;
+  }
+  return neighbours;
+}
+async function fromOverlay(ctx, req, key, commit, patch, tag, repoDir) {
+  const { config: config2, log: log2, recordFor, produced, baseOf } = ctx;
+  const neighbours = await overlayNeighbours(req, commit, patch, repoDir);
+  for (const n2 of neighbours) {
+    let toRev = commit;
+    if (patch) {
+      const t = await treeWithPatch(repoDir, commit, patch);
+      if (!t.ok)
+        return {
+          ok: false,
+          category: "PATCH_FAILED",
+          reason: "the agent patch does not apply to the baseline commit",
+          evidence: t.error
+        };
+      toRev = t.tree;
     }
-    builds += 1;
-    const logFile = join9(opts.cacheDir, "logs", `${key}.build.log`);
-    if (config2.wheel.build && !opts.build) return buildWheelAndInstall(key, commit, patch, tag, repoDir, logFile);
-    const built = opts.build ? await opts.build({ repoDir, commit, ...patch ? { patch } : {}, tag, logFile }) : await buildArtifact({
+    const changes = await diffNameStatus(repoDir, n2.commit, toRev);
+    const c3 = classifyChange(changes.map((x) => x.path));
+    if (c3.needs === "build") {
+      log2(
+        `overlay from ${n2.commit.slice(0, 12)} not possible: ${buildReasons(c3).map((r3) => `${r3.path} (${r3.effect})`).join(", ")}`
+      );
+      continue;
+    }
+    const base = patch ? await resolveOne(ctx, { ...req, variant: "baseline", commit: n2.commit }, n2.commit, void 0) : await existing(ctx, n2.commit, void 0, repoDir);
+    if (!base || !base.ok) continue;
+    const derived2 = await deriveOverlayImage({
+      repoDir,
+      fromImage: base.image,
+      fromCommit: n2.commit,
+      toCommit: commit,
+      packageDir: config2.engine.packageDir,
+      ...config2.engine.installedPath ? { installedPath: config2.engine.installedPath } : {},
+      commitRecord: recordFor(n2.commit),
+      extraDirs: config2.engine.extraDirs,
+      tag,
+      ...patch ? { patch } : {},
+      log: log2
+    });
+    if (!derived2.ok) {
+      if (derived2.category === "PATCH_FAILED")
+        return {
+          ok: false,
+          category: "PATCH_FAILED",
+          reason: derived2.reason,
+          ...derived2.evidence ? { evidence: derived2.evidence } : {}
+        };
+      log2(`overlay from ${n2.commit.slice(0, 12)} failed (${derived2.category}: ${derived2.reason}); building instead`);
+      continue;
+    }
+    ctx.counts.overlays += 1;
+    baseOf.set(tag, baseOf.get(base.image) ?? base.image);
+    await saveToCache(ctx, key, tag, { commit, from: n2.commit, source: "overlay" });
+    const r = {
+      ok: true,
+      image: tag,
+      artifact: { source: "overlay", ref: tag, from: n2.commit },
+      seconds: derived2.seconds
+    };
+    produced.set(key, r);
+    return r;
+  }
+  return void 0;
+}
+async function fromBuild(ctx, key, commit, patch, tag, repoDir) {
+  const { config: config2, log: log2, packageName, isVllm, recordFor, produced, baseOf, opts } = ctx;
+  ctx.counts.builds += 1;
+  const logFile = join9(opts.cacheDir, "logs", `${key}.build.log`);
+  if (config2.wheel.build && !opts.build) return buildWheelAndInstall(ctx, key, commit, patch, tag, repoDir, logFile);
+  const built = opts.build ? await opts.build({ repoDir, commit, ...patch ? { patch } : {}, tag, logFile }) : await buildArtifact({
+    repoDir,
+    commit,
+    ...patch ? { patch } : {},
+    builderImage: config2.build.builderImage,
+    env: {
+      MAX_JOBS: config2.build.maxJobs,
+      NVCC_THREADS: config2.build.nvccThreads,
+      TORCH_CUDA_ARCH_LIST: config2.toolchain.torchArchList
+    },
+    timeoutS: config2.build.timeoutS,
+    logFile,
+    tag,
+    packageName,
+    buildScript: isVllm ? VLLM_BUILD_SCRIPT : DEMO_BUILD_SCRIPT,
+    commitRecord: recordFor(commit),
+    log: log2
+  });
+  if (!built.ok) {
+    return {
+      ok: false,
+      category: built.category,
+      reason: built.reason,
+      ...built.evidence ? { evidence: built.evidence } : {},
+      log: built.logFile
+    };
+  }
+  baseOf.set(built.image, opts.build ? built.image : config2.build.builderImage);
+  await saveToCache(ctx, key, built.image, { commit, source: "build" });
+  const r = {
+    ok: true,
+    image: built.image,
+    artifact: { source: "build", ref: built.image },
+    seconds: built.seconds
+  };
+  produced.set(key, r);
+  return r;
+}
+async function buildWheelAndInstall(ctx, key, commit, patch, tag, repoDir, logFile) {
+  const { config: config2, log: log2, cache, isVllm, produced, opts } = ctx;
+  const started = Date.now();
+  await mkdir10(opts.cacheDir, { recursive: true });
+  const tmp = await mkdtemp6(join9(opts.cacheDir, ".wheel-build-"));
+  try {
+    const wb = await buildWheel({
       repoDir,
       commit,
       ...patch ? { patch } : {},
@@ -48699,119 +48799,57 @@ ${inst.evidence}` : ""}`);
       },
       timeoutS: config2.build.timeoutS,
       logFile,
-      tag,
-      packageName,
-      buildScript: isVllm ? VLLM_BUILD_SCRIPT : DEMO_BUILD_SCRIPT,
-      commitRecord: recordFor(commit),
+      outDir: tmp,
+      prepareScript: isVllm ? VLLM_WHEEL_PREPARE : DEMO_WHEEL_PREPARE,
+      network: config2.allowNetwork,
       log: log2
     });
-    if (!built.ok) {
+    if (!wb.ok)
       return {
         ok: false,
-        category: built.category,
-        reason: built.reason,
-        ...built.evidence ? { evidence: built.evidence } : {},
-        log: built.logFile
+        category: wb.category,
+        reason: wb.reason,
+        ...wb.evidence ? { evidence: wb.evidence } : {},
+        log: wb.logFile
+      };
+    const wkey = wheelCacheKey(key);
+    await cache.save(wkey, [wb.path], {
+      move: true,
+      meta: { commit, source: "build", sha256: wb.sha256, ...patch ? { patch: sha256Hex(patch) } : {} }
+    });
+    const cachedPath = join9(cache.entryDir(wkey), wb.fileName);
+    const got = await installVerified(
+      ctx,
+      cachedPath,
+      commit,
+      tag,
+      repoDir,
+      { source: "build", ref: cachedPath },
+      started
+    );
+    if (!got) {
+      await cache.remove(wkey);
+      return {
+        ok: false,
+        category: "BUILD_FAILED",
+        reason: `the wheel ${wb.fileName} built, but its runtime image did not install or verify`,
+        log: logFile
       };
     }
-    baseOf.set(built.image, opts.build ? built.image : config2.build.builderImage);
-    await saveToCache(key, built.image, { commit, source: "build" });
-    const r = {
-      ok: true,
-      image: built.image,
-      artifact: { source: "build", ref: built.image },
-      seconds: built.seconds
-    };
-    produced.set(key, r);
-    return r;
+    produced.set(key, got);
+    return got;
+  } finally {
+    await rm8(tmp, { recursive: true, force: true });
   }
-  async function buildWheelAndInstall(key, commit, patch, tag, repoDir, logFile) {
-    const started = Date.now();
-    await mkdir10(opts.cacheDir, { recursive: true });
-    const tmp = await mkdtemp6(join9(opts.cacheDir, ".wheel-build-"));
-    try {
-      const wb = await buildWheel({
-        repoDir,
-        commit,
-        ...patch ? { patch } : {},
-        builderImage: config2.build.builderImage,
-        env: {
-          MAX_JOBS: config2.build.maxJobs,
-          NVCC_THREADS: config2.build.nvccThreads,
-          TORCH_CUDA_ARCH_LIST: config2.toolchain.torchArchList
-        },
-        timeoutS: config2.build.timeoutS,
-        logFile,
-        outDir: tmp,
-        prepareScript: isVllm ? VLLM_WHEEL_PREPARE : DEMO_WHEEL_PREPARE,
-        network: config2.allowNetwork,
-        log: log2
-      });
-      if (!wb.ok)
-        return {
-          ok: false,
-          category: wb.category,
-          reason: wb.reason,
-          ...wb.evidence ? { evidence: wb.evidence } : {},
-          log: wb.logFile
-        };
-      const wkey = wheelCacheKey(key);
-      await cache.save(wkey, [wb.path], {
-        move: true,
-        meta: { commit, source: "build", sha256: wb.sha256, ...patch ? { patch: sha256Hex(patch) } : {} }
-      });
-      const cachedPath = join9(cache.entryDir(wkey), wb.fileName);
-      const got = await installVerified(
-        cachedPath,
-        commit,
-        tag,
-        repoDir,
-        { source: "build", ref: cachedPath },
-        started
-      );
-      if (!got) {
-        await cache.remove(wkey);
-        return {
-          ok: false,
-          category: "BUILD_FAILED",
-          reason: `the wheel ${wb.fileName} built, but its runtime image did not install or verify`,
-          log: logFile
-        };
-      }
-      produced.set(key, got);
-      return got;
-    } finally {
-      await rm8(tmp, { recursive: true, force: true });
-    }
-  }
-  function resolveOne(req, commit, patch) {
-    const key = keyFor(commit, patch);
-    const running = inFlight.get(key);
-    if (running) return running;
-    const p = resolveKey(req, commit, patch).finally(() => inFlight.delete(key));
-    inFlight.set(key, p);
-    return p;
-  }
-  return {
-    get builds() {
-      return builds;
-    },
-    get overlays() {
-      return overlays;
-    },
-    get downloads() {
-      return downloads;
-    },
-    keyFor,
-    async resolve(req) {
-      const repoDir = req.repoDir || opts.repoDir;
-      const commit = await resolveCommit(repoDir, req.commit).catch(() => void 0);
-      if (!commit)
-        return { ok: false, category: "MISSING_ARTIFACT", reason: `commit ${req.commit} is not in ${repoDir}` };
-      const patch = req.variant === "agent" && req.patch ? req.patch : void 0;
-      return resolveOne({ ...req, repoDir }, commit, patch);
-    }
-  };
+}
+function resolveOne(ctx, req, commit, patch) {
+  const { inFlight, keyFor } = ctx;
+  const key = keyFor(commit, patch);
+  const running = inFlight.get(key);
+  if (running) return running;
+  const p = resolveKey(ctx, req, commit, patch).finally(() => inFlight.delete(key));
+  inFlight.set(key, p);
+  return p;
 }
 
 // src/run/run-sample.ts
@@ -49249,7 +49287,7 @@ async function openRedactingLog(path10, secrets) {
   const byteSecrets = secrets.map(asLatin1);
   let closed = false;
   const open2 = /* @__PURE__ */ new Set();
-  const write = (text) => {
+  const write2 = (text) => {
     if (!closed && text) writeSync(fd, Buffer.from(text, "latin1"));
   };
   return {
@@ -49261,7 +49299,7 @@ async function openRedactingLog(path10, secrets) {
       const flush = () => {
         if (flushed) return;
         flushed = true;
-        write(redactor.end());
+        write2(redactor.end());
       };
       let entry;
       const ended = new Promise((resolve7) => {
@@ -49278,11 +49316,11 @@ async function openRedactingLog(path10, secrets) {
       open2.add(entry);
       stream.on("data", (chunk) => {
         if (flushed) return;
-        write(redactor.push(typeof chunk === "string" ? asLatin1(chunk) : chunk.toString("latin1")));
+        write2(redactor.push(typeof chunk === "string" ? asLatin1(chunk) : chunk.toString("latin1")));
       });
     },
     note(text) {
-      write(redact(asLatin1(text), byteSecrets));
+      write2(redact(asLatin1(text), byteSecrets));
     },
     async drained(maxMs = 2e3) {
       const all = Promise.all([...open2].map((e) => e.ended)).then(() => true);
@@ -49845,8 +49883,8 @@ async function get(url2, signal) {
   return { status: r.status, body: await r.text() };
 }
 async function waitReady(opts) {
-  const start = Date.now();
-  const deadline = start + opts.timeoutS * 1e3;
+  const start2 = Date.now();
+  const deadline = start2 + opts.timeoutS * 1e3;
   const stop = new AbortController();
   let exit;
   void opts.exited?.then((e) => {
@@ -49860,14 +49898,14 @@ async function waitReady(opts) {
   let healthy = false;
   try {
     for (; ; ) {
-      if (exit) return { ready: false, reason: "exited", afterS: (Date.now() - start) / 1e3, exit };
-      if (opts.signal?.aborted) return { ready: false, reason: "aborted", afterS: (Date.now() - start) / 1e3 };
+      if (exit) return { ready: false, reason: "exited", afterS: (Date.now() - start2) / 1e3, exit };
+      if (opts.signal?.aborted) return { ready: false, reason: "aborted", afterS: (Date.now() - start2) / 1e3 };
       const now = Date.now();
       if (now >= deadline)
         return {
           ready: false,
           reason: "timeout",
-          afterS: (now - start) / 1e3,
+          afterS: (now - start2) / 1e3,
           at: now,
           ...lastError ? { lastError } : {}
         };
@@ -49883,7 +49921,7 @@ async function waitReady(opts) {
           if (m.status === 200) {
             const data = JSON.parse(m.body).data;
             if (Array.isArray(data) && data.length > 0) {
-              return { ready: true, afterS: (Date.now() - start) / 1e3, models: data.map((d) => String(d.id)) };
+              return { ready: true, afterS: (Date.now() - start2) / 1e3, models: data.map((d) => String(d.id)) };
             }
             lastError = "/v1/models listed no model";
           } else {
@@ -50001,183 +50039,218 @@ async function runSample(spec, executor) {
   const ex = executor ?? createExecutor(spec);
   const serverLog = join12(spec.logDir, "server.log");
   const clientLog = join12(spec.logDir, "client.log");
-  const secrets = secretsOf(spec);
   const serving = !!spec.server;
   const logs = serving ? { server: serverLog, client: clientLog } : { client: clientLog };
-  const seconds = () => (Date.now() - started) / 1e3;
-  const base = { ...spec.kind ? { kind: spec.kind } : {}, logs };
-  let server;
-  const fail = (v, extra = {}) => ({
-    ok: false,
-    ...base,
-    category: v.category,
-    ...v.evidence ? { evidence: redact(v.evidence, secrets) } : {},
-    ...v.fix ? { fix: v.fix } : {},
-    ...extra,
-    durationS: seconds()
-  });
+  const s = {
+    spec,
+    ex,
+    serverLog,
+    clientLog,
+    secrets: secretsOf(spec),
+    serving,
+    base: { ...spec.kind ? { kind: spec.kind } : {}, logs },
+    seconds: () => (Date.now() - started) / 1e3
+  };
   try {
     let port;
     let readyAfterS;
     if (spec.server) {
-      port = spec.port ?? await freePort();
-      server = await ex.startServer({
-        argv: withEndpoint(spec.server.argv, LOOPBACK, port),
-        ...spec.server.env ? { env: spec.server.env } : {},
-        logFile: serverLog,
-        ...spec.signal ? { signal: spec.signal } : {}
-      });
-      const ready = await waitReady({
-        baseUrl: `http://${LOOPBACK}:${port}`,
-        timeoutS: spec.timeouts.readyS,
-        exited: server.exited,
-        ...spec.signal ? { signal: spec.signal } : {}
-      });
-      if (!ready.ready && (ready.reason === "aborted" || spec.signal?.aborted)) {
-        return fail(
-          { category: "TRANSIENT_INFRA", evidence: "cancelled while waiting for the server" },
-          { port, aborted: true }
-        );
-      }
-      if (!ready.ready && ready.reason === "exited" && ready.exit.infra) {
-        return fail(
-          { category: "TRANSIENT_INFRA", evidence: ready.exit.infra },
-          { port, classifiedAfterS: (Date.now() - ready.exit.at) / 1e3 }
-        );
-      }
-      if (!ready.ready) {
-        const faultAt = ready.reason === "exited" ? ready.exit.at : ready.reason === "timeout" ? ready.at : Date.now();
-        const exitCode = ready.reason === "exited" ? ready.exit.exitCode : null;
-        if (ready.reason === "exited") await server.flushLogs(1e3);
-        const text = redact(await readLog(serverLog), secrets);
-        const v = classifyFault(text, {
-          exitCode,
-          timedOut: ready.reason === "timeout",
-          phase: "server-start",
-          fallback: ready.reason === "timeout" ? "SERVER_TIMEOUT" : "SERVER_CRASH",
-          allowed: notBenchmarkStage
-        });
-        if (ready.reason === "timeout" && v.category === "SERVER_TIMEOUT") {
-          const why = `not ready after ${spec.timeouts.readyS} s${ready.lastError ? ` (last answer: ${ready.lastError})` : ""}`;
-          v.evidence = v.evidence ? `${why}
-${v.evidence}` : why;
-        }
-        const classifiedAfterS = (Date.now() - faultAt) / 1e3;
-        return fail(v, { classifiedAfterS, port, ...exitCode !== null ? { exitCode } : {} });
-      }
-      readyAfterS = ready.afterS;
+      const up = await startServer(s, spec.server);
+      if (!up.ready) return up.outcome;
+      port = up.port;
+      readyAfterS = up.readyAfterS;
     }
-    const clientArgv = serving && port !== void 0 ? withEndpoint(spec.client.argv, LOOPBACK, port) : [...spec.client.argv];
-    const resultFile = resultFileOf(spec.client.argv);
-    let serverDied;
-    let clientDone = false;
-    const serverDeath = server ? server.exited.then(async (exit) => {
-      if (clientDone) return;
-      if (exit.infra) {
-        serverDied = {
-          exit,
-          verdict: { category: "TRANSIENT_INFRA", evidence: exit.infra },
-          classifiedAfterS: (Date.now() - exit.at) / 1e3
-        };
-        return;
-      }
-      await server.flushLogs(1e3);
-      const text = redact(await readLog(serverLog), secrets);
-      const verdict = classifyFault(text, {
-        exitCode: exit.exitCode,
-        timedOut: false,
-        phase: "server-start",
-        fallback: "SERVER_CRASH",
-        allowed: notBenchmarkStage
-      });
-      serverDied = { exit, verdict, classifiedAfterS: (Date.now() - exit.at) / 1e3 };
-    }) : void 0;
-    const clientStarted = Date.now();
-    const run = await ex.runOnce({
-      ...spec.clientImage ? { image: spec.clientImage } : {},
-      argv: clientArgv,
-      env: spec.client.env ?? {},
-      logFile: clientLog,
-      timeoutS: spec.timeouts.benchmarkS,
-      ...spec.signal ? { signal: spec.signal } : {},
-      ...server ? { stopWhen: server.exited } : {},
-      ...resultFile ? { collect: [resultFile], collectDir: spec.logDir } : {}
-    });
-    clientDone = true;
-    if (serverDied === void 0 && server?.exitedAlready()) await serverDeath;
+    const client = await runClient(s, port);
     const common2 = { ...readyAfterS !== void 0 ? { readyAfterS } : {}, ...port !== void 0 ? { port } : {} };
-    if (run.aborted || spec.signal?.aborted)
-      return fail(
-        { category: "TRANSIENT_INFRA", evidence: "cancelled during the benchmark" },
-        { ...common2, aborted: true }
-      );
-    const lost = run.infra ?? (serverDied?.exit.infra ? serverDied.exit.infra : void 0);
-    if (lost)
-      return fail(
-        { category: "TRANSIENT_INFRA", evidence: lost },
-        { ...common2, classifiedAfterS: (Date.now() - run.endedAt) / 1e3 }
-      );
-    if (serverDied) {
-      return fail(serverDied.verdict, {
-        ...common2,
-        classifiedAfterS: serverDied.classifiedAfterS,
-        ...serverDied.exit.exitCode !== null ? { exitCode: serverDied.exit.exitCode } : {}
-      });
-    }
-    const clientText = redact(await readLog(clientLog), secrets);
-    const collected = resultFile ? run.files[resultFile] : void 0;
-    const resultJson = collected ? await readFile7(collected, "utf8").catch(() => void 0) : void 0;
-    const parsed = parseOutputs(clientText, resultJson, spec.kind);
-    const kind = spec.kind ?? parsed.kind;
-    const withKind = { ...common2, ...kind ? { kind } : {}, ...collected ? { resultFile: collected } : {} };
-    if (run.timedOut) {
-      const faultAt = clientStarted + spec.timeouts.benchmarkS * 1e3;
-      return fail(
-        { category: "BENCHMARK_TIMEOUT", evidence: `the benchmark ran past ${spec.timeouts.benchmarkS} s` },
-        { ...withKind, classifiedAfterS: (Date.now() - faultAt) / 1e3 }
-      );
-    }
-    if (run.exitCode !== 0) {
-      const v = classifyFault(clientText, {
-        exitCode: run.exitCode,
-        timedOut: false,
-        phase: "benchmark",
-        fallback: "BENCHMARK_FAILED",
-        // A client that cannot import the engine or hits a dependency clash says so; a server-side category here would be a guess.
-        allowed: (c3) => CATEGORIES[c3].stage !== "server" && CATEGORIES[c3].stage !== "patch" && c3 !== "NO_METRICS"
-      });
-      return fail(v, {
-        ...withKind,
-        classifiedAfterS: (Date.now() - run.endedAt) / 1e3,
-        ...run.exitCode !== null ? { exitCode: run.exitCode } : {}
-      });
-    }
-    const primary = kind ? primaryMetricFor(kind, parsed.metrics).name : void 0;
-    const sanity = checkMetricsSanity(parsed.metrics, primary);
-    if (!sanity.ok) {
-      const evidence = parsed.truncated ?? (parsed.source === "none" ? "the benchmark exited 0 and printed no result block" : sanity.problems.join("; "));
-      return fail(
-        { category: "NO_METRICS", evidence },
-        { ...withKind, classifiedAfterS: (Date.now() - run.endedAt) / 1e3, exitCode: 0 }
-      );
-    }
-    const warnings = incompleteRun(parsed.metrics, resultJson);
-    return {
-      ok: true,
-      ...base,
-      ...withKind,
-      metrics: parsed.metrics,
-      metricsSource: parsed.source,
-      ...warnings.length ? { warnings } : {},
-      durationS: seconds()
-    };
+    return await judgeClient(s, client, common2);
   } finally {
-    await server?.stop().catch(() => {
+    await s.server?.stop().catch(() => {
     });
     if (ownExecutor) await ex.close().catch(() => {
     });
-    await Promise.all([redactFile(clientLog, secrets), serving ? redactFile(serverLog, secrets) : Promise.resolve()]);
+    await Promise.all([
+      redactFile(clientLog, s.secrets),
+      serving ? redactFile(serverLog, s.secrets) : Promise.resolve()
+    ]);
   }
+}
+function fail(s, v, extra = {}) {
+  return {
+    ok: false,
+    ...s.base,
+    category: v.category,
+    ...v.evidence ? { evidence: redact(v.evidence, s.secrets) } : {},
+    ...v.fix ? { fix: v.fix } : {},
+    ...extra,
+    durationS: s.seconds()
+  };
+}
+async function startServer(s, serverSpec) {
+  const { spec } = s;
+  const port = spec.port ?? await freePort();
+  const server = await s.ex.startServer({
+    argv: withEndpoint(serverSpec.argv, LOOPBACK, port),
+    ...serverSpec.env ? { env: serverSpec.env } : {},
+    logFile: s.serverLog,
+    ...spec.signal ? { signal: spec.signal } : {}
+  });
+  s.server = server;
+  const ready = await waitReady({
+    baseUrl: `http://${LOOPBACK}:${port}`,
+    timeoutS: spec.timeouts.readyS,
+    exited: server.exited,
+    ...spec.signal ? { signal: spec.signal } : {}
+  });
+  if (ready.ready) return { ready: true, port, readyAfterS: ready.afterS };
+  if (ready.reason === "aborted" || spec.signal?.aborted) {
+    const outcome = fail(
+      s,
+      { category: "TRANSIENT_INFRA", evidence: "cancelled while waiting for the server" },
+      { port, aborted: true }
+    );
+    return { ready: false, outcome };
+  }
+  if (ready.reason === "exited" && ready.exit.infra) {
+    const outcome = fail(
+      s,
+      { category: "TRANSIENT_INFRA", evidence: ready.exit.infra },
+      { port, classifiedAfterS: (Date.now() - ready.exit.at) / 1e3 }
+    );
+    return { ready: false, outcome };
+  }
+  const faultAt = ready.reason === "exited" ? ready.exit.at : ready.reason === "timeout" ? ready.at : Date.now();
+  const exitCode = ready.reason === "exited" ? ready.exit.exitCode : null;
+  if (ready.reason === "exited") await server.flushLogs(1e3);
+  const text = redact(await readLog(s.serverLog), s.secrets);
+  const v = classifyFault(text, {
+    exitCode,
+    timedOut: ready.reason === "timeout",
+    phase: "server-start",
+    fallback: ready.reason === "timeout" ? "SERVER_TIMEOUT" : "SERVER_CRASH",
+    allowed: notBenchmarkStage
+  });
+  if (ready.reason === "timeout" && v.category === "SERVER_TIMEOUT") {
+    const why = `not ready after ${spec.timeouts.readyS} s${ready.lastError ? ` (last answer: ${ready.lastError})` : ""}`;
+    v.evidence = v.evidence ? `${why}
+${v.evidence}` : why;
+  }
+  const classifiedAfterS = (Date.now() - faultAt) / 1e3;
+  return { ready: false, outcome: fail(s, v, { classifiedAfterS, port, ...exitCode !== null ? { exitCode } : {} }) };
+}
+async function runClient(s, port) {
+  const { spec, server } = s;
+  const clientArgv = s.serving && port !== void 0 ? withEndpoint(spec.client.argv, LOOPBACK, port) : [...spec.client.argv];
+  const resultFile = resultFileOf(spec.client.argv);
+  let serverDied;
+  let clientDone = false;
+  const serverDeath = server ? server.exited.then(async (exit) => {
+    if (clientDone) return;
+    if (exit.infra) {
+      serverDied = {
+        exit,
+        verdict: { category: "TRANSIENT_INFRA", evidence: exit.infra },
+        classifiedAfterS: (Date.now() - exit.at) / 1e3
+      };
+      return;
+    }
+    await server.flushLogs(1e3);
+    const text = redact(await readLog(s.serverLog), s.secrets);
+    const verdict = classifyFault(text, {
+      exitCode: exit.exitCode,
+      timedOut: false,
+      phase: "server-start",
+      fallback: "SERVER_CRASH",
+      allowed: notBenchmarkStage
+    });
+    serverDied = { exit, verdict, classifiedAfterS: (Date.now() - exit.at) / 1e3 };
+  }) : void 0;
+  const clientStarted = Date.now();
+  const run = await s.ex.runOnce({
+    ...spec.clientImage ? { image: spec.clientImage } : {},
+    argv: clientArgv,
+    env: spec.client.env ?? {},
+    logFile: s.clientLog,
+    timeoutS: spec.timeouts.benchmarkS,
+    ...spec.signal ? { signal: spec.signal } : {},
+    ...server ? { stopWhen: server.exited } : {},
+    ...resultFile ? { collect: [resultFile], collectDir: spec.logDir } : {}
+  });
+  clientDone = true;
+  if (serverDied === void 0 && server?.exitedAlready()) await serverDeath;
+  return { run, serverDied, clientStarted, resultFile };
+}
+async function judgeClient(s, client, common2) {
+  const { spec } = s;
+  const { run, serverDied, clientStarted, resultFile } = client;
+  if (run.aborted || spec.signal?.aborted)
+    return fail(
+      s,
+      { category: "TRANSIENT_INFRA", evidence: "cancelled during the benchmark" },
+      { ...common2, aborted: true }
+    );
+  const lost = run.infra ?? (serverDied?.exit.infra ? serverDied.exit.infra : void 0);
+  if (lost)
+    return fail(
+      s,
+      { category: "TRANSIENT_INFRA", evidence: lost },
+      { ...common2, classifiedAfterS: (Date.now() - run.endedAt) / 1e3 }
+    );
+  if (serverDied) {
+    return fail(s, serverDied.verdict, {
+      ...common2,
+      classifiedAfterS: serverDied.classifiedAfterS,
+      ...serverDied.exit.exitCode !== null ? { exitCode: serverDied.exit.exitCode } : {}
+    });
+  }
+  const clientText = redact(await readLog(s.clientLog), s.secrets);
+  const collected = resultFile ? run.files[resultFile] : void 0;
+  const resultJson = collected ? await readFile7(collected, "utf8").catch(() => void 0) : void 0;
+  const parsed = parseOutputs(clientText, resultJson, spec.kind);
+  const kind = spec.kind ?? parsed.kind;
+  const withKind = { ...common2, ...kind ? { kind } : {}, ...collected ? { resultFile: collected } : {} };
+  if (run.timedOut) {
+    const faultAt = clientStarted + spec.timeouts.benchmarkS * 1e3;
+    return fail(
+      s,
+      { category: "BENCHMARK_TIMEOUT", evidence: `the benchmark ran past ${spec.timeouts.benchmarkS} s` },
+      { ...withKind, classifiedAfterS: (Date.now() - faultAt) / 1e3 }
+    );
+  }
+  if (run.exitCode !== 0) {
+    const v = classifyFault(clientText, {
+      exitCode: run.exitCode,
+      timedOut: false,
+      phase: "benchmark",
+      fallback: "BENCHMARK_FAILED",
+      // A client that cannot import the engine or hits a dependency clash says so; a server-side category here would be a guess.
+      allowed: (c3) => CATEGORIES[c3].stage !== "server" && CATEGORIES[c3].stage !== "patch" && c3 !== "NO_METRICS"
+    });
+    return fail(s, v, {
+      ...withKind,
+      classifiedAfterS: (Date.now() - run.endedAt) / 1e3,
+      ...run.exitCode !== null ? { exitCode: run.exitCode } : {}
+    });
+  }
+  const primary = kind ? primaryMetricFor(kind, parsed.metrics).name : void 0;
+  const sanity = checkMetricsSanity(parsed.metrics, primary);
+  if (!sanity.ok) {
+    const evidence = parsed.truncated ?? (parsed.source === "none" ? "the benchmark exited 0 and printed no result block" : sanity.problems.join("; "));
+    return fail(
+      s,
+      { category: "NO_METRICS", evidence },
+      { ...withKind, classifiedAfterS: (Date.now() - run.endedAt) / 1e3, exitCode: 0 }
+    );
+  }
+  const warnings = incompleteRun(parsed.metrics, resultJson);
+  return {
+    ok: true,
+    ...s.base,
+    ...withKind,
+    metrics: parsed.metrics,
+    metricsSource: parsed.source,
+    ...warnings.length ? { warnings } : {},
+    durationS: s.seconds()
+  };
 }
 function sampleLogDir(resultsDir, task, variant, attempt, sample) {
   return join12(resultsDir, task, "logs", variant, `attempt-${attempt}`, `sample-${sample}`);
@@ -50322,6 +50395,23 @@ function shouldRetry(category, attempt, policy = DEFAULT_RETRY_POLICY) {
 function backoffS(nextAttempt, policy = DEFAULT_RETRY_POLICY) {
   if (nextAttempt <= 1) return 0;
   return Math.min(policy.maxDelayS, policy.baseDelayS * 2 ** (nextAttempt - 2));
+}
+
+// src/core/failures/next-step.ts
+var MAX_FIX_ROUNDS = 3;
+function nextStep(situation, policy) {
+  switch (situation.at) {
+    case "image-failed":
+      return shouldRetry(situation.category, situation.attempt, policy) ? { do: "retry", waitS: backoffS(situation.attempt + 1, policy) } : { do: "stop" };
+    case "sample-failed":
+      if (situation.recipe !== void 0 && !situation.appliedRecipes.includes(situation.recipe))
+        return { do: "fix", recipe: situation.recipe };
+      return shouldRetry(situation.category, situation.roundAttempts, policy) ? { do: "retry", waitS: backoffS(situation.roundAttempts + 1, policy) } : { do: "stop" };
+    case "round-ended":
+      return situation.triggered !== void 0 && situation.round < MAX_FIX_ROUNDS ? { do: "fix", recipe: situation.triggered } : { do: "stop" };
+    case "fix-applied":
+      return situation.applied.length === 0 ? { do: "stop" } : { do: "run-again", comparable: situation.missed.length === 0 };
+  }
 }
 
 // src/run/patch-check.ts
@@ -50540,7 +50630,6 @@ async function applyFixRecipe(opts) {
 
 // src/run/sweep.ts
 var DEFAULT_BENCHMARK_TIMEOUT_S = 1800;
-var MAX_FIX_ROUNDS = 3;
 function recordPath(resultsDir, task, variant, attempt) {
   return join15(resultsDir, task, `${variant}.attempt-${attempt}.json`);
 }
@@ -50550,208 +50639,92 @@ async function defaultReadPatch(task) {
   return readFile8(path10, "utf8");
 }
 async function runTask(task, deps, opts, position) {
-  const now = deps.now ?? (() => /* @__PURE__ */ new Date());
-  const taskStartedMs = now().getTime();
-  let samplesDone = 0;
-  const sleep2 = deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-  const say = deps.log ?? (() => {
-  });
-  const parse5 = deps.parsePerfCommand ?? parsePerfCommand;
-  const primaryFor = deps.primaryMetricFor ?? primaryMetricFor;
-  const recipes = deps.recipes ?? FIX_RECIPES;
-  const applyFix = deps.applyFix ?? applyFixRecipe;
-  const checkPatch = deps.checkPatch ?? checkAgentPatch;
-  const readPatch = deps.readPatch ?? defaultReadPatch;
-  const repeats = Math.max(1, opts.repeats ?? 3);
-  const variants = VARIANTS.filter((v) => (opts.variants ?? VARIANTS).includes(v));
-  const executor = opts.executor ?? "docker";
-  const policy = {
-    ...DEFAULT_RETRY_POLICY,
-    ...opts.retry,
-    maxAttempts: opts.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts
-  };
-  const secrets = secretValues({ ...process.env, ...opts.env ?? {} });
-  const clean = (s) => s === void 0 ? void 0 : redact(s, secrets);
-  const rel = (p) => p === void 0 ? void 0 : isAbsolute3(p) && !relative(opts.resultsDir, p).startsWith("..") ? relative(opts.resultsDir, p) : p;
-  const gpus = opts.gpus && opts.gpus.length > 0 ? opts.gpus.length : void 0;
-  const records = [];
-  let kind;
-  let primary;
-  let workloadFields = {};
-  async function write(record2) {
-    await writeJsonAtomic(recordPath(opts.resultsDir, task.id, record2.variant, record2.attempt), record2);
-    records.push(record2);
-    return record2;
-  }
-  function base(variant, attempt, startedAt) {
-    return {
-      schema: RESULT_SCHEMA,
-      task: task.id,
-      variant,
-      attempt,
-      status: "failed",
-      ...kind ? { kind } : {},
-      ...primary ? { primary_metric: primary } : {},
-      ...workloadFields,
-      metrics: {},
-      samples: [],
-      caveats: [],
-      ...gpus ? { gpus } : {},
-      started_at: startedAt,
-      finished_at: now().toISOString()
-    };
-  }
-  async function failEarly(variant, category, evidence, extra = {}, status = "failed") {
-    const startedAt = now().toISOString();
-    say(`${task.id} ${variant}: ${status}${category ? ` ${category}` : ""}: ${evidence.split("\n")[0]}`);
-    return write({
-      ...base(variant, 1, startedAt),
-      status,
-      ...category ? { category } : {},
-      evidence: clean(evidence),
-      ...extra
-    });
-  }
-  if (!task.perfCommand) {
-    for (const v of variants) await failEarly(v, "NO_PERF_COMMAND", "the dataset row has no perf_command");
-    return records;
-  }
-  const perf = parse5(task.perfCommand);
-  const built = await workloadFromRepo(
-    opts.repoDir,
-    task,
-    perf,
-    opts.engine ?? VLLM_ENGINE,
-    Math.max(1, opts.gpus?.length ?? 1),
-    opts.dataFiles
-  );
-  if (!built.ok) {
-    for (const v of variants) await failEarly(v, "INVALID_COMMAND", built.reason);
-    return records;
-  }
-  const workload = built.workload;
-  kind = workload.kind;
-  workloadFields = {
-    ...perf.model ? { model: perf.model } : {},
-    argv: clean(workload.client.argv.join(" ")),
-    ...workload.server ? { server_argv: clean(workload.server.argv.join(" ")) } : {}
-  };
-  primary = kind ? primaryFor(kind).name : void 0;
-  const primaryOf = (metrics) => kind ? primaryFor(kind, metrics).name : void 0;
-  let parent = task.parent;
-  if (!parent) {
-    const r = await tryGit(opts.repoDir, ["rev-parse", "--verify", `${task.commit}^`]);
-    if (r.ok) parent = r.stdout.trim();
-  }
-  if (!parent) {
-    for (const v of variants) {
-      if (v === "human") continue;
-      await failEarly(
-        v,
-        "MISSING_ARTIFACT",
-        `the parent of ${task.commit} is unknown (no parent_commit and not in ${opts.repoDir})`
-      );
-    }
-  }
+  const run = startTaskRun(task, deps, opts, position);
+  const prepared = await prepareWorkload(run);
+  if (!prepared) return run.records;
+  const { perf, built } = prepared;
+  const parent = await findParent(run);
   const commitOf = (v) => v === "human" ? task.commit : parent;
-  let patch;
-  const active = variants.filter((v) => v === "human" || parent !== void 0);
-  if (active.includes("agent")) {
-    try {
-      patch = await readPatch(task);
-    } catch (e) {
-      patch = void 0;
-      active.splice(active.indexOf("agent"), 1);
-      await failEarly(
-        "agent",
-        "PATCH_FAILED",
-        `cannot read the agent patch ${task.patchPath}: ${e.message}`
-      );
-    }
-    if (active.includes("agent") && patch === void 0) {
-      active.splice(active.indexOf("agent"), 1);
-      await failEarly("agent", void 0, "the task has no agent patch", { reason: "no agent patch" }, "skipped");
-    } else if (active.includes("agent") && patch !== void 0) {
-      const check2 = await checkPatch({
-        repoDir: opts.repoDir,
-        parent,
-        patch,
-        protectedFiles: benchmarkInputs(perf)
-      });
-      if (!check2.ok) {
-        active.splice(active.indexOf("agent"), 1);
-        const logPath = join15(opts.resultsDir, task.id, "logs", "agent", "attempt-1", "patch-check.log");
-        await mkdir14(dirname7(logPath), { recursive: true });
-        await writeFile10(logPath, `${check2.reason}
-
-${check2.evidence}
-`);
-        await failEarly("agent", check2.category, `${check2.reason}
-${check2.evidence}`, {
-          log: rel(logPath),
-          ...check2.offending ? { offending_paths: check2.offending } : {}
-        });
-      }
-    }
-  }
+  const { active, patch } = await checkAgentVariant(run, parent, perf);
   const states = [];
   for (const variant of active) {
-    const commit = commitOf(variant);
-    let resolution;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        resolution = await deps.images.resolve({
-          task,
-          variant,
-          commit,
-          ...variant === "agent" ? { patch } : {},
-          repoDir: opts.repoDir
-        });
-      } catch (e) {
-        resolution = {
-          ok: false,
-          category: "BUILD_FAILED",
-          reason: `image resolution threw: ${e.message}`
-        };
-      }
-      if (resolution.ok || !shouldRetry(resolution.category, attempt, policy)) break;
-      const waitS = backoffS(attempt + 1, policy);
-      say(
-        `${task.id} ${variant}: ${resolution.category} while making the image (${resolution.reason.split("\n")[0]}): again in ${waitS} s`
-      );
-      await sleep2(waitS * 1e3);
-    }
-    if (!resolution.ok) {
-      await failEarly(
-        variant,
-        resolution.category,
-        [resolution.reason, resolution.evidence].filter(Boolean).join("\n"),
-        { ...resolution.log ? { log: rel(resolution.log) } : {} }
-      );
-      continue;
-    }
-    say(
-      `${task.id} ${variant}: image ${resolution.image} (${resolution.artifact.source}, ${resolution.seconds.toFixed(0)} s)`
-    );
-    states.push({
-      variant,
-      commit,
-      image: resolution.image,
-      artifact: resolution.artifact,
-      attempt: 1,
-      roundAttempts: 1,
-      samples: [],
-      warmupDone: false,
-      logs: [],
-      caveats: [],
-      fixes: [],
-      startedAt: now().toISOString(),
-      done: false,
-      comparable: true
-    });
+    const state = await resolveVariantImage(run, variant, commitOf(variant), patch);
+    if (state) states.push(state);
   }
-  const recordOf = (s, extra) => ({
-    ...base(s.variant, s.attempt, s.startedAt),
+  await runRounds(run, samplerFor(run, perf, built, states), states);
+  return run.records;
+}
+function startTaskRun(task, deps, opts, position) {
+  const now = deps.now ?? (() => /* @__PURE__ */ new Date());
+  const taskStartedMs = now().getTime();
+  const secrets = secretValues({ ...process.env, ...opts.env ?? {} });
+  return {
+    task,
+    deps,
+    opts,
+    position,
+    now,
+    sleep: deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
+    say: deps.log ?? (() => {
+    }),
+    primaryFor: deps.primaryMetricFor ?? primaryMetricFor,
+    repeats: Math.max(1, opts.repeats ?? 3),
+    variants: VARIANTS.filter((v) => (opts.variants ?? VARIANTS).includes(v)),
+    executor: opts.executor ?? "docker",
+    policy: {
+      ...DEFAULT_RETRY_POLICY,
+      ...opts.retry,
+      maxAttempts: opts.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts
+    },
+    clean: (s) => s === void 0 ? void 0 : redact(s, secrets),
+    rel: (p) => p === void 0 ? void 0 : isAbsolute3(p) && !relative(opts.resultsDir, p).startsWith("..") ? relative(opts.resultsDir, p) : p,
+    gpus: opts.gpus && opts.gpus.length > 0 ? opts.gpus.length : void 0,
+    taskStartedMs,
+    samplesDone: 0,
+    records: [],
+    workloadFields: {}
+  };
+}
+function primaryOf(run, metrics) {
+  return run.kind ? run.primaryFor(run.kind, metrics).name : void 0;
+}
+async function write(run, record2) {
+  await writeJsonAtomic(recordPath(run.opts.resultsDir, run.task.id, record2.variant, record2.attempt), record2);
+  run.records.push(record2);
+  return record2;
+}
+function baseRecord(run, variant, attempt, startedAt) {
+  return {
+    schema: RESULT_SCHEMA,
+    task: run.task.id,
+    variant,
+    attempt,
+    status: "failed",
+    ...run.kind ? { kind: run.kind } : {},
+    ...run.primary ? { primary_metric: run.primary } : {},
+    ...run.workloadFields,
+    metrics: {},
+    samples: [],
+    caveats: [],
+    ...run.gpus ? { gpus: run.gpus } : {},
+    started_at: startedAt,
+    finished_at: run.now().toISOString()
+  };
+}
+async function failEarly(run, variant, category, evidence, extra = {}, status = "failed") {
+  const startedAt = run.now().toISOString();
+  run.say(`${run.task.id} ${variant}: ${status}${category ? ` ${category}` : ""}: ${evidence.split("\n")[0]}`);
+  return write(run, {
+    ...baseRecord(run, variant, 1, startedAt),
+    status,
+    ...category ? { category } : {},
+    evidence: run.clean(evidence),
+    ...extra
+  });
+}
+function recordOf(run, s, extra) {
+  return {
+    ...baseRecord(run, s.variant, s.attempt, s.startedAt),
     artifact: s.artifact,
     image: s.image,
     commit: s.commit,
@@ -50762,7 +50735,162 @@ ${check2.evidence}`, {
     ...s.logs.length ? { logs: [...s.logs] } : {},
     ...s.comparable ? {} : { comparable: false },
     ...extra
-  });
+  };
+}
+async function prepareWorkload(run) {
+  const { task, opts } = run;
+  if (!task.perfCommand) {
+    for (const v of run.variants) await failEarly(run, v, "NO_PERF_COMMAND", "the dataset row has no perf_command");
+    return void 0;
+  }
+  const perf = (run.deps.parsePerfCommand ?? parsePerfCommand)(task.perfCommand);
+  const built = await workloadFromRepo(
+    opts.repoDir,
+    task,
+    perf,
+    opts.engine ?? VLLM_ENGINE,
+    Math.max(1, opts.gpus?.length ?? 1),
+    opts.dataFiles
+  );
+  if (!built.ok) {
+    for (const v of run.variants) await failEarly(run, v, "INVALID_COMMAND", built.reason);
+    return void 0;
+  }
+  const workload = built.workload;
+  run.kind = workload.kind;
+  run.workloadFields = {
+    ...perf.model ? { model: perf.model } : {},
+    argv: run.clean(workload.client.argv.join(" ")),
+    ...workload.server ? { server_argv: run.clean(workload.server.argv.join(" ")) } : {}
+  };
+  run.primary = run.kind ? run.primaryFor(run.kind).name : void 0;
+  return { perf, built };
+}
+async function findParent(run) {
+  const { task, opts } = run;
+  let parent = task.parent;
+  if (!parent) {
+    const r = await tryGit(opts.repoDir, ["rev-parse", "--verify", `${task.commit}^`]);
+    if (r.ok) parent = r.stdout.trim();
+  }
+  if (!parent) {
+    for (const v of run.variants) {
+      if (v === "human") continue;
+      await failEarly(
+        run,
+        v,
+        "MISSING_ARTIFACT",
+        `the parent of ${task.commit} is unknown (no parent_commit and not in ${opts.repoDir})`
+      );
+    }
+  }
+  return parent;
+}
+async function checkAgentVariant(run, parent, perf) {
+  const { task, opts } = run;
+  let patch;
+  const active = run.variants.filter((v) => v === "human" || parent !== void 0);
+  if (!active.includes("agent")) return { active, patch };
+  const dropAgent = () => active.splice(active.indexOf("agent"), 1);
+  try {
+    patch = await (run.deps.readPatch ?? defaultReadPatch)(task);
+  } catch (e) {
+    patch = void 0;
+    dropAgent();
+    await failEarly(
+      run,
+      "agent",
+      "PATCH_FAILED",
+      `cannot read the agent patch ${task.patchPath}: ${e.message}`
+    );
+  }
+  if (active.includes("agent") && patch === void 0) {
+    dropAgent();
+    await failEarly(run, "agent", void 0, "the task has no agent patch", { reason: "no agent patch" }, "skipped");
+  } else if (active.includes("agent") && patch !== void 0) {
+    const check2 = await (run.deps.checkPatch ?? checkAgentPatch)({
+      repoDir: opts.repoDir,
+      parent,
+      patch,
+      protectedFiles: benchmarkInputs(perf)
+    });
+    if (!check2.ok) {
+      dropAgent();
+      const logPath = join15(opts.resultsDir, task.id, "logs", "agent", "attempt-1", "patch-check.log");
+      await mkdir14(dirname7(logPath), { recursive: true });
+      await writeFile10(logPath, `${check2.reason}
+
+${check2.evidence}
+`);
+      await failEarly(run, "agent", check2.category, `${check2.reason}
+${check2.evidence}`, {
+        log: run.rel(logPath),
+        ...check2.offending ? { offending_paths: check2.offending } : {}
+      });
+    }
+  }
+  return { active, patch };
+}
+async function resolveVariantImage(run, variant, commit, patch) {
+  const { task, opts } = run;
+  let resolution;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      resolution = await run.deps.images.resolve({
+        task,
+        variant,
+        commit,
+        ...variant === "agent" ? { patch } : {},
+        repoDir: opts.repoDir
+      });
+    } catch (e) {
+      resolution = {
+        ok: false,
+        category: "BUILD_FAILED",
+        reason: `image resolution threw: ${e.message}`
+      };
+    }
+    if (resolution.ok) break;
+    const step = nextStep({ at: "image-failed", category: resolution.category, attempt }, run.policy);
+    if (step.do !== "retry") break;
+    run.say(
+      `${task.id} ${variant}: ${resolution.category} while making the image (${resolution.reason.split("\n")[0]}): again in ${step.waitS} s`
+    );
+    await run.sleep(step.waitS * 1e3);
+  }
+  if (!resolution.ok) {
+    await failEarly(
+      run,
+      variant,
+      resolution.category,
+      [resolution.reason, resolution.evidence].filter(Boolean).join("\n"),
+      { ...resolution.log ? { log: run.rel(resolution.log) } : {} }
+    );
+    return void 0;
+  }
+  run.say(
+    `${task.id} ${variant}: image ${resolution.image} (${resolution.artifact.source}, ${resolution.seconds.toFixed(0)} s)`
+  );
+  return {
+    variant,
+    commit,
+    image: resolution.image,
+    artifact: resolution.artifact,
+    attempt: 1,
+    roundAttempts: 1,
+    samples: [],
+    warmupDone: false,
+    logs: [],
+    caveats: [],
+    fixes: [],
+    startedAt: run.now().toISOString(),
+    done: false,
+    comparable: true
+  };
+}
+function samplerFor(run, perf, built, states) {
+  const { opts } = run;
+  const workload = built.workload;
   const timeouts = {
     readyS: opts.timeouts?.readyS ?? readinessTimeoutS(perf.model ? paramsFromModelName(perf.model) : void 0),
     benchmarkS: opts.timeouts?.benchmarkS ?? DEFAULT_BENCHMARK_TIMEOUT_S
@@ -50773,17 +50901,17 @@ ${check2.evidence}`, {
     return image && image !== s.image ? { clientImage: image } : {};
   }
   function spec(s, logDir) {
-    const w = built.ok && built.byVariant?.[s.variant] || workload;
+    const w = built.byVariant?.[s.variant] || workload;
     return {
-      executor,
+      executor: run.executor,
       image: s.image,
       // host: the variant's own source tree (run/host-trees.ts) is where it runs; docker: the image's workdir.
-      ...executor === "host" ? { workdir: s.image } : opts.workdir ? { workdir: opts.workdir } : {},
+      ...run.executor === "host" ? { workdir: s.image } : opts.workdir ? { workdir: opts.workdir } : {},
       ...w.server ? { server: { argv: [...w.server.argv], env: { ...w.server.env } } } : {},
       // Serving: the measuring client runs from the `client_from` tree's image (the parent's), never the agent's.
       client: { argv: [...w.client.argv], env: { ...w.client.env } },
       ...clientImageFor(s),
-      ...kind ? { kind } : {},
+      ...run.kind ? { kind: run.kind } : {},
       logDir,
       gpus: opts.gpus ?? [],
       ...opts.env ? { env: opts.env } : {},
@@ -50793,12 +50921,12 @@ ${check2.evidence}`, {
       ...opts.signal ? { signal: opts.signal } : {}
     };
   }
-  async function sample(s, logDir) {
+  return async (s, logDir) => {
     try {
-      return await deps.runSample(spec(s, logDir));
+      return await run.deps.runSample(spec(s, logDir));
     } catch (e) {
       const client = join15(logDir, "client.log");
-      const message = clean(`the sample runner failed: ${e.stack ?? e.message}`);
+      const message = run.clean(`the sample runner failed: ${e.stack ?? e.message}`);
       await mkdir14(logDir, { recursive: true });
       await appendFile(client, `
 [benchsweep] ${message}
@@ -50812,7 +50940,9 @@ ${check2.evidence}`, {
         durationS: 0
       };
     }
-  }
+  };
+}
+async function runRounds(run, sampler, states) {
   const fixTriggers = [];
   const appliedRecipes = /* @__PURE__ */ new Set();
   for (let round2 = 0; round2 <= MAX_FIX_ROUNDS && states.length > 0; round2++) {
@@ -50820,149 +50950,177 @@ ${check2.evidence}`, {
     while (states.some((s) => !s.done)) {
       for (const s of states) {
         if (s.done) continue;
-        if (opts.signal?.aborted) {
-          s.done = true;
-          await write(recordOf(s, { status: "skipped", evidence: "cancelled before the samples completed" }));
-          continue;
-        }
-        const isWarmup = opts.warmup === true && !s.warmupDone;
-        const k = isWarmup ? 0 : s.samples.length + 1;
-        const logDir = sampleLogDir(opts.resultsDir, task.id, s.variant, s.attempt, k);
-        const at = now().getTime();
-        const progress = runProgressText({
-          taskIndex: position?.index ?? 1,
-          taskCount: position?.count ?? 1,
-          samplesDone,
-          samplesPlanned: states.length * (repeats + (opts.warmup === true ? 1 : 0)),
-          taskElapsedS: (at - taskStartedMs) / 1e3,
-          sweepElapsedS: (at - (position?.startedMs ?? taskStartedMs)) / 1e3
-        });
-        say(
-          `${task.id} ${s.variant}: attempt ${s.attempt} ${isWarmup ? "warm-up" : `sample ${k}/${repeats}`} \xB7 ${progress}`
-        );
-        const outcome = await sample(s, logDir);
-        samplesDone += 1;
-        const sanity = outcome.ok ? checkMetricsSanity(outcome.metrics, primaryOf(outcome.metrics)) : void 0;
-        if (outcome.ok && sanity?.ok) {
-          if (isWarmup) {
-            s.warmupDone = true;
-            s.warmup = outcome.metrics;
-            continue;
-          }
-          s.samples.push(outcome.metrics);
-          s.logs.push(rel(outcome.logs.client));
-          if (s.samples.length >= repeats) {
-            s.done = true;
-            const metrics = medianMetrics(s.samples);
-            const metricName = primaryOf(metrics);
-            await write(
-              recordOf(s, {
-                status: "success",
-                metrics,
-                ...metricName ? { primary_metric: metricName } : {},
-                log: rel(outcome.logs.client),
-                ...outcome.readyAfterS !== void 0 ? { ready_after_s: outcome.readyAfterS } : {}
-              })
-            );
-            say(`${task.id} ${s.variant}: success${metricName ? ` ${metricName}=${metrics[metricName]}` : ""}`);
-          }
-          continue;
-        }
-        const category = outcome.ok ? "NO_METRICS" : outcome.category ?? "BENCHMARK_FAILED";
-        const evidence = outcome.ok ? `the benchmark exited cleanly but its metrics are not usable: ${sanity.problems.join("; ")}` : outcome.evidence ?? "";
-        const stage = CATEGORIES[category].stage;
-        const logFile = (stage === "server" || stage === "environment") && outcome.logs.server ? outcome.logs.server : outcome.logs.client;
-        const recipe = outcome.fix ? recipes.find((r) => r.id === outcome.fix) : void 0;
-        const record2 = await write(
-          recordOf(s, {
-            status: "failed",
-            category,
-            evidence: clean(evidence),
-            log: rel(logFile),
-            logs: [...s.logs, rel(outcome.logs.server), rel(outcome.logs.client)].filter((p) => !!p),
-            ...outcome.fix ? { fix: outcome.fix } : {},
-            ...outcome.classifiedAfterS !== void 0 ? { classified_after_s: outcome.classifiedAfterS } : {},
-            ...isWarmup ? { failed_in: "warm-up" } : { failed_in: `sample ${k}` }
-          })
-        );
-        say(`${task.id} ${s.variant}: attempt ${s.attempt} failed ${category}: ${evidence.split("\n")[0]}`);
-        if (recipe && !appliedRecipes.has(recipe.id)) {
-          fixTriggers.push({ record: record2, recipe });
-          triggered ??= recipe;
-          s.done = true;
-        } else if (shouldRetry(category, s.roundAttempts, policy)) {
-          const waitS = backoffS(s.roundAttempts + 1, policy);
-          say(`${task.id} ${s.variant}: ${category} is retryable: attempt ${s.attempt + 1} in ${waitS} s`);
-          await sleep2(waitS * 1e3);
-          s.attempt += 1;
-          s.roundAttempts += 1;
-          s.samples = [];
-          s.logs = [];
-          delete s.warmup;
-          s.warmupDone = false;
-          s.startedAt = now().toISOString();
-        } else {
-          s.done = true;
-        }
+        const recipe = await sampleVariant(run, sampler, s, states.length, fixTriggers, appliedRecipes);
+        triggered ??= recipe;
       }
     }
-    if (!triggered || round2 === MAX_FIX_ROUNDS) break;
-    appliedRecipes.add(triggered.id);
-    const applications = [];
-    for (const s of states) {
-      say(`${task.id} ${s.variant}: applying fix recipe ${triggered.id}`);
-      let result;
-      try {
-        result = await applyFix({
-          recipe: triggered,
-          executor,
-          image: s.image,
-          commit: s.commit,
-          repoDir: opts.repoDir,
-          allowNetwork: opts.allowNetwork ?? false
-        });
-      } catch (e) {
-        result = { applied: false, recipe: triggered.id, reason: e.message };
-      }
-      applications.push({ s, result });
-    }
-    const applied = applications.filter((a2) => a2.result.applied);
-    const missed = applications.filter((a2) => !a2.result.applied);
-    const missReasons = missed.map((a2) => `${a2.s.variant}: ${a2.result.reason}`).join("; ");
-    for (const t of fixTriggers.filter((t2) => t2.recipe.id === triggered.id)) {
-      t.record.caveats = [
-        ...t.record.caveats,
-        applied.length > 0 ? `environment fix ${triggered.id} matched this failure and was applied to ${applied.map((a2) => a2.s.variant).join(", ")} for the next attempt` : `environment fix ${triggered.id} matched this failure but could not be applied (${missReasons})`
-      ];
-      t.record.fix_applied = applied.length > 0;
-      await writeJsonAtomic(recordPath(opts.resultsDir, task.id, t.record.variant, t.record.attempt), t.record);
-    }
-    if (applied.length === 0) break;
-    for (const { s, result } of applications) {
-      if (result.applied) {
-        s.image = result.image;
-        s.fixes.push(result.recipe);
-        s.caveats.push(`environment fix ${result.recipe}: ${result.caveat}`);
-      } else {
-        s.caveats.push(`environment fix ${result.recipe} could not be applied to ${s.variant}: ${result.reason}`);
-      }
-      if (missed.length > 0) {
-        s.caveats.push(
-          `environment fix ${triggered.id} was applied to ${applied.map((a2) => a2.s.variant).join(", ")} but not to ${missed.map((a2) => a2.s.variant).join(", ")}: not a like-for-like comparison`
-        );
-        s.comparable = false;
-      }
-      s.attempt += 1;
-      s.roundAttempts = 1;
-      s.samples = [];
-      s.logs = [];
-      delete s.warmup;
-      s.warmupDone = false;
-      s.done = false;
-      s.startedAt = now().toISOString();
-    }
+    const step = nextStep({ at: "round-ended", round: round2, ...triggered ? { triggered: triggered.id } : {} }, run.policy);
+    if (step.do !== "fix" || !triggered) break;
+    if (!await applyFixToAll(run, triggered, states, fixTriggers, appliedRecipes)) break;
   }
-  return records;
+}
+function restartAttempt(run, s) {
+  s.attempt += 1;
+  s.samples = [];
+  s.logs = [];
+  delete s.warmup;
+  s.warmupDone = false;
+  s.startedAt = run.now().toISOString();
+}
+async function sampleVariant(run, sampler, s, variantCount, fixTriggers, appliedRecipes) {
+  const { task, opts, repeats } = run;
+  if (opts.signal?.aborted) {
+    s.done = true;
+    await write(run, recordOf(run, s, { status: "skipped", evidence: "cancelled before the samples completed" }));
+    return void 0;
+  }
+  const isWarmup = opts.warmup === true && !s.warmupDone;
+  const k = isWarmup ? 0 : s.samples.length + 1;
+  const logDir = sampleLogDir(opts.resultsDir, task.id, s.variant, s.attempt, k);
+  const at = run.now().getTime();
+  const progress = runProgressText({
+    taskIndex: run.position?.index ?? 1,
+    taskCount: run.position?.count ?? 1,
+    samplesDone: run.samplesDone,
+    samplesPlanned: variantCount * (repeats + (opts.warmup === true ? 1 : 0)),
+    taskElapsedS: (at - run.taskStartedMs) / 1e3,
+    sweepElapsedS: (at - (run.position?.startedMs ?? run.taskStartedMs)) / 1e3
+  });
+  run.say(
+    `${task.id} ${s.variant}: attempt ${s.attempt} ${isWarmup ? "warm-up" : `sample ${k}/${repeats}`} \xB7 ${progress}`
+  );
+  const outcome = await sampler(s, logDir);
+  run.samplesDone += 1;
+  const sanity = outcome.ok ? checkMetricsSanity(outcome.metrics, primaryOf(run, outcome.metrics)) : void 0;
+  if (outcome.ok && sanity?.ok) {
+    await keepSample(run, s, outcome, isWarmup);
+    return void 0;
+  }
+  const category = outcome.ok ? "NO_METRICS" : outcome.category ?? "BENCHMARK_FAILED";
+  const evidence = outcome.ok ? `the benchmark exited cleanly but its metrics are not usable: ${sanity.problems.join("; ")}` : outcome.evidence ?? "";
+  const stage = CATEGORIES[category].stage;
+  const logFile = (stage === "server" || stage === "environment") && outcome.logs.server ? outcome.logs.server : outcome.logs.client;
+  const recipes = run.deps.recipes ?? FIX_RECIPES;
+  const recipe = outcome.fix ? recipes.find((r) => r.id === outcome.fix) : void 0;
+  const record2 = await write(
+    run,
+    recordOf(run, s, {
+      status: "failed",
+      category,
+      evidence: run.clean(evidence),
+      log: run.rel(logFile),
+      logs: [...s.logs, run.rel(outcome.logs.server), run.rel(outcome.logs.client)].filter((p) => !!p),
+      ...outcome.fix ? { fix: outcome.fix } : {},
+      ...outcome.classifiedAfterS !== void 0 ? { classified_after_s: outcome.classifiedAfterS } : {},
+      ...isWarmup ? { failed_in: "warm-up" } : { failed_in: `sample ${k}` }
+    })
+  );
+  run.say(`${task.id} ${s.variant}: attempt ${s.attempt} failed ${category}: ${evidence.split("\n")[0]}`);
+  const step = nextStep(
+    {
+      at: "sample-failed",
+      category,
+      roundAttempts: s.roundAttempts,
+      ...recipe ? { recipe: recipe.id } : {},
+      appliedRecipes: [...appliedRecipes]
+    },
+    run.policy
+  );
+  if (step.do === "fix" && recipe) {
+    fixTriggers.push({ record: record2, recipe });
+    s.done = true;
+    return recipe;
+  }
+  if (step.do === "retry") {
+    run.say(`${task.id} ${s.variant}: ${category} is retryable: attempt ${s.attempt + 1} in ${step.waitS} s`);
+    await run.sleep(step.waitS * 1e3);
+    s.roundAttempts += 1;
+    restartAttempt(run, s);
+    return void 0;
+  }
+  s.done = true;
+  return void 0;
+}
+async function keepSample(run, s, outcome, isWarmup) {
+  if (isWarmup) {
+    s.warmupDone = true;
+    s.warmup = outcome.metrics;
+    return;
+  }
+  s.samples.push(outcome.metrics);
+  s.logs.push(run.rel(outcome.logs.client));
+  if (s.samples.length < run.repeats) return;
+  s.done = true;
+  const metrics = medianMetrics(s.samples);
+  const metricName = primaryOf(run, metrics);
+  await write(
+    run,
+    recordOf(run, s, {
+      status: "success",
+      metrics,
+      ...metricName ? { primary_metric: metricName } : {},
+      log: run.rel(outcome.logs.client),
+      ...outcome.readyAfterS !== void 0 ? { ready_after_s: outcome.readyAfterS } : {}
+    })
+  );
+  run.say(`${run.task.id} ${s.variant}: success${metricName ? ` ${metricName}=${metrics[metricName]}` : ""}`);
+}
+async function applyFixToAll(run, triggered, states, fixTriggers, appliedRecipes) {
+  const { task, opts } = run;
+  appliedRecipes.add(triggered.id);
+  const applications = [];
+  for (const s of states) {
+    run.say(`${task.id} ${s.variant}: applying fix recipe ${triggered.id}`);
+    let result;
+    try {
+      result = await (run.deps.applyFix ?? applyFixRecipe)({
+        recipe: triggered,
+        executor: run.executor,
+        image: s.image,
+        commit: s.commit,
+        repoDir: opts.repoDir,
+        allowNetwork: opts.allowNetwork ?? false
+      });
+    } catch (e) {
+      result = { applied: false, recipe: triggered.id, reason: e.message };
+    }
+    applications.push({ s, result });
+  }
+  const applied = applications.filter((a2) => a2.result.applied);
+  const missed = applications.filter((a2) => !a2.result.applied);
+  const missReasons = missed.map((a2) => `${a2.s.variant}: ${a2.result.reason}`).join("; ");
+  for (const t of fixTriggers.filter((t2) => t2.recipe.id === triggered.id)) {
+    t.record.caveats = [
+      ...t.record.caveats,
+      applied.length > 0 ? `environment fix ${triggered.id} matched this failure and was applied to ${applied.map((a2) => a2.s.variant).join(", ")} for the next attempt` : `environment fix ${triggered.id} matched this failure but could not be applied (${missReasons})`
+    ];
+    t.record.fix_applied = applied.length > 0;
+    await writeJsonAtomic(recordPath(opts.resultsDir, task.id, t.record.variant, t.record.attempt), t.record);
+  }
+  const step = nextStep(
+    { at: "fix-applied", applied: applied.map((a2) => a2.s.variant), missed: missed.map((a2) => a2.s.variant) },
+    run.policy
+  );
+  if (step.do !== "run-again") return false;
+  for (const { s, result } of applications) {
+    if (result.applied) {
+      s.image = result.image;
+      s.fixes.push(result.recipe);
+      s.caveats.push(`environment fix ${result.recipe}: ${result.caveat}`);
+    } else {
+      s.caveats.push(`environment fix ${result.recipe} could not be applied to ${s.variant}: ${result.reason}`);
+    }
+    if (!step.comparable) {
+      s.caveats.push(
+        `environment fix ${triggered.id} was applied to ${applied.map((a2) => a2.s.variant).join(", ")} but not to ${missed.map((a2) => a2.s.variant).join(", ")}: not a like-for-like comparison`
+      );
+      s.comparable = false;
+    }
+    s.roundAttempts = 1;
+    s.done = false;
+    restartAttempt(run, s);
+  }
+  return true;
 }
 async function runSweep(tasks, deps, opts) {
   const all = [];
@@ -50989,10 +51147,10 @@ async function runSweep(tasks, deps, opts) {
           finished_at: now().toISOString()
         };
         const path10 = recordPath(opts.resultsDir, task.id, variant, 1);
-        const existing = await readFile8(path10, "utf8").catch(() => void 0);
-        if (existing === void 0) await writeJsonAtomic(path10, record2).catch(() => {
+        const existing2 = await readFile8(path10, "utf8").catch(() => void 0);
+        if (existing2 === void 0) await writeJsonAtomic(path10, record2).catch(() => {
         });
-        all.push(existing === void 0 ? record2 : JSON.parse(existing));
+        all.push(existing2 === void 0 ? record2 : JSON.parse(existing2));
       }
     }
   }
@@ -51342,8 +51500,8 @@ function calculateDelay(retriesConsumed, options) {
   const timeout = Math.round(random * options.minTimeout * options.factor ** (attempt - 1));
   return Math.min(timeout, Math.ceil(options.maxTimeout), maximumDelay);
 }
-function calculateRemainingTime(start, max) {
-  return Number.isFinite(max) ? max - (performance.now() - start) : max;
+function calculateRemainingTime(start2, max) {
+  return Number.isFinite(max) ? max - (performance.now() - start2) : max;
 }
 async function delayForRetry(delay, options) {
   if (delay <= 0) {
@@ -51677,31 +51835,8 @@ async function runBuild(options) {
           seconds: Number(r.seconds.toFixed(2))
         };
         entry.variants[w.variant] = built;
-        if (options.push) {
-          const commit = await resolveCommit(options.repo, w.commit);
-          const target = pushTarget(config2.registry, commit, w.patch ? sha256Hex(w.patch) : void 0);
-          if (r.artifact.source === "registry" && r.artifact.ref === target) {
-            built.pushed = target;
-            report.pushed += 1;
-          } else {
-            const p = await pushImage({
-              image: r.image,
-              ref: target,
-              retries: config2.registry.pushRetries,
-              ...options.pushRetryDelayMs !== void 0 ? { minTimeoutMs: options.pushRetryDelayMs } : {},
-              log
-            });
-            built.push_seconds = p.seconds;
-            if (p.ok) {
-              built.pushed = p.ref;
-              report.pushed += 1;
-            } else {
-              built.push_error = p.error;
-              report.push_failed += 1;
-              log(`${task.id} ${w.variant}: push to ${target} FAILED: ${p.error}`);
-            }
-          }
-        }
+        if (options.push)
+          await pushVariant(built, r, w.commit, w.patch, options, config2.registry, report, `${task.id} ${w.variant}`);
       } else {
         entry.variants[w.variant] = {
           ok: false,
@@ -51716,26 +51851,7 @@ async function runBuild(options) {
   }
   report.builds = resolver?.builds ?? 0;
   report.overlays = resolver?.overlays ?? 0;
-  const lines2 = [];
-  for (const t of report.tasks) {
-    const parts = ["baseline", "human", "agent"].map((v) => {
-      const b = t.variants[v];
-      if (!b)
-        return `${v}: ${t.plan[v].source}${t.plan[v].from ? ` from ${t.plan[v].from.slice(0, 8)}` : ""} (planned)`;
-      if (!b.ok) return `${v}: FAILED ${b.category}: ${b.reason}`;
-      const push = b.pushed ? `, pushed ${b.pushed}` : b.push_error ? `, PUSH FAILED: ${b.push_error.split("\n")[0]}` : "";
-      return `${v}: ${b.source}${b.from ? ` from ${b.from.slice(0, 8)}` : ""} ${b.seconds} s${push}`;
-    });
-    lines2.push(`${t.id}  ${parts.join("  |  ")}`);
-  }
-  const s = report.plan_summary;
-  lines2.push(
-    "",
-    `plan: baselines ${s.baseline.overlay} overlay, ${s.baseline.build} build, ${s.baseline.registry} registry, ${s.baseline.wheel} wheel, ${s.baseline.cache} cache`,
-    report.dry_run ? "dry run: nothing built" : `done: ${report.builds} builds, ${report.overlays} overlays, ${report.failed} failed`,
-    ...options.push && !report.dry_run ? [`push: ${report.pushed} pushed, ${report.push_failed} failed`] : []
-  );
-  const text = lines2.join("\n");
+  const text = buildText(report, Boolean(options.push));
   return {
     value: report,
     text,
@@ -51757,6 +51873,53 @@ ${text}
     // A push that failed leaves the GPU runners without the image: the step fails (the other pushes still ran).
     failed: report.failed > 0 || report.push_failed > 0
   };
+}
+async function pushVariant(built, r, wantedCommit, patch, options, registry2, report, label) {
+  const commit = await resolveCommit(options.repo, wantedCommit);
+  const target = pushTarget(registry2, commit, patch ? sha256Hex(patch) : void 0);
+  if (r.artifact.source === "registry" && r.artifact.ref === target) {
+    built.pushed = target;
+    report.pushed += 1;
+  } else {
+    const p = await pushImage({
+      image: r.image,
+      ref: target,
+      retries: registry2.pushRetries,
+      ...options.pushRetryDelayMs !== void 0 ? { minTimeoutMs: options.pushRetryDelayMs } : {},
+      log
+    });
+    built.push_seconds = p.seconds;
+    if (p.ok) {
+      built.pushed = p.ref;
+      report.pushed += 1;
+    } else {
+      built.push_error = p.error;
+      report.push_failed += 1;
+      log(`${label}: push to ${target} FAILED: ${p.error}`);
+    }
+  }
+}
+function buildText(report, pushRequested) {
+  const lines2 = [];
+  for (const t of report.tasks) {
+    const parts = ["baseline", "human", "agent"].map((v) => {
+      const b = t.variants[v];
+      if (!b)
+        return `${v}: ${t.plan[v].source}${t.plan[v].from ? ` from ${t.plan[v].from.slice(0, 8)}` : ""} (planned)`;
+      if (!b.ok) return `${v}: FAILED ${b.category}: ${b.reason}`;
+      const push = b.pushed ? `, pushed ${b.pushed}` : b.push_error ? `, PUSH FAILED: ${b.push_error.split("\n")[0]}` : "";
+      return `${v}: ${b.source}${b.from ? ` from ${b.from.slice(0, 8)}` : ""} ${b.seconds} s${push}`;
+    });
+    lines2.push(`${t.id}  ${parts.join("  |  ")}`);
+  }
+  const s = report.plan_summary;
+  lines2.push(
+    "",
+    `plan: baselines ${s.baseline.overlay} overlay, ${s.baseline.build} build, ${s.baseline.registry} registry, ${s.baseline.wheel} wheel, ${s.baseline.cache} cache`,
+    report.dry_run ? "dry run: nothing built" : `done: ${report.builds} builds, ${report.overlays} overlays, ${report.failed} failed`,
+    ...pushRequested && !report.dry_run ? [`push: ${report.pushed} pushed, ${report.push_failed} failed`] : []
+  );
+  return lines2.join("\n");
 }
 function registerBuild(program) {
   program.command("build").description(
@@ -52365,6 +52528,60 @@ function fixesOf(record2) {
 function listVariants(vs) {
   return vs.join(", ");
 }
+function decideOutcome(facts) {
+  const { variants, humanAgentDiff, baselineComparable, agentVsHuman, threshold } = facts;
+  const ok = (v) => variants[v].status === "success";
+  const agent = variants.agent;
+  const described = VARIANTS.map((v) => describeVariant(v, variants[v]).slice(v.length + 1));
+  const status = described.every((d) => d === described[0]) ? `all variants ${described[0]}` : VARIANTS.map((v, i2) => `${v} ${described[i2]}`).join("; ");
+  if (!facts.anyRecord) return { outcome: "not_evaluable", evaluability: "no_results", reason: "no result records" };
+  if (agent.status === "failed" && PATCH_CATEGORIES.has(agent.category ?? "") && !ok("human")) {
+    return {
+      outcome: "agent_failed",
+      evaluability: "agent_failed",
+      reason: `the agent's patch was refused before any run (${agent.category}); ${describeVariant("human", variants.human)}`
+    };
+  }
+  if (ok("human") && ok("agent")) {
+    if (humanAgentDiff.length > 0) {
+      const reason2 = `human and agent ran different workloads: ${humanAgentDiff.join("; ")}`;
+      return { outcome: "not_evaluable", evaluability: "workload_mismatch", reason: reason2, caveat: reason2 };
+    }
+    const evaluability = baselineComparable ? "valid_three_way" : ok("baseline") ? "model_mismatch" : "human_agent_only";
+    const verdict = agentVsHuman.verdict;
+    const outcome = verdict === "better" ? "agent_wins" : verdict === "worse" ? "human_wins" : "tie";
+    let reason = verdictReason(agentVsHuman, outcome, threshold);
+    if (evaluability === "human_agent_only") reason += `; ${describeVariant("baseline", variants.baseline)}`;
+    return { outcome, evaluability, reason };
+  }
+  if (ok("human") && agent.status === "failed") {
+    if (!agent.category || AGENT_FAULT_CATEGORIES.has(agent.category)) {
+      return {
+        outcome: "agent_failed",
+        evaluability: "agent_failed",
+        reason: `the agent's variant failed${agent.category ? ` (${agent.category})` : " (no category recorded)"} where the human's ran`
+      };
+    }
+    return {
+      outcome: "not_evaluable",
+      evaluability: "agent_infra_failed",
+      reason: `the agent's variant failed for a reason that is not the patch's (${agent.category}): ${CATEGORIES[agent.category]?.action ?? ""}`.trim()
+    };
+  }
+  if (ok("human"))
+    return { outcome: "not_evaluable", evaluability: "agent_not_run", reason: `no agent result (${agent.status})` };
+  if (VARIANTS.every((v) => variants[v].status === "skipped" || variants[v].status === "missing"))
+    return { outcome: "not_evaluable", evaluability: "not_run", reason: status };
+  if (VARIANTS.every((v) => variants[v].status === "failed"))
+    return { outcome: "not_evaluable", evaluability: "all_failed", reason: status };
+  if (variants.baseline.status === "failed" && variants.human.status !== "success")
+    return { outcome: "not_evaluable", evaluability: "baseline_failed", reason: status };
+  return {
+    outcome: "not_evaluable",
+    evaluability: "human_failed",
+    reason: `${status}${ok("agent") && ok("baseline") ? " (agent vs baseline shown for information only)" : ""}`
+  };
+}
 function compareTask(records, opts = {}) {
   const threshold = opts.threshold ?? DEFAULT_THRESHOLD;
   const iterations = opts.bootstrapIterations ?? DEFAULT_BOOTSTRAP_ITERATIONS;
@@ -52451,64 +52668,16 @@ function compareTask(records, opts = {}) {
   }
   for (const c3 of [humanVsBaseline, agentVsBaseline, agentVsHuman])
     if (c3.note && !caveats.includes(c3.note)) caveats.push(c3.note);
-  let outcome;
-  let evaluability;
-  let reason;
-  const agent = variants.agent;
-  const described = VARIANTS.map((v) => describeVariant(v, variants[v]).slice(v.length + 1));
-  const status = described.every((d) => d === described[0]) ? `all variants ${described[0]}` : VARIANTS.map((v, i2) => `${v} ${described[i2]}`).join("; ");
-  if (present.length === 0) {
-    outcome = "not_evaluable";
-    evaluability = "no_results";
-    reason = "no result records";
-  } else if (agent.status === "failed" && PATCH_CATEGORIES.has(agent.category ?? "") && !ok("human")) {
-    outcome = "agent_failed";
-    evaluability = "agent_failed";
-    reason = `the agent's patch was refused before any run (${agent.category}); ${describeVariant("human", variants.human)}`;
-  } else if (ok("human") && ok("agent")) {
-    if (humanAgentDiff.length > 0) {
-      outcome = "not_evaluable";
-      evaluability = "workload_mismatch";
-      reason = `human and agent ran different workloads: ${humanAgentDiff.join("; ")}`;
-      caveats.push(reason);
-    } else {
-      evaluability = baselineComparable ? "valid_three_way" : ok("baseline") ? "model_mismatch" : "human_agent_only";
-      const verdict = agentVsHuman.verdict;
-      outcome = verdict === "better" ? "agent_wins" : verdict === "worse" ? "human_wins" : "tie";
-      reason = verdictReason(agentVsHuman, outcome, threshold);
-      if (evaluability === "human_agent_only") reason += `; ${describeVariant("baseline", variants.baseline)}`;
-    }
-  } else if (ok("human") && agent.status === "failed") {
-    if (!agent.category || AGENT_FAULT_CATEGORIES.has(agent.category)) {
-      outcome = "agent_failed";
-      evaluability = "agent_failed";
-      reason = `the agent's variant failed${agent.category ? ` (${agent.category})` : " (no category recorded)"} where the human's ran`;
-    } else {
-      outcome = "not_evaluable";
-      evaluability = "agent_infra_failed";
-      reason = `the agent's variant failed for a reason that is not the patch's (${agent.category}): ${CATEGORIES[agent.category]?.action ?? ""}`.trim();
-    }
-  } else if (ok("human")) {
-    outcome = "not_evaluable";
-    evaluability = "agent_not_run";
-    reason = `no agent result (${agent.status})`;
-  } else if (VARIANTS.every((v) => variants[v].status === "skipped" || variants[v].status === "missing")) {
-    outcome = "not_evaluable";
-    evaluability = "not_run";
-    reason = status;
-  } else if (VARIANTS.every((v) => variants[v].status === "failed")) {
-    outcome = "not_evaluable";
-    evaluability = "all_failed";
-    reason = status;
-  } else if (variants.baseline.status === "failed" && variants.human.status !== "success") {
-    outcome = "not_evaluable";
-    evaluability = "baseline_failed";
-    reason = status;
-  } else {
-    outcome = "not_evaluable";
-    evaluability = "human_failed";
-    reason = `${status}${ok("agent") && ok("baseline") ? " (agent vs baseline shown for information only)" : ""}`;
-  }
+  const decision = decideOutcome({
+    variants,
+    anyRecord: present.length > 0,
+    humanAgentDiff,
+    baselineComparable,
+    agentVsHuman,
+    threshold
+  });
+  const { outcome, evaluability, reason } = decision;
+  if (decision.caveat) caveats.push(decision.caveat);
   let capturedShare = null;
   if (humanVsBaseline.ratio !== null && agentVsBaseline.ratio !== null && humanVsBaseline.verdict === "better") {
     const gain = (r) => rule.higherIsBetter ? r - 1 : 1 - r;
