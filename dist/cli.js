@@ -23,6 +23,7 @@ import {
   UserError,
   VARIANTS,
   affectedTasks,
+  attr,
   buildReport,
   buildWheel,
   commitAll,
@@ -36,6 +37,7 @@ import {
   emit,
   enginePreset,
   ensureBaseImage,
+  esc,
   escapeWorkflowText,
   external_exports,
   formatValue,
@@ -67,7 +69,7 @@ import {
   sha256File,
   unsafePatchPath,
   writeFileAtomic
-} from "./chunks/chunk-VKPXJ4B2.js";
+} from "./chunks/chunk-K3VBL2NF.js";
 import "./chunks/chunk-LOE4VG7Q.js";
 
 // node_modules/commander/lib/error.js
@@ -4760,13 +4762,6 @@ var CATEGORY_PALETTE = [
   "#d9480f",
   "#495057"
 ];
-function esc(text) {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
-}
-function attr(name, value) {
-  if (value === void 0) return "";
-  return ` ${name}="${esc(String(value))}"`;
-}
 function medianOf(values) {
   if (values.length === 1) return values[0];
   values.sort((a, b) => a - b);

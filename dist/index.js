@@ -40,7 +40,7 @@ import {
   runRun,
   secretValues,
   stickyMarker
-} from "./chunks/chunk-VKPXJ4B2.js";
+} from "./chunks/chunk-K3VBL2NF.js";
 import {
   error,
   info,

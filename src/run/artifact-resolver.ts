@@ -29,6 +29,7 @@ import {
   VLLM_BUILD_SCRIPT,
   DEMO_BUILD_SCRIPT,
   DEMO_RUNTIME_LINES,
+  type BuildEnv,
   type BuildResult,
 } from '../adapters/builder.js';
 import { projectForPackage, renderWheelIndex, wheelCacheKey } from '../core/artifacts/wheel-index.js';
@@ -652,11 +653,7 @@ async function fromBuild(
         commit,
         ...(patch ? { patch } : {}),
         builderImage: config.build.builderImage,
-        env: {
-          MAX_JOBS: config.build.maxJobs,
-          NVCC_THREADS: config.build.nvccThreads,
-          TORCH_CUDA_ARCH_LIST: config.toolchain.torchArchList,
-        },
+        env: compileEnv(config),
         timeoutS: config.build.timeoutS,
         logFile,
         tag,
@@ -706,11 +703,7 @@ async function buildWheelAndInstall(
       commit,
       ...(patch ? { patch } : {}),
       builderImage: config.build.builderImage,
-      env: {
-        MAX_JOBS: config.build.maxJobs,
-        NVCC_THREADS: config.build.nvccThreads,
-        TORCH_CUDA_ARCH_LIST: config.toolchain.torchArchList,
-      },
+      env: compileEnv(config),
       timeoutS: config.build.timeoutS,
       logFile,
       outDir: tmp,
@@ -771,4 +764,13 @@ function resolveOne(
   const p = resolveKey(ctx, req, commit, patch).finally(() => inFlight.delete(key));
   inFlight.set(key, p);
   return p;
+}
+
+/** The compiler settings of the artifact config, as the image and the wheel builds both pass them. */
+function compileEnv(config: ArtifactConfig): BuildEnv {
+  return {
+    MAX_JOBS: config.build.maxJobs,
+    NVCC_THREADS: config.build.nvccThreads,
+    TORCH_CUDA_ARCH_LIST: config.toolchain.torchArchList,
+  };
 }

@@ -8,6 +8,7 @@
  * bucket's value is the median of its sweeps' medians and its band spans their intervals, so 10,000
  * sweeps stay a page a browser opens. Every drawn number is also in a data attribute.
  */
+import { esc, attr } from '../report/html-escape.js';
 import { VARIANTS } from '../schemas.js';
 import { formatValue } from '../report/report-markdown.js';
 import { BRIEF_SLOT, type IndexEntry } from './index-entry.js';
@@ -32,20 +33,6 @@ const CATEGORY_PALETTE = [
   '#d9480f',
   '#495057',
 ];
-
-function esc(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
-
-function attr(name: string, value: string | number | boolean | null | undefined): string {
-  if (value === undefined) return '';
-  return ` ${name}="${esc(String(value))}"`;
-}
 
 function medianOf(values: number[]): number {
   if (values.length === 1) return values[0]!;

@@ -3,6 +3,7 @@
  * a stable data attribute (data-task, data-ratio, data-value, data-count ...) so that a test or a
  * script reads it back from the DOM; the whole report JSON is embedded as application/json.
  */
+import { esc, attr } from './html-escape.js';
 import { VARIANTS } from '../schemas.js';
 import type { Comparison, TaskComparison } from '../compare/compare.js';
 import type { Report, ReportTask } from './report.js';
@@ -19,20 +20,6 @@ const OUTCOME_COLOR: Record<TaskComparison['outcome'], string> = {
   agent_failed: '#c92a2a',
   not_evaluable: '#ced4da',
 };
-
-function esc(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
-
-function attr(name: string, value: string | number | boolean | null | undefined): string {
-  if (value === undefined) return '';
-  return ` ${name}="${esc(String(value))}"`;
-}
 
 function comparisonText(c: Comparison): string {
   if (c.ratio === null) return '—';

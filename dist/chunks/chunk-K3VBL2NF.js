@@ -48748,11 +48748,7 @@ async function fromBuild(ctx, key, commit, patch, tag, repoDir) {
     commit,
     ...patch ? { patch } : {},
     builderImage: config2.build.builderImage,
-    env: {
-      MAX_JOBS: config2.build.maxJobs,
-      NVCC_THREADS: config2.build.nvccThreads,
-      TORCH_CUDA_ARCH_LIST: config2.toolchain.torchArchList
-    },
+    env: compileEnv(config2),
     timeoutS: config2.build.timeoutS,
     logFile,
     tag,
@@ -48792,11 +48788,7 @@ async function buildWheelAndInstall(ctx, key, commit, patch, tag, repoDir, logFi
       commit,
       ...patch ? { patch } : {},
       builderImage: config2.build.builderImage,
-      env: {
-        MAX_JOBS: config2.build.maxJobs,
-        NVCC_THREADS: config2.build.nvccThreads,
-        TORCH_CUDA_ARCH_LIST: config2.toolchain.torchArchList
-      },
+      env: compileEnv(config2),
       timeoutS: config2.build.timeoutS,
       logFile,
       outDir: tmp,
@@ -48850,6 +48842,13 @@ function resolveOne(ctx, req, commit, patch) {
   const p = resolveKey(ctx, req, commit, patch).finally(() => inFlight.delete(key));
   inFlight.set(key, p);
   return p;
+}
+function compileEnv(config2) {
+  return {
+    MAX_JOBS: config2.build.maxJobs,
+    NVCC_THREADS: config2.build.nvccThreads,
+    TORCH_CUDA_ARCH_LIST: config2.toolchain.torchArchList
+  };
 }
 
 // src/run/run-sample.ts
@@ -52006,6 +52005,15 @@ async function loadResultRecords(dir) {
 // src/adapters/report-files.ts
 import { join as join20 } from "node:path";
 
+// src/core/report/html-escape.ts
+function esc2(text) {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+}
+function attr(name, value) {
+  if (value === void 0) return "";
+  return ` ${name}="${esc2(String(value))}"`;
+}
+
 // src/core/report/report-html.ts
 var OUTCOME_COLOR = {
   agent_wins: "#e8590c",
@@ -52014,13 +52022,6 @@ var OUTCOME_COLOR = {
   agent_failed: "#c92a2a",
   not_evaluable: "#ced4da"
 };
-function esc2(text) {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
-}
-function attr(name, value) {
-  if (value === void 0) return "";
-  return ` ${name}="${esc2(String(value))}"`;
-}
 function comparisonText(c3) {
   if (c3.ratio === null) return "\u2014";
   const mark = c3.single_sample ? " \xB9" : c3.significant === true ? " \u2713" : c3.significant === false ? " ~" : "";
@@ -53284,6 +53285,8 @@ export {
   runBuild,
   registerBuild,
   loadResultRecords,
+  esc2 as esc,
+  attr,
   DEFAULT_THRESHOLD,
   DEFAULT_BOOTSTRAP_ITERATIONS,
   DEFAULT_SEED,
