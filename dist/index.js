@@ -40,7 +40,7 @@ import {
   runRun,
   secretValues,
   stickyMarker
-} from "./chunks/chunk-K3VBL2NF.js";
+} from "./chunks/chunk-K6DJKEVB.js";
 import {
   error,
   info,

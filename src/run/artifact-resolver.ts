@@ -80,7 +80,7 @@ export interface ArtifactResolver extends ImageProvider {
 type Resolved = Extract<ImageResolution, { ok: true }>;
 
 /** The cache key of a commit (+ patch) under a config: the same toolchain and recipes, the same artifact. */
-export function artifactKeyFor(config: ArtifactConfig, commit: string, patch?: string): string {
+function artifactKeyFor(config: ArtifactConfig, commit: string, patch?: string): string {
   return artifactKey({
     commit,
     ...(patch ? { patchHash: sha256Hex(patch) } : {}),

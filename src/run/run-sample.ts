@@ -55,7 +55,7 @@ export function resultFileOf(argv: readonly string[]): string | undefined {
   return dir ? `${dir.replace(/\/+$/, '')}/${name}` : name;
 }
 
-export function createExecutor(spec: SampleSpec): Executor {
+function createExecutor(spec: SampleSpec): Executor {
   const settings = {
     ...(spec.workdir ? { workdir: spec.workdir } : {}),
     ...(spec.gpus ? { gpus: spec.gpus } : {}),

@@ -98,7 +98,7 @@ export function recordPath(resultsDir: string, task: string, variant: Variant, a
 
 export { sampleLogDir };
 
-export async function defaultReadPatch(task: Task): Promise<string | undefined> {
+async function defaultReadPatch(task: Task): Promise<string | undefined> {
   if (!task.patchPath) return undefined;
   const path = isAbsolute(task.patchPath) ? task.patchPath : resolve(dirname(task.origin.file), task.patchPath);
   return readFile(path, 'utf8');

@@ -92,7 +92,7 @@ function ruleOf(kind: 'serving' | 'throughput' | 'latency'): PrimaryMetricRule {
 }
 
 /** Direction of a metric by its name: latencies and durations down, rates and throughputs up. */
-export function higherIsBetterFor(metric: string): boolean {
+function higherIsBetterFor(metric: string): boolean {
   if (/latency|_ms$|ttft|tpot|itl|e2el|duration|^failed$/.test(metric)) return false;
   return true;
 }
@@ -169,7 +169,7 @@ function str(value: unknown): string | undefined {
 }
 
 /** Latest attempt per variant. */
-export function latestPerVariant(records: readonly ResultRecord[]): Partial<Record<Variant, ResultRecord>> {
+function latestPerVariant(records: readonly ResultRecord[]): Partial<Record<Variant, ResultRecord>> {
   const latest: Partial<Record<Variant, ResultRecord>> = {};
   for (const record of records) {
     const current = latest[record.variant];

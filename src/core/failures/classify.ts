@@ -177,28 +177,6 @@ export function classifyLog(text: string, context: ClassifyContext = {}): Classi
   return c.end();
 }
 
-/**
- * As classifyLog, for a log already split into lines; `lineNumber` maps an index to the line's number
- * in the file.
- */
-export function classifyLines(
-  rawLines: readonly string[],
-  context: ClassifyContext = {},
-  lineNumber: (index: number) => number = (i) => i + 1,
-): Classification {
-  const c = classifyLog(rawLines.join('\n'), context);
-  const map = (h: SignatureHit): SignatureHit => ({ ...h, line: lineNumber(h.line - 1) });
-  return {
-    ...c,
-    evidenceLines: c.evidenceLines.map((n) => lineNumber(n - 1)),
-    explain: {
-      ...c.explain,
-      ...(c.explain.decidedBy ? { decidedBy: map(c.explain.decidedBy) } : {}),
-      runnersUp: c.explain.runnersUp.map(map),
-    },
-  };
-}
-
 /** What matching a logical line reads and advances: the hits per signature row and the engine version seen. */
 interface LineMatch {
   context: ClassifyContext;
