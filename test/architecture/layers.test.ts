@@ -4,6 +4,7 @@
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const SRC = resolve(import.meta.dirname, '../../src');
@@ -70,6 +71,23 @@ describe('architecture', () => {
 
   it('has no import cycles', () => {
     expect(cycles()).toEqual([]);
+  });
+
+  it('no function runs past 150 lines (decisions stay readable at once)', () => {
+    const long: string[] = [];
+    for (const file of graph.keys()) {
+      const sf = ts.createSourceFile(file, readFileSync(join(SRC, file), 'utf8'), ts.ScriptTarget.Latest, true);
+      const visit = (node: ts.Node): void => {
+        if (ts.isFunctionLike(node) && 'body' in node && node.body) {
+          const first = sf.getLineAndCharacterOfPosition(node.getStart()).line;
+          const last = sf.getLineAndCharacterOfPosition(node.getEnd()).line;
+          if (last - first + 1 > 150) long.push(`${file}:${first + 1} (${last - first + 1} lines)`);
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(sf);
+    }
+    expect(long).toEqual([]);
   });
 
   it('every local import resolves to a file', () => {
