@@ -69,7 +69,7 @@ import {
   sha256File,
   unsafePatchPath,
   writeFileAtomic
-} from "./chunks/chunk-K6DJKEVB.js";
+} from "./chunks/chunk-RVSPGSSK.js";
 import "./chunks/chunk-LOE4VG7Q.js";
 
 // node_modules/commander/lib/error.js

@@ -40,7 +40,7 @@ import {
   runRun,
   secretValues,
   stickyMarker
-} from "./chunks/chunk-K6DJKEVB.js";
+} from "./chunks/chunk-RVSPGSSK.js";
 import {
   error,
   info,

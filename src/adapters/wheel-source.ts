@@ -103,36 +103,29 @@ export async function fetchWheel(
       const body = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>);
       body.on('data', (c: Buffer) => hash.update(c));
       await pipeline(body, createWriteStream(part));
-      const sha = hash.digest('hex');
-      if (expectSha256 && sha !== expectSha256.toLowerCase()) {
-        await rm(part, { force: true });
-        return { ok: false, reason: `${url}: sha256 ${sha}, the index says ${expectSha256}` };
-      }
-      await rename(part, dest);
-      return {
-        ok: true,
-        path: dest,
-        sha256: sha,
-        bytes: (await stat(dest)).size,
-        seconds: (Date.now() - started) / 1000,
-      };
+      return await settle(part, dest, url, hash.digest('hex'), expectSha256, started);
     }
     await copyFile(toPath(url), part);
-    const sha = await sha256File(part);
-    if (expectSha256 && sha !== expectSha256.toLowerCase()) {
-      await rm(part, { force: true });
-      return { ok: false, reason: `${url}: sha256 ${sha}, the index says ${expectSha256}` };
-    }
-    await rename(part, dest);
-    return {
-      ok: true,
-      path: dest,
-      sha256: sha,
-      bytes: (await stat(dest)).size,
-      seconds: (Date.now() - started) / 1000,
-    };
+    return await settle(part, dest, url, await sha256File(part), expectSha256, started);
   } catch (e) {
     await rm(part, { force: true });
     return { ok: false, reason: `${url}: ${(e as Error).message}` };
   }
+}
+
+/** A fetched `.part` file becomes the wheel only when its sha256 is the one the index states. */
+async function settle(
+  part: string,
+  dest: string,
+  url: string,
+  sha: string,
+  expectSha256: string | undefined,
+  started: number,
+): Promise<FetchedWheel> {
+  if (expectSha256 && sha !== expectSha256.toLowerCase()) {
+    await rm(part, { force: true });
+    return { ok: false, reason: `${url}: sha256 ${sha}, the index says ${expectSha256}` };
+  }
+  await rename(part, dest);
+  return { ok: true, path: dest, sha256: sha, bytes: (await stat(dest)).size, seconds: (Date.now() - started) / 1000 };
 }

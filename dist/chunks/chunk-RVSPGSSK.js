@@ -47972,38 +47972,22 @@ async function fetchWheel(url2, fileName, destDir, expectSha256, timeoutMs = 6e5
       const body = Readable5.fromWeb(res.body);
       body.on("data", (c3) => hash2.update(c3));
       await pipeline(body, createWriteStream3(part));
-      const sha2 = hash2.digest("hex");
-      if (expectSha256 && sha2 !== expectSha256.toLowerCase()) {
-        await rm5(part, { force: true });
-        return { ok: false, reason: `${url2}: sha256 ${sha2}, the index says ${expectSha256}` };
-      }
-      await rename3(part, dest);
-      return {
-        ok: true,
-        path: dest,
-        sha256: sha2,
-        bytes: (await stat2(dest)).size,
-        seconds: (Date.now() - started) / 1e3
-      };
+      return await settle2(part, dest, url2, hash2.digest("hex"), expectSha256, started);
     }
     await copyFile2(toPath2(url2), part);
-    const sha = await sha256File(part);
-    if (expectSha256 && sha !== expectSha256.toLowerCase()) {
-      await rm5(part, { force: true });
-      return { ok: false, reason: `${url2}: sha256 ${sha}, the index says ${expectSha256}` };
-    }
-    await rename3(part, dest);
-    return {
-      ok: true,
-      path: dest,
-      sha256: sha,
-      bytes: (await stat2(dest)).size,
-      seconds: (Date.now() - started) / 1e3
-    };
+    return await settle2(part, dest, url2, await sha256File(part), expectSha256, started);
   } catch (e) {
     await rm5(part, { force: true });
     return { ok: false, reason: `${url2}: ${e.message}` };
   }
+}
+async function settle2(part, dest, url2, sha, expectSha256, started) {
+  if (expectSha256 && sha !== expectSha256.toLowerCase()) {
+    await rm5(part, { force: true });
+    return { ok: false, reason: `${url2}: sha256 ${sha}, the index says ${expectSha256}` };
+  }
+  await rename3(part, dest);
+  return { ok: true, path: dest, sha256: sha, bytes: (await stat2(dest)).size, seconds: (Date.now() - started) / 1e3 };
 }
 
 // src/adapters/wheel-builder.ts
